@@ -1,0 +1,91 @@
+"""The application: bots, one dispatcher for all of them, polling and shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram import Dispatcher
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import MemoryStorage
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.middlewares import Context, DropDuplicates
+from bot.platforms import PlatformBot, make_bots
+from bot.settings import Settings
+from handlers import build_router
+from storage.db import create_engine, create_sessionmaker, upgrade
+
+log = logging.getLogger(__name__)
+
+
+def make_fsm_storage(settings: Settings) -> BaseStorage:
+    if settings.fsm_redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        # The bot id must be in the key: a Bale user and a Telegram user may share a number.
+        return RedisStorage.from_url(settings.fsm_redis_url,
+                                     key_builder=DefaultKeyBuilder(with_bot_id=True))
+    return MemoryStorage()
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    dispatcher: Dispatcher
+    bots: list[PlatformBot]
+    services: dict[str, Any] = field(default_factory=dict)
+
+    def bot_for(self, platform: str) -> PlatformBot:
+        return next(bot for bot in self.bots if bot.platform == platform)
+
+
+def build_dispatcher(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession],
+                     services: dict[str, Any]) -> Dispatcher:
+    dispatcher = Dispatcher(storage=make_fsm_storage(settings))
+    dispatcher.update.outer_middleware(DropDuplicates())
+    dispatcher.update.outer_middleware(Context(sessionmaker, settings.default_locale, services))
+    dispatcher.include_router(build_router())
+    return dispatcher
+
+
+@asynccontextmanager
+async def application(settings: Settings) -> AsyncIterator[App]:
+    """Everything `pishkhan run`, `pishkhan webhook`, the demo and the tests start from."""
+    engine = create_engine(settings.database_url)
+    if settings.is_sqlite:
+        await upgrade(engine)
+    sessionmaker = create_sessionmaker(engine)
+    services: dict[str, Any] = {"settings": settings, "sessionmaker": sessionmaker}
+    dispatcher = build_dispatcher(settings, sessionmaker, services)
+    bots = make_bots(settings.platforms())
+    app = App(settings, engine, sessionmaker, dispatcher, bots, services)
+    services["app"] = app
+    try:
+        yield app
+    finally:
+        for bot in bots:
+            await bot.session.close()
+        await dispatcher.storage.close()
+        await engine.dispose()
+
+
+async def run_polling(settings: Settings, *, ready: asyncio.Event | None = None,
+                      handle_signals: bool = True) -> None:
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    async with application(settings) as app:
+        for bot in app.bots:
+            await bot.delete_webhook()
+        log.info("polling %s", ", ".join(bot.platform for bot in app.bots))
+        if ready is not None:
+            ready.set()
+        await app.dispatcher.start_polling(*app.bots, handle_signals=handle_signals,
+                                           allowed_updates=["message", "callback_query",
+                                                            "edited_message"])

@@ -1,0 +1,338 @@
+"""`pishkhan`: the command line for operators, HQ staff and developers.
+
+Every command that is given wrong input prints one line naming the bad value and exits with code 2,
+having written nothing. On the embedded SQLite database, commands bring the schema up to date by
+themselves; on PostgreSQL run `pishkhan db upgrade` after each release.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.settings import Settings
+
+app = typer.Typer(help="Self-declaration bot for counter offices (Bale and Telegram).",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+regions_app = typer.Typer(help="Regions and their provinces.", no_args_is_help=True)
+offices_app = typer.Typer(help="The office registry.", no_args_is_help=True)
+staff_app = typer.Typer(help="Reviewers, associations, liaisons and HQ staff.",
+                        no_args_is_help=True)
+experts_app = typer.Typer(help="The expert directory.", no_args_is_help=True)
+period_app = typer.Typer(help="Evaluation periods.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(regions_app, name="regions")
+app.add_typer(offices_app, name="offices")
+app.add_typer(staff_app, name="staff")
+app.add_typer(experts_app, name="experts")
+app.add_typer(period_app, name="period")
+
+console = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+class UsageError(Exception):
+    """Bad input from the person at the keyboard: one line, exit code 2."""
+
+
+def fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def settings() -> Settings:
+    try:
+        return Settings()
+    except Exception as exc:  # pydantic's ValidationError: name the variable, not a traceback
+        fail(f"configuration: {exc}".splitlines()[0] + " — " + str(exc).splitlines()[-2].strip())
+        raise
+
+
+def with_db(work: Callable[..., Awaitable[T]], *, upgrade: bool | None = None) -> T:
+    """Run `work(session)` against the configured database, mapping known errors to exit 2."""
+    from scoring.calendar import JalaliDateError
+    from storage.admin import AdminError
+    from storage.db import create_engine, create_sessionmaker
+    from storage.db import upgrade as upgrade_schema
+    from storage.registry import RegistryFileError
+
+    config = settings()
+
+    async def main() -> T:
+        engine = create_engine(config.database_url)
+        try:
+            if upgrade if upgrade is not None else config.is_sqlite:
+                await upgrade_schema(engine)
+            async with create_sessionmaker(engine)() as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(main())
+    except (AdminError, RegistryFileError, JalaliDateError, UsageError) as exc:
+        fail(str(exc))
+        raise
+
+
+# --- db --------------------------------------------------------------------------------------
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema up to date."""
+    async def work(_session: object) -> None:
+        return None
+
+    with_db(work, upgrade=True)
+    console.print("database is up to date")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = typer.Argument("base")) -> None:
+    """Take the schema back to REVISION (default: an empty database)."""
+    from storage.db import create_engine, downgrade
+
+    async def main() -> None:
+        engine = create_engine(settings().database_url)
+        await downgrade(engine, revision)
+        await engine.dispose()
+
+    asyncio.run(main())
+    console.print(f"database is at {revision}")
+
+
+# --- registry --------------------------------------------------------------------------------
+
+def _print_import(report: object, what: str, dry_run: bool) -> None:
+    from storage.registry import ImportReport
+
+    assert isinstance(report, ImportReport)
+    table = Table(title=f"{what} import" + (" (dry run: nothing written)" if dry_run else ""))
+    for column in ("inserted", "updated", "unchanged", "rejected rows"):
+        table.add_column(column, justify="right")
+    table.add_row(str(report.inserted), str(report.updated), str(report.unchanged),
+                  str(report.rejected_rows))
+    console.print(table)
+    if report.rejected:
+        errors = Table(title="rejected")
+        for column in ("row", "column", "reason"):
+            errors.add_column(column)
+        for error in report.rejected[:200]:
+            errors.add_row(str(error.row), error.column, error.reason)
+        console.print(errors)
+        if len(report.rejected) > 200:
+            console.print(f"… and {len(report.rejected) - 200} more")
+
+
+@regions_app.command("import")
+def regions_import(file: Path, dry_run: Annotated[bool, typer.Option("--dry-run")] = False
+                   ) -> None:
+    """Load regions and provinces from a CSV/XLSX (region_code, region_name, region_name_en,
+    seat, province)."""
+    from storage.registry import import_regions
+
+    report = with_db(lambda s: import_regions(s, file, dry_run=dry_run))
+    _print_import(report, "regions", dry_run)
+    if report.rejected:
+        raise typer.Exit(2)
+
+
+@offices_app.command("import")
+def offices_import(
+    file: Path,
+    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="write the good rows")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="only validate")] = False,
+) -> None:
+    """Upsert offices by office code from a CSV/XLSX with English or Persian headers."""
+    from rich.progress import Progress
+
+    from storage.registry import import_offices
+
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("validating", total=None)
+
+        async def work(session: object) -> object:
+            return await import_offices(session, file, skip_bad=skip_bad, dry_run=dry_run,
+                                        progress=lambda n: progress.advance(task, n))
+
+        report = with_db(work)
+    _print_import(report, "offices", dry_run)
+    if report.rejected and not skip_bad:
+        err.print("nothing was written: fix the rows above, or use --skip-bad")
+        raise typer.Exit(2)
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+@staff_app.command("add")
+def staff_add(
+    platform: Annotated[str, typer.Option(help="bale or telegram")],
+    user_id: Annotated[int, typer.Option(help="the person's numeric user id on that platform")],
+    role: Annotated[str, typer.Option(help="reviewer, association, liaison or hq")],
+    region: Annotated[int | None, typer.Option(help="region code (reviewer, liaison)")] = None,
+    province: Annotated[str | None, typer.Option(help="province (association)")] = None,
+    name: Annotated[str, typer.Option(help="the person's name")] = "",
+) -> None:
+    """Give a platform account a staff role."""
+    from storage.admin import add_staff
+
+    record = with_db(lambda s: add_staff(s, platform=platform, user_id=user_id, role=role,
+                                         region=region, province=province, name=name))
+    console.print(f"added {record.role} #{record.id} for {platform}:{user_id}")
+
+
+@staff_app.command("list")
+def staff_list() -> None:
+    """List staff roles."""
+    from storage.admin import list_staff
+
+    rows = with_db(list_staff)
+    table = Table(title="staff")
+    for column in ("id", "platform", "user id", "role", "region", "province", "name"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(str(r.id), r.platform, str(r.platform_user_id), r.role,
+                      str(r.region_code or ""), r.province or "", r.name)
+    console.print(table)
+
+
+@staff_app.command("remove")
+def staff_remove(staff_id: int) -> None:
+    """Remove a staff role by its id (see `staff list`)."""
+    from storage.admin import remove_staff
+
+    with_db(lambda s: remove_staff(s, staff_id))
+    console.print(f"removed staff role #{staff_id}")
+
+
+# --- experts ---------------------------------------------------------------------------------
+
+@experts_app.command("list")
+def experts_list() -> None:
+    """Show the expert directory."""
+    from storage.admin import list_experts
+
+    rows = with_db(list_experts)
+    table = Table(title="experts")
+    for column in ("id", "name", "phone", "category", "topic", "hours", "linked"):
+        table.add_column(column)
+    for e in rows:
+        table.add_row(str(e.id), e.name, e.phone, e.category, e.topic_fa, e.hours,
+                      "yes" if e.account_id else "")
+    console.print(table)
+
+
+@experts_app.command("import")
+def experts_import(file: Path) -> None:
+    """Replace the directory from a CSV: name, phone, category, topic_fa, topic_en, hours."""
+    from storage.admin import import_experts
+
+    count = with_db(lambda s: import_experts(s, file))
+    console.print(f"{count} experts in the directory")
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+@period_app.command("create")
+def period_create(
+    code: str,
+    opens: Annotated[str, typer.Option(help="first day, Jalali: 1404/07/12")],
+    closes: Annotated[str, typer.Option(help="last day, Jalali: 1404/08/12")],
+    review_opens: Annotated[str | None, typer.Option(help="regions' first day")] = None,
+    review_closes: Annotated[str | None, typer.Option(help="regions' last day")] = None,
+    liaison_deadline: Annotated[str | None, typer.Option(
+        help="last day to announce region liaison changes")] = None,
+    rubric: Annotated[Path | None, typer.Option(help="rubric TOML (default: the sample)")] = None,
+) -> None:
+    """Open an evaluation period. Windows run from the start of the first day to the end of the
+    last, Tehran time; the review window defaults to the owners' window."""
+    from scoring.rubric import RubricError, load_rubric, load_sample_rubric
+
+    from scoring import calendar
+    from storage.admin import create_period
+
+    config = settings()
+    try:
+        opens_at, closes_at = calendar.window(opens, closes, config.tz)
+        review_opens_at, review_closes_at = calendar.window(review_opens or opens,
+                                                            review_closes or closes, config.tz)
+        liaison_at = (calendar.end_of_day(calendar.parse_jalali(liaison_deadline), config.tz)
+                      if liaison_deadline else None)
+    except calendar.JalaliDateError as exc:
+        fail(str(exc))
+        raise
+    try:
+        if rubric is None:
+            loaded = load_sample_rubric()
+            text = (Path(__file__).resolve().parent.parent / "scoring/rubrics/sample.toml"
+                    ).read_text(encoding="utf-8")
+        else:
+            text = rubric.read_text(encoding="utf-8") if rubric.exists() else ""
+            if not rubric.exists():
+                fail(f"no such rubric file: {rubric}")
+            loaded = load_rubric(text)
+    except RubricError as exc:
+        fail(f"{rubric}: " + "; ".join(exc.errors))
+        raise
+    record = with_db(lambda s: create_period(
+        s, code=code, opens_at=opens_at, closes_at=closes_at, review_opens_at=review_opens_at,
+        review_closes_at=review_closes_at, liaison_deadline=liaison_at,
+        rubric_code=loaded.code, rubric_text=text))
+    _print_periods([record])
+
+
+def _print_periods(rows: list) -> None:
+    from scoring.calendar import format_jalali_numeric, last_day
+
+    table = Table(title="periods")
+    for column in ("code", "owners' window", "review window", "rubric", "state"):
+        table.add_column(column)
+    for p in rows:
+        state = ("published" if p.published_at else "closed" if p.closed_at else "")
+        table.add_row(
+            p.code,
+            f"{format_jalali_numeric(p.opens_at, 'en')} – "
+            f"{format_jalali_numeric(last_day(p.closes_at), 'en')}",
+            f"{format_jalali_numeric(p.review_opens_at, 'en')} – "
+            f"{format_jalali_numeric(last_day(p.review_closes_at), 'en')}",
+            p.rubric_code, state)
+    console.print(table)
+
+
+@period_app.command("list")
+def period_list() -> None:
+    """List periods with their Jalali windows."""
+    from storage.admin import list_periods
+
+    _print_periods(with_db(list_periods))
+
+
+# --- running ---------------------------------------------------------------------------------
+
+@app.command("run")
+def run() -> None:
+    """Run the bot (long polling) on every platform that has a token."""
+    config = settings()
+    if not config.platforms():
+        fail("no bot token: set PISHKHAN_BALE_TOKEN and/or PISHKHAN_TELEGRAM_TOKEN "
+             "(try `pishkhan sandbox` for local test tokens, or `pishkhan demo`)")
+    from bot.app import run_polling
+
+    asyncio.run(run_polling(config))
+
+
+def main() -> None:  # pragma: no cover - the console script calls `app`
+    app(prog_name="pishkhan")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""Message catalogs: `locales/<lang>/*.ftl`, Fluent syntax, Persian the default.
+
+Numbers passed as arguments are rendered by us, not by Fluent, so that Persian texts get Persian
+digits (and «٬» between thousands) whatever Babel's idea of the `fa` numbering system is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from fluent.runtime import FluentBundle, FluentResource
+
+from bot.render import escape, finish
+from scoring.text import to_persian_digits
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LANGUAGES = ("fa", "en")
+
+
+def format_number(value: int | float | Decimal, lang: str) -> str:
+    """1234.5 → «۱٬۲۳۴٫۵» in Persian, «1,234.5» in English. Trailing zeros after the point go."""
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        if value == value.to_integral():
+            value = value.quantize(Decimal(1))
+    text = f"{value:,}"
+    if lang == "fa":
+        return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
+    return text
+
+
+@cache
+def _bundle(lang: str) -> FluentBundle:
+    bundle = FluentBundle([lang], use_isolating=False)
+    folder = LOCALES_DIR / lang
+    for path in sorted(folder.glob("*.ftl")):
+        resource = FluentResource(path.read_text(encoding="utf-8"))
+        bundle.add_resource(resource)
+    return bundle
+
+
+def catalog_keys(lang: str) -> set[str]:
+    return set(_bundle(lang)._messages)
+
+
+class Markup(str):
+    """A value that is already rendered for the platform and must not be escaped again."""
+
+
+class Translator:
+    """`t("key", n=3)` in one language; missing keys fall back to Persian, then to the key.
+
+    With a platform, the result is ready to send there: string arguments (user text) are escaped
+    and the catalog's `<b>`/`<i>` become HTML (Telegram) or Bale Markdown. Without one, plain text.
+    """
+
+    def __init__(self, lang: str = "fa", platform: str | None = None) -> None:
+        self.lang = lang if lang in LANGUAGES else "fa"
+        self.platform = platform
+
+    def __call__(self, key: str, /, **args: object) -> str:
+        return self.get(key, **args)
+
+    def get(self, key: str, /, **args: object) -> str:
+        for lang in (self.lang, "fa"):
+            bundle = _bundle(lang)
+            if bundle.has_message(key):
+                message = bundle.get_message(key)
+                if message.value is None:
+                    break
+                text, _errors = bundle.format_pattern(message.value, self._prepare(args, lang))
+                return finish(text, self.platform)
+        return key
+
+    def raw(self, text: str) -> str:
+        """User-supplied text on its own, escaped for the platform."""
+        return escape(text, self.platform)
+
+    def _prepare(self, args: Mapping[str, object], lang: str) -> dict[str, object]:
+        prepared: dict[str, object] = {}
+        for name, value in args.items():
+            if isinstance(value, bool):
+                prepared[name] = str(value)
+            elif isinstance(value, int | float | Decimal):
+                prepared[name] = format_number(value, lang)
+            elif isinstance(value, Markup):
+                prepared[name] = str(value)
+            else:
+                prepared[name] = escape("" if value is None else str(value), self.platform)
+        return prepared
+
+
+def translator(lang: str, platform: str | None = None) -> Translator:
+    return Translator(lang, platform)

@@ -1,0 +1,70 @@
+"""Outer middlewares: every update is de-duplicated, gets one database session, its actor and
+the actor's language, before any router sees it."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update, User
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.i18n import Translator
+from storage.accounts import load_actor
+
+log = logging.getLogger(__name__)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class DropDuplicates(BaseMiddleware):
+    """Bale re-delivers updates it has delivered already: handle each (platform, id) once.
+
+    Remembers the last `size` ids per process; a re-delivery arrives within seconds, not hours.
+    """
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self.seen: OrderedDict[tuple[str, int, int], None] = OrderedDict()
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]
+                       ) -> Any:
+        assert isinstance(event, Update)
+        bot = data["bot"]
+        key = (getattr(bot, "platform", "telegram"), bot.id, event.update_id)
+        if key in self.seen:
+            log.info("dropped re-delivered update %s", key)
+            return None
+        self.seen[key] = None
+        if len(self.seen) > self.size:
+            self.seen.popitem(last=False)
+        return await handler(event, data)
+
+
+class Context(BaseMiddleware):
+    """One session per update, the actor, and a translator for the actor's language."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], default_locale: str,
+                 services: dict[str, Any]) -> None:
+        self.sessionmaker = sessionmaker
+        self.default_locale = default_locale
+        self.services = services
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]
+                       ) -> Any:
+        user: User | None = data.get("event_from_user")
+        bot = data["bot"]
+        platform = getattr(bot, "platform", "telegram")
+        data["platform"] = platform
+        data.update(self.services)
+        async with self.sessionmaker() as session:
+            data["session"] = session
+            if user is None or user.is_bot:
+                return await handler(event, data)
+            actor = await load_actor(session, platform, user.id, user.first_name or "",
+                                     self.default_locale)
+            data["actor"] = actor
+            data["t"] = Translator(actor.locale, platform)
+            return await handler(event, data)

@@ -1,0 +1,149 @@
+"""One `Bot` per platform, and everything Bale-specific in one place.
+
+Both platforms share a session class that never lets one malformed update stall polling: aiogram
+validates a whole `getUpdates` batch at once, so a single update it cannot parse (Bale's callback
+queries may lack `chat_instance`) would fail the batch and be fetched again forever. We normalise
+what we can, drop and log what we cannot, and move the offset past it.
+
+Bale (see ../shared/BALE.md): no `parse_mode`, `entities`, `link_preview_options`,
+`reply_parameters` or `disable_notification`; reply keyboards take only `keyboard`; a top-level
+file is sent as a plain named multipart field, since Bale documents `attach://` only inside media
+groups (aiogram/client/session/aiohttp.py `build_form_data` always uses `attach://`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.methods import GetUpdates, TelegramMethod
+from aiogram.types import InputFile, Update
+from aiohttp import FormData
+
+log = logging.getLogger(__name__)
+
+BALE_UNSUPPORTED = frozenset({
+    "parse_mode", "entities", "caption_entities", "link_preview_options", "reply_parameters",
+    "disable_notification", "protect_content", "message_effect_id", "allow_paid_broadcast",
+    "business_connection_id", "message_thread_id", "show_caption_above_media",
+    "allow_sending_without_reply", "disable_web_page_preview", "direct_messages_topic_id",
+    "suggested_post_parameters",
+})
+
+
+def normalize_update(platform: str, raw: Any) -> Any:
+    """Fix what a platform is known to send differently, before aiogram validates it."""
+    if not isinstance(raw, dict):
+        return raw
+    callback = raw.get("callback_query")
+    if isinstance(callback, dict) and "chat_instance" not in callback:
+        callback["chat_instance"] = ""  # Bale leaves it out; aiogram's model requires it
+    for key in ("message", "edited_message"):
+        message = raw.get(key)
+        contact = message.get("contact") if isinstance(message, dict) else None
+        if isinstance(contact, dict) and isinstance(contact.get("phone_number"), int):
+            contact["phone_number"] = str(contact["phone_number"])
+    return raw
+
+
+def parse_update(bot: Bot, platform: str, raw: Any) -> Update | None:
+    """An Update, or None (logged) when it cannot be parsed even after normalising."""
+    try:
+        return Update.model_validate(normalize_update(platform, raw), context={"bot": bot})
+    except Exception as exc:  # pydantic's ValidationError, or a payload that is not an object
+        update_id = raw.get("update_id") if isinstance(raw, dict) else None
+        log.warning("skipped an update that cannot be parsed (%s, id %s): %s",
+                    platform, update_id, str(exc).splitlines()[0])
+        return None
+
+
+class PlatformSession(AiohttpSession):
+    """An aiohttp session that skips unparseable updates instead of stalling on them."""
+
+    def __init__(self, platform: str, api_base: str, **kwargs: Any) -> None:
+        super().__init__(api=TelegramAPIServer.from_base(api_base), **kwargs)
+        self.platform = platform
+        self._offset_floor = 0
+
+    async def make_request(self, bot: Bot, method: TelegramMethod[Any],
+                           timeout: int | None = None) -> Any:  # noqa: ASYNC109
+        if isinstance(method, GetUpdates) and (method.offset or 0) < self._offset_floor:
+            method.offset = self._offset_floor
+        return await super().make_request(bot, method, timeout)
+
+    def check_response(self, bot: Bot, method: TelegramMethod[Any], status_code: int,
+                       content: str) -> Any:
+        if isinstance(method, GetUpdates) and 200 <= status_code < 300:
+            content = self._clean_updates(bot, content)
+        return super().check_response(bot, method, status_code, content)
+
+    def _clean_updates(self, bot: Bot, content: str) -> str:
+        try:
+            data = json.loads(content)
+        except ValueError:
+            return content
+        if not isinstance(data, dict) or not isinstance(data.get("result"), list):
+            return content
+        kept = []
+        for raw in data["result"]:
+            update_id = raw.get("update_id") if isinstance(raw, dict) else None
+            if isinstance(update_id, int):
+                self._offset_floor = max(self._offset_floor, update_id + 1)
+            if parse_update(bot, self.platform, raw) is not None:
+                kept.append(raw)
+        data["result"] = kept
+        return json.dumps(data, ensure_ascii=False)
+
+
+class BaleSession(PlatformSession):
+    def __init__(self, api_base: str, **kwargs: Any) -> None:
+        super().__init__("bale", api_base, **kwargs)
+
+    def build_form_data(self, bot: Bot, method: TelegramMethod[Any]) -> FormData:
+        form = FormData(quote_fields=False)
+        fields = method.model_dump(warnings=False)
+        reply = fields.pop("reply_parameters", None)
+        if isinstance(reply, dict) and reply.get("message_id") and not fields.get(
+                "reply_to_message_id"):
+            fields["reply_to_message_id"] = reply["message_id"]
+        markup = fields.get("reply_markup")
+        if isinstance(markup, dict) and "keyboard" in markup:
+            fields["reply_markup"] = {"keyboard": markup["keyboard"]}
+        for key, value in fields.items():
+            if key in BALE_UNSUPPORTED:
+                continue
+            if isinstance(value, InputFile):
+                form.add_field(key, value.read(bot), filename=value.filename or key)
+                continue
+            files: dict[str, InputFile] = {}
+            prepared = self.prepare_value(value, bot=bot, files=files)
+            if not prepared:
+                continue
+            form.add_field(key, prepared)
+            for name, file in files.items():  # attach:// inside a media group is documented
+                form.add_field(name, file.read(bot), filename=file.filename or name)
+        return form
+
+
+class PlatformBot(Bot):
+    """A Bot that knows which platform it speaks to."""
+
+    def __init__(self, platform: str, token: str, api_base: str, **kwargs: Any) -> None:
+        if platform == "bale":
+            session: PlatformSession = BaleSession(api_base)
+            default = DefaultBotProperties()
+        else:
+            session = PlatformSession("telegram", api_base)
+            default = DefaultBotProperties(parse_mode="HTML",
+                                           link_preview_is_disabled=True)
+        super().__init__(token, session=session, default=default, **kwargs)
+        self.platform = platform
+
+
+def make_bots(platforms: dict[str, tuple[str, str]]) -> list[PlatformBot]:
+    return [PlatformBot(name, token, base) for name, (token, base) in platforms.items()]

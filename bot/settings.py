@@ -1,0 +1,78 @@
+"""Typed settings: environment variables prefixed `PISHKHAN_` and an optional `.env` file.
+
+This is the only place that reads the environment. Tokens are secrets: `SecretStr` never shows its
+value in a repr, a log line or a traceback.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TELEGRAM_API = "https://api.telegram.org"
+BALE_API = "https://tapi.bale.ai"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PISHKHAN_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = "sqlite+aiosqlite:///./var/pishkhan.db"
+    telegram_token: SecretStr | None = None
+    bale_token: SecretStr | None = None
+    telegram_api_base: str = TELEGRAM_API
+    bale_api_base: str = BALE_API
+    evidence_dir: Path = Path("./var/evidence")
+    timezone: str = "Asia/Tehran"
+    default_locale: str = "fa"
+
+    # Evidence files: the cap is never above the platform's own (Bale fails from about 20 MB).
+    evidence_max_mb: float = Field(default=10, gt=0, le=20)
+    # Outbox sender: messages per second per platform.
+    telegram_rate: float = Field(default=25, gt=0)
+    bale_rate: float = Field(default=10, gt=0)
+    # Webhook mode.
+    webhook_base_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    # FSM storage: memory (one process) or a redis:// URL (several workers).
+    fsm_redis_url: str | None = None
+
+    @field_validator("telegram_token", "bale_token", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value in ("", None) else value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in ("fa", "en"):
+            raise ValueError("must be fa or en")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)
+        return value
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def platforms(self) -> dict[str, tuple[str, str]]:
+        """Configured platforms: name → (token, API base)."""
+        found: dict[str, tuple[str, str]] = {}
+        if self.bale_token:
+            found["bale"] = (self.bale_token.get_secret_value(), self.bale_api_base)
+        if self.telegram_token:
+            found["telegram"] = (self.telegram_token.get_secret_value(), self.telegram_api_base)
+        return found
