@@ -14,11 +14,13 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.clock import Clock
 from bot.middlewares import Context, DropDuplicates
 from bot.platforms import PlatformBot, make_bots
 from bot.settings import Settings
 from handlers import build_router
 from storage.db import create_engine, create_sessionmaker, upgrade
+from storage.evidence import LocalEvidenceStore
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,10 @@ class App:
     bots: list[PlatformBot]
     services: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def clock(self) -> Clock:
+        return self.services["clock"]
+
     def bot_for(self, platform: str) -> PlatformBot:
         return next(bot for bot in self.bots if bot.platform == platform)
 
@@ -56,13 +62,15 @@ def build_dispatcher(settings: Settings, sessionmaker: async_sessionmaker[AsyncS
 
 
 @asynccontextmanager
-async def application(settings: Settings) -> AsyncIterator[App]:
+async def application(settings: Settings, clock: Clock | None = None) -> AsyncIterator[App]:
     """Everything `pishkhan run`, `pishkhan webhook`, the demo and the tests start from."""
     engine = create_engine(settings.database_url)
     if settings.is_sqlite:
         await upgrade(engine)
     sessionmaker = create_sessionmaker(engine)
-    services: dict[str, Any] = {"settings": settings, "sessionmaker": sessionmaker}
+    services: dict[str, Any] = {"settings": settings, "sessionmaker": sessionmaker,
+                                "clock": clock or Clock(),
+                                "evidence_store": LocalEvidenceStore(settings.evidence_dir)}
     dispatcher = build_dispatcher(settings, sessionmaker, services)
     bots = make_bots(settings.platforms())
     app = App(settings, engine, sessionmaker, dispatcher, bots, services)

@@ -91,7 +91,10 @@ class Translator:
             elif isinstance(value, Markup):
                 prepared[name] = str(value)
             else:
-                prepared[name] = escape("" if value is None else str(value), self.platform)
+                text = "" if value is None else str(value)
+                if lang == "fa":  # codes, names and dates typed with Latin digits read Persian
+                    text = to_persian_digits(text)
+                prepared[name] = escape(text, self.platform)
         return prepared
 
 

@@ -61,6 +61,7 @@ class Context(BaseMiddleware):
         data.update(self.services)
         async with self.sessionmaker() as session:
             data["session"] = session
+            session.info["settings"] = self.services.get("settings")
             if user is None or user.is_bot:
                 return await handler(event, data)
             actor = await load_actor(session, platform, user.id, user.first_name or "",

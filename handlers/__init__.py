@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from aiogram import F, Router
 
-from handlers import start
+from handlers import declaration, evidence, fallback, start
 
 
 def build_router() -> Router:
+    """The root router, ready to include in a dispatcher (one process may build several)."""
+    root = _tree()
+    # aiogram refuses to attach a router twice; the demo and the tests build several dispatchers
+    # in one process, so detach the tree from the previous one. The tree itself holds no state.
+    root._parent_router = None
+    return root
+
+
+@cache
+def _tree() -> Router:
     root = Router(name="root")
-    root.message.filter(F.chat.type == "private")
-    root.include_routers(start.router)
+    root.include_router(fallback.groups)
+    private = Router(name="private")
+    private.message.filter(F.chat.type == "private")
+    private.callback_query.filter(F.message.chat.type == "private")
+    private.include_routers(
+        start.router,          # /start, linking, menu, language
+        declaration.router,    # the wizard's buttons and typed answers
+        evidence.router,       # photos and PDFs
+        fallback.router,       # stale buttons and anything else: last
+    )
+    root.include_router(private)
     return root

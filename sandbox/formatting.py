@@ -129,7 +129,13 @@ def render_html(text: str) -> str:
 # --------------------------------------------------------------------------------- MarkdownV2
 
 _MDV2_RESERVED = frozenset("_*[]()~`>#+-=|{}.!")
-_MDV2_NAMES = {"*": "Bold", "_": "Italic", "__": "Underline", "~": "Strikethrough", "||": "Spoiler"}
+_MDV2_NAMES = {
+    "*": "Bold",
+    "_": "Italic",
+    "__": "Underline",
+    "~": "Strikethrough",
+    "||": "Spoiler",
+}
 
 
 def render_markdown_v2(text: str) -> str:
@@ -237,8 +243,7 @@ def render_markdown(text: str) -> str:
             end = text.find(fence, i + len(fence))
             if end < 0:
                 raise EntityParseError(
-                    "Can't find end of the entity starting at byte offset "
-                    f"{_byte_offset(text, i)}"
+                    f"Can't find end of the entity starting at byte offset {_byte_offset(text, i)}"
                 )
             out.append(text[i + len(fence) : end])
             i = end + len(fence)
@@ -248,8 +253,7 @@ def render_markdown(text: str) -> str:
             end = text.find(")", close + 2) if close >= 0 else -1
             if close < 0 or end < 0:
                 raise EntityParseError(
-                    "Can't find end of the entity starting at byte offset "
-                    f"{_byte_offset(text, i)}"
+                    f"Can't find end of the entity starting at byte offset {_byte_offset(text, i)}"
                 )
             out.append(text[i + 1 : close])
             i = end + 1

@@ -404,7 +404,8 @@ class BotWorld:
         self.poll_generation = 0
         self.delivered_ids: set[int] = set()
         self.redeliver = False
-        self.redeliver_queue: deque[dict[str, Any]] = deque(maxlen=2000)
+        # confirmed, delivered updates (newest last): what Bale-style redelivery draws from
+        self.redeliver_queue: deque[tuple[int, dict[str, Any]]] = deque(maxlen=2000)
         self.redelivered_ids: set[int] = set()
         self.redelivered_count = 0
         # webhook
@@ -415,6 +416,7 @@ class BotWorld:
         # files
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
+        self.photo_sets: dict[str, list[StoredFile]] = {}
         self._file_seq = itertools.count(1)
         # callbacks, commands, accounting
         self.callbacks: dict[str, dict[str, Any]] = {}
@@ -518,18 +520,19 @@ class BotWorld:
         order, update = item
         if order in self.delivered_ids:
             self.delivered_ids.discard(order)
-            if self.redeliver and order not in self.redelivered_ids:
-                self.redeliver_queue.append(update)
+            if order not in self.redelivered_ids:
+                self.redeliver_queue.append(item)
 
     def take_redelivery(self) -> dict[str, Any] | None:
-        """One already-delivered update to hand out again (Bale re-delivers; BALE.md)."""
+        """One already-delivered update to hand out again (Bale re-delivers; BALE.md).
+
+        The most recently confirmed one comes first; each update is re-delivered at most once.
+        """
         while self.redeliver and self.redeliver_queue:
-            update = self.redeliver_queue.popleft()
-            uid = update.get("update_id") if isinstance(update, dict) else None
-            key = uid if isinstance(uid, int) else id(update)
-            if key in self.redelivered_ids:
+            order, update = self.redeliver_queue.pop()
+            if order in self.redelivered_ids:
                 continue
-            self.redelivered_ids.add(key)
+            self.redelivered_ids.add(order)
             self.redelivered_count += 1
             return update
         return None
@@ -597,6 +600,8 @@ class BotWorld:
                 )
             )
         sizes.append(self.store_file(data, "photo", origin, width=width, height=height))
+        for size in sizes:
+            self.photo_sets[size.file_id] = sizes
         return sizes
 
     def file_bytes(self, file_id: str) -> bytes:

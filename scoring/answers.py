@@ -159,7 +159,7 @@ def _parse_yes_no(text: str) -> bool:
 
 def _match_option(indicator: Indicator, text: str) -> str:
     wanted = normalize_persian(to_ascii_digits(text)).strip(" .،").lower()
-    if wanted.isdigit() and 1 <= int(wanted) <= len(indicator.options):
+    if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(indicator.options):
         return indicator.options[int(wanted) - 1].key
     for option in indicator.options:
         names = (option.key, normalize_persian(option.title_fa), option.title_en.lower())
@@ -245,9 +245,11 @@ def _validate_staff(indicator: Indicator, value: Any) -> list[dict[str, Any]]:
         if not isinstance(member, Mapping) or set(member) - allowed:
             raise AnswerError("answer-bad-staff", number=i)
         name = member.get("name")
-        if not isinstance(name, str):
+        # Names are normalised where they are typed (parse_staff_name); here only checked, as this
+        # runs for every member of every office each time a period is ranked.
+        if not isinstance(name, str) or not name.strip() or len(name) > NAME_MAX:
             raise AnswerError("answer-bad-staff", number=i)
-        clean: dict[str, Any] = {"name": parse_staff_name(name)}
+        clean: dict[str, Any] = {"name": name}
         for field in fields:
             flag = member.get(field, False)
             if not isinstance(flag, bool):

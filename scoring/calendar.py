@@ -98,3 +98,17 @@ def days_left(now: datetime, closes_at: datetime, tz: ZoneInfo = TEHRAN) -> int:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+_PERIOD_CODE = re.compile(r"^(\d{4})-H([12])$")
+
+
+def period_title(code: str, locale: str = "fa") -> str:
+    """«1404-H1» → «ششماههٔ نخست ۱۴۰۴» / «H1 1404»; any other code is shown as it is."""
+    match = _PERIOD_CODE.match(code)
+    if not match:
+        return code
+    year, half = match.groups()
+    if locale == "fa":
+        return f"ششماههٔ {'نخست' if half == '1' else 'دوم'} {to_persian_digits(year)}"
+    return f"H{half} {year}"

@@ -141,8 +141,8 @@ class BandsPoints(_Model):
                 problems.append(("bands", f"thresholds must increase ({band.min} after "
                                           f"{before.min} at bands[{i}])"))
             if band.points < before.points:
-                problems.append((f"bands[{i}].points", "points must not decrease as the value "
-                                                       f"grows ({band.points} after {before.points})"))
+                problems.append((f"bands[{i}].points", "points must not decrease as the "
+                                 f"value grows ({band.points} after {before.points})"))
         _raise(problems)
         return self
 
@@ -382,7 +382,8 @@ class External(_Model):
 
 
 class Completeness(_Model):
-    """Computed, not asked: `points` × (items answered, with their evidence) / (items that apply)."""
+    """Computed, not asked: `points` × (items answered, with their evidence) / (items that
+    apply)."""
 
     title_fa: Text
     title_en: Text
@@ -475,6 +476,7 @@ class Rubric(_Model):
         self._negative_by_key = {n.key: n for n in self.negatives}
         self._for_type = {t: tuple(i for i in self.indicators if t in i.office_types)
                           for t in OFFICE_TYPES}
+        self._max_total = {t: _max_total(self, t) for t in OFFICE_TYPES}
 
     def indicators_for(self, office_type: str) -> list[Indicator]:
         """The indicators an office of this type is asked, in asking order."""
@@ -502,14 +504,16 @@ class Rubric(_Model):
         return [i for i in self.applicable(office_type) if i.section == section]
 
     def max_total(self, office_type: str) -> Decimal:
-        return _max_total(self, office_type)
+        """The most points an office of this type can reach."""
+        return self._max_total[office_type]
 
     @property
     def lowest_rank(self) -> int:
         return len(self.ranks.service_share)
 
     def rank_for(self, office_type: str, total: Decimal) -> int:
-        """Rank 1 if the total reaches the first threshold, and so on; the lowest rank below all."""
+        """Rank 1 if the total reaches the first threshold, and so on; the lowest rank below
+        all of them."""
         for i, cut in enumerate(self.ranks.thresholds[office_type]):
             if total >= cut:
                 return i + 1

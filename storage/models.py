@@ -342,3 +342,65 @@ class AuditLog(Base):
     new: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
 
+
+
+class Ticket(Base):
+    """A question from an owner to the experts; escalates when nobody answers in time."""
+
+    __tablename__ = "tickets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    office_id: Mapped[int] = mapped_column(
+        ForeignKey("offices.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    period_id: Mapped[int | None] = mapped_column(ForeignKey("periods.id", ondelete="SET NULL"))
+    # declaration | evidence | scoring | technical | discrepancy
+    category: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open | answered | closed
+    level: Mapped[int] = mapped_column(Integer, default=0)  # 0 liaison, 1 hq expert, 2 supervisor
+    assignee_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), index=True
+    )
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now, onupdate=_now)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TicketMessage(Base):
+    __tablename__ = "ticket_messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), index=True
+    )
+    author_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    author_role: Mapped[str] = mapped_column(String(10))  # owner | expert | system
+    text: Mapped[str] = mapped_column(Text, default="")
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    file_mime: Mapped[str | None] = mapped_column(String(50))
+    file_platform: Mapped[str | None] = mapped_column(String(10))
+    file_id: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class Faq(Base):
+    """Frequent questions kept by HQ; experts answer from this list with one tap."""
+
+    __tablename__ = "faq"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(20))
+    question_fa: Mapped[str] = mapped_column(Text)
+    answer_fa: Mapped[str] = mapped_column(Text)
+    question_en: Mapped[str] = mapped_column(Text, default="")
+    answer_en: Mapped[str] = mapped_column(Text, default="")
+
+
+class Holiday(Base):
+    """Official holidays, which do not count as working hours for escalation."""
+
+    __tablename__ = "holidays"
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # ISO Gregorian date
+    name: Mapped[str] = mapped_column(String(100), default="")

@@ -1,4 +1,4 @@
-"""The stairway: upgrade → downgrade → upgrade on each backend, and the schema matches the models."""
+"""The stairway: upgrade → downgrade → upgrade on each backend; the schema matches the models."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Registry import on SQLite and PostgreSQL: the clean file, re-import, and every kind of bad row."""
+"""Registry import on SQLite and PostgreSQL: the clean file, re-import, every kind of bad row."""
 
 from __future__ import annotations
 

@@ -1,0 +1,137 @@
+"""Ranking benchmark: score a whole period of the registry, and ten times as many offices.
+
+    .venv/bin/python -m bench.ranking [path/to/offices.csv]
+
+The registry defaults to `../shared/data/offices.csv` beside the repository (or $PISHKHAN_REGISTRY).
+Each office gets synthetic answers (`scoring.population`, not timed): about 58 % of urban and 23 %
+of rural ICT offices declare, as in H1 1399; of the rest, four in five have a confirmed declaration
+to carry forward and the others get the minimum. The timed part is the period rule plus the score
+of every office with the sample rubric, once for the registry (1×) and once for ten times as many
+synthetic offices (10×), each starting with cold caches. Goals: 1× under 1 s; time(10×)/time(1×)
+under 12, i.e. ranking stays linear.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scoring.population import synthetic_office
+from scoring.rubric import Rubric, load_sample_rubric
+from scoring.score import clear_caches, score_period
+from scoring.stats import OfficeResult
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_REGISTRY = REPO.parent / "shared" / "data" / "offices.csv"
+GOAL_SECONDS = 1.0
+GOAL_RATIO = 12.0
+DECLARE_P = {"urban": 0.58, "rural_ict": 0.23}
+CARRY_P = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    office_type: str
+    region_code: str
+    this_period: dict[str, Any] | None
+    last_confirmed: dict[str, Any] | None
+    external: Any
+    negatives: Any
+
+
+def registry_path(argv: list[str] | None = None) -> Path:
+    args = sys.argv[1:] if argv is None else argv
+    if args:
+        return Path(args[0])
+    return Path(os.environ.get("PISHKHAN_REGISTRY") or DEFAULT_REGISTRY)
+
+
+def read_registry(path: Path) -> list[tuple[str, str]]:
+    """(office_type, region_code) for each office of the registry file."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [(row["office_type"], row["region_code"]) for row in csv.DictReader(handle)]
+
+
+def make_cases(rubric: Rubric, offices: list[tuple[str, str]], rng: random.Random) -> list[Case]:
+    cases = []
+    for office_type, region in offices:
+        office = synthetic_office(rubric, office_type, rng)
+        declared = rng.random() < DECLARE_P.get(office_type, 0.5)
+        carried = not declared and rng.random() < CARRY_P
+        cases.append(Case(office_type, region, office.answers if declared else None,
+                          office.answers if carried else None, office.external, office.negatives))
+    return cases
+
+
+def rank_all(rubric: Rubric, cases: list[Case]) -> list[OfficeResult]:
+    """What `pishkhan rank` does for each office, without the database."""
+    results = []
+    for case in cases:
+        breakdown = score_period(rubric, case.office_type, case.this_period,
+                                 case.last_confirmed, case.external, case.negatives)
+        results.append(OfficeResult(case.office_type, case.region_code,
+                                    case.this_period is not None, breakdown.rank))
+    return results
+
+
+def _timed(rubric: Rubric, cases: list[Case]) -> tuple[float, list[OfficeResult]]:
+    clear_caches()  # each run starts cold, as a fresh process would
+    start = time.perf_counter()
+    results = rank_all(rubric, cases)
+    return time.perf_counter() - start, results
+
+
+def run(path: Path | None = None, seed: int = 1404) -> dict[str, Any]:
+    """Measure and return the figures (also used by a `python -m bench` summary)."""
+    rubric = load_sample_rubric()
+    offices = read_registry(path or registry_path([]))
+    rng = random.Random(seed)
+    one = make_cases(rubric, offices, rng)
+    ten = make_cases(rubric, offices * 10, rng)
+    seconds_1x, results = _timed(rubric, one)
+    seconds_10x, _ = _timed(rubric, ten)
+    ranks = [sum(1 for r in results if r.rank == k) for k in (1, 2, 3)]
+    ratio = seconds_10x / seconds_1x
+    return {
+        "name": "ranking",
+        "offices": len(one),
+        "seconds_1x": seconds_1x,
+        "seconds_10x": seconds_10x,
+        "offices_per_second": len(one) / seconds_1x,
+        "offices_per_second_10x": len(ten) / seconds_10x,
+        "ratio": ratio,
+        "ranks_1x": ranks,
+        "goal_seconds": GOAL_SECONDS,
+        "goal_ratio": GOAL_RATIO,
+        "goal_seconds_met": seconds_1x < GOAL_SECONDS,
+        "goal_ratio_met": ratio < GOAL_RATIO,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    path = registry_path(argv)
+    figures = run(path)
+    n = figures["offices"]
+
+    def met(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    print(f"ranking benchmark: {n:,} offices from {path} (sample rubric, synthetic answers)")
+    print(f"  1x:  {figures['seconds_1x']:.3f} s  ({figures['offices_per_second']:,.0f} offices/s)"
+          f"  ranks 1/2/3: {' / '.join(f'{k:,}' for k in figures['ranks_1x'])}")
+    print(f"  10x: {figures['seconds_10x']:.3f} s  ({n * 10:,} offices, "
+          f"{figures['offices_per_second_10x']:,.0f} offices/s)")
+    print(f"  ratio time(10x)/time(1x): {figures['ratio']:.2f}")
+    print(f"  goals: 1x under {GOAL_SECONDS:g} s: {met(figures['goal_seconds_met'])}; "
+          f"ratio under {GOAL_RATIO:g}: {met(figures['goal_ratio_met'])}")
+    return 0 if figures["goal_seconds_met"] and figures["goal_ratio_met"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,172 @@
+"""Rendering helpers shared by the handlers: values, questions, keyboards, the menu.
+
+Nothing here touches the database; handlers pass in what to show. Every text comes from the
+catalogs through the translator, so it is Persian first and escaped for the platform.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from aiogram.types import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.i18n import Translator, format_number
+from scoring.rubric import Indicator, Rubric
+
+
+def title(item: Indicator | Any, lang: str) -> str:
+    return item.title_fa if lang == "fa" else item.title_en
+
+
+def hint(item: Indicator, lang: str) -> str:
+    return item.hint_fa if lang == "fa" else item.hint_en
+
+
+def unit(item: Indicator, lang: str) -> str:
+    return item.unit_fa if lang == "fa" else item.unit_en
+
+
+def format_value(item: Indicator, value: Any, t: Translator) -> str:
+    """An answer as a person reads it, in the translator's language."""
+    lang = t.lang
+    if value is None:
+        return t("value-none")
+    if item.kind in ("integer", "number"):
+        text = format_number(Decimal(value), lang)
+        return f"{text} {unit(item, lang)}".strip()
+    if item.kind == "yes_no":
+        return t("value-yes") if value else t("value-no")
+    if item.kind == "choice":
+        option = item.option(value)
+        return title(option, lang) if option else str(value)
+    if item.kind == "multi_choice":
+        if not value:
+            return t("value-nothing-chosen")
+        separator = "، " if lang == "fa" else ", "
+        return separator.join(title(o, lang) for o in item.options if o.key in value)
+    members = list(value)
+    counts = {f.key: sum(1 for m in members if m.get(f.key)) for f in item.staff_fields}
+    return t("value-staff", count=len(members), insured=counts.get("insured", 0),
+             disabled=counts.get("disabled", 0))
+
+
+def bounds_text(item: Indicator, t: Translator) -> str:
+    if item.kind not in ("integer", "number") or item.min is None or item.max is None:
+        return ""
+    return t("question-bounds", min=item.min, max=item.max, unit=unit(item, t.lang))
+
+
+def cb(period_id: int, action: str, *args: object) -> str:
+    """Wizard callback data: `w:<period>:<action>:<args…>`, at most 64 bytes."""
+    data = ":".join(["w", str(period_id), action, *map(str, args)])
+    assert len(data.encode()) <= 64, data
+    return data
+
+
+def question_keyboard(item: Indicator, period_id: int, t: Translator, *, value: Any,
+                      previous: Any, first: bool, section_first: bool,
+                      can_keep_all: bool) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    key = item.key
+    if item.kind == "choice":
+        for option in item.options:
+            mark = "● " if value == option.key else ""
+            kb.button(text=mark + title(option, t.lang), callback_data=cb(period_id, "a", key,
+                                                                            option.key))
+        kb.adjust(1)
+    elif item.kind == "yes_no":
+        kb.button(text=t("button-yes"), callback_data=cb(period_id, "y", key, 1))
+        kb.button(text=t("button-no"), callback_data=cb(period_id, "y", key, 0))
+        kb.adjust(2)
+    elif item.kind == "multi_choice":
+        chosen = set(value or [])
+        for option in item.options:
+            box = "☑️ " if option.key in chosen else "⬜️ "
+            kb.button(text=box + title(option, t.lang),
+                      callback_data=cb(period_id, "t", key, option.key))
+        kb.button(text=t("button-done"), callback_data=cb(period_id, "td", key))
+        kb.adjust(*([1] * len(item.options)), 1)
+    elif item.kind == "staff_list":
+        members = list(value or [])
+        for index, member in enumerate(members):
+            kb.button(text=f"👤 {member.get('name', '')}",
+                      callback_data=cb(period_id, "sm", index))
+        kb.button(text=t("button-staff-done"), callback_data=cb(period_id, "sd"))
+        kb.adjust(*([1] * len(members)), 1)
+    extra = InlineKeyboardBuilder()
+    if previous is not None and value is None:
+        extra.button(text=t("button-keep"), callback_data=cb(period_id, "k", key))
+    if section_first and previous is not None:
+        extra.button(text=t("button-keep-section"),
+                     callback_data=cb(period_id, "ks", item.section))
+    if can_keep_all:
+        extra.button(text=t("button-keep-all"), callback_data=cb(period_id, "ka"))
+    if not item.required:
+        extra.button(text=t("button-skip"), callback_data=cb(period_id, "s", key))
+    if not first:
+        extra.button(text=t("button-back"), callback_data=cb(period_id, "b", key))
+    extra.button(text=t("button-review"), callback_data=cb(period_id, "rv"))
+    extra.adjust(1, 2, 2)
+    kb.attach(extra)
+    return kb.as_markup()
+
+
+def staff_member_keyboard(item: Indicator, period_id: int, index: int, member: dict[str, Any],
+                          t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for field in item.staff_fields:
+        box = "☑️ " if member.get(field.key) else "⬜️ "
+        kb.button(text=box + title(field, t.lang),
+                  callback_data=cb(period_id, "sf", index, field.key))
+    kb.button(text=t("button-staff-rename"), callback_data=cb(period_id, "sr", index))
+    kb.button(text=t("button-staff-remove"), callback_data=cb(period_id, "sx", index))
+    kb.button(text=t("button-staff-saved"), callback_data=cb(period_id, "sv"))
+    kb.button(text=t("button-staff-done"), callback_data=cb(period_id, "sd"))
+    kb.adjust(*([1] * len(item.staff_fields)), 2, 2)
+    return kb.as_markup()
+
+
+def evidence_keyboard(period_id: int, key: str, count: int, t: Translator
+                      ) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("button-evidence-done"), callback_data=cb(period_id, "ed", key))
+    if count:
+        kb.button(text=t("button-evidence-list", count=count),
+                  callback_data=cb(period_id, "el", key))
+    kb.button(text=t("button-review"), callback_data=cb(period_id, "rv"))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def contact_keyboard(t: Translator) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text=t("button-share-contact"),
+                                                         request_contact=True)]],
+                               resize_keyboard=True, one_time_keyboard=True)
+
+
+def menu_keyboard(t: Translator, *, has_period: bool, several_offices: bool, submitted: bool
+                  ) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    if has_period:
+        kb.button(text=t("menu-continue") if not submitted else t("menu-edit"),
+                  callback_data="menu:continue")
+        kb.button(text=t("menu-review"), callback_data="menu:review")
+    kb.button(text=t("menu-results"), callback_data="menu:results")
+    kb.button(text=t("menu-contact"), callback_data="menu:contact")
+    kb.button(text=t("menu-discrepancy"), callback_data="menu:disc")
+    kb.button(text=t("menu-help"), callback_data="menu:help")
+    kb.button(text=t("menu-language"), callback_data="menu:lang")
+    if several_offices:
+        kb.button(text=t("menu-switch-office"), callback_data="menu:offices")
+    kb.adjust(1, 1, 2, 2, 2, 1)
+    return kb.as_markup()
+
+
+def items_in_order(rubric: Rubric, office_type: str) -> list[Indicator]:
+    return list(rubric.applicable(office_type))

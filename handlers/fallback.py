@@ -1,0 +1,30 @@
+"""What nothing else handled: stale buttons, group chats, messages that fit no step."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+
+from bot.i18n import Translator
+from handlers.owner import menu_button
+
+router = Router(name=__name__)
+groups = Router(name=f"{__name__}.groups")
+
+
+@groups.message(F.chat.type != "private")
+async def not_private(message: Message, t: Translator) -> None:
+    await message.answer(t("private-only"))
+
+
+@router.callback_query()
+async def stale_button(callback: CallbackQuery, t: Translator) -> None:
+    """An old message's button, or callback data nobody here wrote: never a traceback."""
+    await callback.answer(t("stale-button"), show_alert=True)
+    if isinstance(callback.message, Message):
+        await callback.message.answer(t("stale-button"), reply_markup=menu_button(t))
+
+
+@router.message()
+async def anything_else(message: Message, t: Translator) -> None:
+    await message.answer(t("no-question-now"), reply_markup=menu_button(t))

@@ -1,0 +1,5 @@
+"""``python -m sandbox [--port N]``: see :mod:`sandbox.main`."""
+
+from sandbox.main import main
+
+main()

@@ -1,0 +1,260 @@
+"""Declarations: the draft is the wizard's state, one committed `Answer` row per question.
+
+Status moves follow the one table in `scoring.status`; every move writes an audit row. The rubric
+a period is scored by is its stored snapshot, parsed once per process and cached by its text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scoring.answers import AnswerError, answers_from_json, missing_items, to_json
+from scoring.rubric import Rubric, parse_rubric_text
+from scoring.status import DeclarationStatus, assert_transition
+from storage.admin import audit
+from storage.models import Answer, Declaration, Evidence, Office, Period
+from storage.records import OfficeRecord, PeriodRecord
+
+S = DeclarationStatus
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=16)
+def rubric_of_text(text: str) -> Rubric:
+    return parse_rubric_text(text)
+
+
+def period_rubric(period: PeriodRecord) -> Rubric:
+    return rubric_of_text(period.rubric_text)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRecord:
+    id: int
+    item_key: str
+    sha256: str
+    size: int
+    mime: str
+    filename: str | None
+    platform: str
+    file_id: str
+    rejected_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationView:
+    """A declaration with its answers (typed by the period's rubric) and evidence."""
+
+    id: int
+    office_id: int
+    period_id: int
+    status: str
+    version: int
+    current_item: str | None
+    answers: dict[str, Any]
+    comments: dict[str, str]
+    evidence: tuple[EvidenceRecord, ...]
+    submitted_at: datetime | None
+    grace_until: datetime | None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def evidence_for(self, key: str) -> list[EvidenceRecord]:
+        return [e for e in self.evidence if e.item_key == key and e.rejected_reason is None]
+
+    def evidence_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for item in self.evidence:
+            if item.rejected_reason is None:
+                counts[item.item_key] = counts.get(item.item_key, 0) + 1
+        return counts
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (S.DRAFT, S.RETURNED, S.SUBMITTED)
+
+
+def office_record(office: Office) -> OfficeRecord:
+    return OfficeRecord(office.id, office.code, office.name, office.office_type,
+                        office.region_code, office.province, office.city, office.holder_name,
+                        office.holder_phone)
+
+
+async def get_office(session: AsyncSession, office_id: int) -> OfficeRecord | None:
+    office = await session.get(Office, office_id)
+    return office_record(office) if office else None
+
+
+async def load(session: AsyncSession, declaration_id: int, rubric: Rubric) -> DeclarationView:
+    declaration = await session.get(Declaration, declaration_id, populate_existing=True)
+    assert declaration is not None
+    rows = (await session.execute(
+        select(Answer.item_key, Answer.value_json, Answer.review_comment)
+        .where(Answer.declaration_id == declaration_id))).all()
+    raw = {key: json.loads(value) for key, value, _ in rows}
+    comments = {key: comment for key, _, comment in rows if comment}
+    evidence = (await session.scalars(
+        select(Evidence).where(Evidence.declaration_id == declaration_id,
+                               Evidence.removed_at.is_(None)).order_by(Evidence.id))).all()
+    return DeclarationView(
+        declaration.id, declaration.office_id, declaration.period_id, declaration.status,
+        declaration.version, declaration.current_item, typed_answers(rubric, raw), comments,
+        tuple(EvidenceRecord(e.id, e.item_key, e.sha256, e.size, e.mime, e.filename, e.platform,
+                             e.file_id, e.rejected_reason) for e in evidence),
+        declaration.submitted_at, declaration.grace_until, raw)
+
+
+def typed_answers(rubric: Rubric, raw: dict[str, Any]) -> dict[str, Any]:
+    """Stored answers typed by the rubric; one the rubric no longer accepts counts as unanswered
+    (and is logged) rather than breaking the owner's whole declaration."""
+    typed: dict[str, Any] = {}
+    for key in raw:
+        try:
+            typed.update(answers_from_json(rubric, raw, [key]))
+        except AnswerError as exc:
+            log.warning("stored answer %s no longer valid: %s", key, exc)
+    return typed
+
+
+async def find(session: AsyncSession, office_id: int, period_id: int) -> int | None:
+    return await session.scalar(select(Declaration.id).where(
+        Declaration.office_id == office_id, Declaration.period_id == period_id))
+
+
+async def open_draft(session: AsyncSession, office_id: int, period: PeriodRecord,
+                     actor: str) -> tuple[int, bool]:
+    """The office's declaration for the period, created as a draft if there is none.
+    Returns (id, created). Commits when it creates."""
+    existing = await find(session, office_id, period.id)
+    if existing is not None:
+        return existing, False
+    declaration = Declaration(office_id=office_id, period_id=period.id, status=S.DRAFT)
+    session.add(declaration)
+    await session.flush()
+    await audit(session, actor=actor, action="declaration.open", entity="declaration",
+                entity_id=declaration.id, new={"office_id": office_id, "period": period.code})
+    await session.commit()
+    return declaration.id, True
+
+
+async def previous_confirmed(session: AsyncSession, office_id: int, period: PeriodRecord
+                             ) -> tuple[int, dict[str, Any]] | None:
+    """The office's last confirmed (or published) declaration of an earlier period, with its
+    accepted answers as stored JSON: what pre-fills the wizard and what is carried forward."""
+    row = (await session.execute(
+        select(Declaration.id).join(Period, Period.id == Declaration.period_id)
+        .where(Declaration.office_id == office_id, Period.opens_at < period.opens_at,
+               Declaration.status.in_((S.CONFIRMED, S.PUBLISHED)))
+        .order_by(Period.opens_at.desc()).limit(1))).first()
+    if row is None:
+        return None
+    answers = (await session.execute(
+        select(Answer.item_key, Answer.value_json, Answer.accepted_json)
+        .where(Answer.declaration_id == row[0]))).all()
+    return row[0], {key: json.loads(accepted or value) for key, value, accepted in answers}
+
+
+async def set_current(session: AsyncSession, declaration_id: int, item: str | None) -> None:
+    await session.execute(update(Declaration).where(Declaration.id == declaration_id)
+                          .values(current_item=item))
+
+
+async def save_answer(session: AsyncSession, declaration_id: int, key: str, value: Any,
+                      actor: str, *, next_item: str | None) -> None:
+    """Store one answer and where the wizard goes next, in the caller's transaction."""
+    stored = json.dumps(to_json(value), ensure_ascii=False)
+    answer = await session.scalar(select(Answer).where(
+        Answer.declaration_id == declaration_id, Answer.item_key == key))
+    old = answer.value_json if answer else None
+    if answer is None:
+        session.add(Answer(declaration_id=declaration_id, item_key=key, value_json=stored))
+    elif answer.value_json != stored:
+        answer.value_json = stored
+    if old != stored:
+        await audit(session, actor=actor, action="answer.set", entity="declaration",
+                    entity_id=declaration_id, old={key: json.loads(old) if old else None},
+                    new={key: to_json(value)})
+    await set_current(session, declaration_id, next_item)
+
+
+async def clear_answer(session: AsyncSession, declaration_id: int, key: str, actor: str) -> None:
+    await session.execute(delete(Answer).where(Answer.declaration_id == declaration_id,
+                                               Answer.item_key == key))
+    await audit(session, actor=actor, action="answer.clear", entity="declaration",
+                entity_id=declaration_id, old={"key": key})
+
+
+async def copy_answers(session: AsyncSession, declaration_id: int, source_id: int,
+                       keys: list[str], raw: dict[str, Any], actor: str) -> int:
+    """«No change»: take the given items (and their evidence) from the earlier declaration."""
+    copied = 0
+    for key in keys:
+        if key not in raw:
+            continue
+        await save_answer(session, declaration_id, key, raw[key], actor, next_item=None)
+        already = await session.scalar(select(func.count()).select_from(Evidence).where(
+            Evidence.declaration_id == declaration_id, Evidence.item_key == key,
+            Evidence.removed_at.is_(None)))
+        if not already:
+            for item in (await session.scalars(select(Evidence).where(
+                    Evidence.declaration_id == source_id, Evidence.item_key == key,
+                    Evidence.removed_at.is_(None), Evidence.rejected_reason.is_(None)))).all():
+                session.add(Evidence(declaration_id=declaration_id, item_key=key,
+                                     sha256=item.sha256, size=item.size, mime=item.mime,
+                                     filename=item.filename, platform=item.platform,
+                                     file_id=item.file_id))
+        copied += 1
+    return copied
+
+
+async def add_evidence(session: AsyncSession, declaration_id: int, key: str, *, sha256: str,
+                       size: int, mime: str, filename: str | None, platform: str,
+                       file_id: str, actor: str) -> int:
+    item = Evidence(declaration_id=declaration_id, item_key=key, sha256=sha256, size=size,
+                    mime=mime, filename=filename, platform=platform, file_id=file_id)
+    session.add(item)
+    await session.flush()
+    await audit(session, actor=actor, action="evidence.add", entity="declaration",
+                entity_id=declaration_id, new={"key": key, "sha256": sha256, "size": size})
+    return item.id
+
+
+async def remove_evidence(session: AsyncSession, declaration_id: int, evidence_id: int,
+                          now: datetime, actor: str) -> bool:
+    """Remove a file of this declaration; False when the id is not one of its files."""
+    item = await session.get(Evidence, evidence_id)
+    if item is None or item.declaration_id != declaration_id or item.removed_at is not None:
+        return False
+    item.removed_at = now
+    await audit(session, actor=actor, action="evidence.remove", entity="declaration",
+                entity_id=declaration_id, old={"key": item.item_key, "sha256": item.sha256})
+    return True
+
+
+async def move(session: AsyncSession, declaration_id: int, new: DeclarationStatus, *,
+               actor: str, by: str, now: datetime, reason: str | None = None) -> None:
+    """A status move checked against the one table, with its audit row."""
+    declaration = await session.get(Declaration, declaration_id, populate_existing=True)
+    assert declaration is not None
+    assert_transition(declaration.status, new, by)
+    old = declaration.status
+    declaration.status = new
+    if new == S.SUBMITTED:
+        declaration.version += 1
+        declaration.submitted_at = now
+        declaration.current_item = None
+    elif new == S.CONFIRMED:
+        declaration.confirmed_at = now
+    await audit(session, actor=actor, action="declaration.status", entity="declaration",
+                entity_id=declaration_id, old=old, new=str(new), reason=reason)
+
+
+def missing(rubric: Rubric, office_type: str, view: DeclarationView) -> list[Any]:
+    return missing_items(rubric, office_type, view.answers, view.evidence_counts())
