@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.ranking [path/to/offices.csv]
 
-The registry defaults to `../shared/data/offices.csv` beside the repository (or $PISHKHAN_REGISTRY).
+The registry defaults to `../shared/data/offices.csv` beside the repository (or
+$PISHKHAN_REGISTRY).
 Each office gets synthetic answers (`scoring.population`, not timed): about 58 % of urban and 23 %
 of rural ICT offices declare, as in H1 1399; of the rest, four in five have a confirmed declaration
 to carry forward and the others get the minimum. The timed part is the period rule plus the score

@@ -97,3 +97,14 @@ async def run_polling(settings: Settings, *, ready: asyncio.Event | None = None,
         await app.dispatcher.start_polling(*app.bots, handle_signals=handle_signals,
                                            allowed_updates=["message", "callback_query",
                                                             "edited_message"])
+
+
+async def run_webhook(settings: Settings, host: str, port: int) -> None:
+    from bot.webhook import serve_webhook
+
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    assert settings.webhook_base_url and settings.webhook_secret
+    async with application(settings) as app:
+        await serve_webhook(app, host, port, settings.webhook_base_url,
+                            settings.webhook_secret.get_secret_value())

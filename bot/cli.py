@@ -255,9 +255,8 @@ def period_create(
 ) -> None:
     """Open an evaluation period. Windows run from the start of the first day to the end of the
     last, Tehran time; the review window defaults to the owners' window."""
-    from scoring.rubric import RubricError, load_rubric, load_sample_rubric
-
     from scoring import calendar
+    from scoring.rubric import RubricError, load_rubric, load_sample_rubric
     from storage.admin import create_period
 
     config = settings()
@@ -328,6 +327,33 @@ def run() -> None:
     from bot.app import run_polling
 
     asyncio.run(run_polling(config))
+
+
+@app.command("webhook")
+def webhook(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+            port: Annotated[int, typer.Option(help="port to listen on")] = 8080) -> None:
+    """Serve both platforms by webhook behind a reverse proxy (PISHKHAN_WEBHOOK_BASE_URL is the
+    public https address; PISHKHAN_WEBHOOK_SECRET protects it)."""
+    config = settings()
+    if not config.platforms():
+        fail("no bot token: set PISHKHAN_BALE_TOKEN and/or PISHKHAN_TELEGRAM_TOKEN")
+    if not config.webhook_base_url or not config.webhook_secret:
+        fail("webhook mode needs PISHKHAN_WEBHOOK_BASE_URL and PISHKHAN_WEBHOOK_SECRET")
+    secret = config.webhook_secret.get_secret_value() if config.webhook_secret else ""
+    if len(secret) < 16:
+        fail("PISHKHAN_WEBHOOK_SECRET must be at least 16 characters")
+    from bot.app import run_webhook
+
+    asyncio.run(run_webhook(config, host, port))
+
+
+@app.command("sandbox")
+def sandbox_command(port: Annotated[int, typer.Option(help="port (0: any free one)")] = 8081
+                    ) -> None:
+    """Run the local Bot API emulator (Telegram and Bale flavours) and print test tokens."""
+    from sandbox.main import serve
+
+    serve(port)
 
 
 def main() -> None:  # pragma: no cover - the console script calls `app`

@@ -53,7 +53,7 @@ class Markup(str):
 
 
 class Translator:
-    """`t("key", n=3)` in one language; missing keys fall back to Persian, then to the key.
+    """`t(key, n=3)` in one language; missing keys fall back to Persian, then to the key.
 
     With a platform, the result is ready to send there: string arguments (user text) are escaped
     and the catalog's `<b>`/`<i>` become HTML (Telegram) or Bale Markdown. Without one, plain text.

@@ -13,14 +13,19 @@ groups (aiogram/client/session/aiohttp.py `build_form_data` always uses `attach:
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import json
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.types import InputFile, Update
 from aiohttp import FormData
@@ -34,6 +39,45 @@ BALE_UNSUPPORTED = frozenset({
     "allow_sending_without_reply", "disable_web_page_preview", "direct_messages_topic_id",
     "suggested_post_parameters",
 })
+
+
+class TooManyRequests(TelegramAPIError):
+    """HTTP 429 without `retry_after` (Bale's «bot limit exceed»): aiogram would raise a bare
+    TelegramAPIError, indistinguishable from any other refusal, so we name it."""
+
+
+# The outbox sender paces itself and must see every 429: it sets this to switch retries off.
+RETRY_REPLIES = contextvars.ContextVar("retry_replies", default=True)
+
+
+class RetryWhenLimited(BaseRequestMiddleware):
+    """Retry a call the platform refused for speed: after `retry_after` when it says, with
+    exponential backoff when it does not (and on 5xx). A network error is not retried: the
+    message may have been delivered, and sending it again would duplicate it."""
+
+    def __init__(self, attempts: int = 5, first_delay: float = 0.5, max_delay: float = 30.0
+                 ) -> None:
+        self.attempts, self.first_delay, self.max_delay = attempts, first_delay, max_delay
+
+    async def __call__(self, make_request: Any, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        if isinstance(method, GetUpdates) or not RETRY_REPLIES.get():
+            return await make_request(bot, method)
+        delay = self.first_delay
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                if attempt == self.attempts:
+                    raise
+                wait = min(float(exc.retry_after), self.max_delay)
+            except (TooManyRequests, TelegramServerError):
+                if attempt == self.attempts:
+                    raise
+                wait, delay = delay, min(delay * 2, self.max_delay)
+            log.info("%s limited; retrying in %.1fs (attempt %d)", method.__api_method__, wait,
+                     attempt)
+            await asyncio.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
 def normalize_update(platform: str, raw: Any) -> Any:
@@ -80,6 +124,12 @@ class PlatformSession(AiohttpSession):
                        content: str) -> Any:
         if isinstance(method, GetUpdates) and 200 <= status_code < 300:
             content = self._clean_updates(bot, content)
+        if status_code == HTTPStatus.TOO_MANY_REQUESTS and '"retry_after"' not in content:
+            try:
+                description = json.loads(content).get("description") or "Too Many Requests"
+            except (ValueError, AttributeError):
+                description = "Too Many Requests"
+            raise TooManyRequests(method=method, message=description)
         return super().check_response(bot, method, status_code, content)
 
     def _clean_updates(self, bot: Bot, content: str) -> str:
@@ -141,6 +191,7 @@ class PlatformBot(Bot):
             session = PlatformSession("telegram", api_base)
             default = DefaultBotProperties(parse_mode="HTML",
                                            link_preview_is_disabled=True)
+        session.middleware(RetryWhenLimited())
         super().__init__(token, session=session, default=default, **kwargs)
         self.platform = platform
 

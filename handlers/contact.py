@@ -26,7 +26,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import Translator
+from bot.i18n import Markup, Translator
 from storage import tickets
 from storage.accounts import Actor
 from storage.evidence import EvidenceRejected, EvidenceStore, check
@@ -168,31 +168,34 @@ async def send_files(bot: Bot, chat_id: int, platform: str, view: TicketView,
 # --- the directory ---------------------------------------------------------------------------
 
 def _directory_text(t: Translator, entry: tickets.Directory) -> str:
-    # Phone numbers stay in ASCII digits and as plain text: Telegram accepts only http(s) and
-    # tg:// URLs in buttons (a `tel:` URL button is refused), and Bale's Markdown link support
-    # for `tel:` is unconfirmed; both apps make a number in plain text tappable themselves, and
-    # they do not recognise one written in Persian digits.
+    # Phone numbers go out as plain text in ASCII digits: Telegram accepts only http(s) and
+    # tg:// URLs in buttons (a `tel:` URL button is refused), and Bale's Markdown support for a
+    # `tel:` link is unconfirmed; the apps make a number in plain text tappable themselves, but
+    # not one written in Persian digits, so `Markup` keeps the translator from converting it.
+    def phone(number: str) -> Markup:
+        return Markup(t.raw(number))
+
     lines = [t("contact-title")]
     for expert in entry.experts:
         topic = expert.topic_en if t.lang == "en" and expert.topic_en else expert.topic_fa
         lines.append(t("contact-expert-line", name=expert.name, topic=topic,
-                       phone=expert.phone))
+                       phone=phone(expert.phone)))
         if expert.hours:
             lines.append(t("contact-expert-hours", hours=expert.hours))
     if entry.region_fa is not None:
         region = entry.region_en if t.lang == "en" and entry.region_en else entry.region_fa
         lines.append("")
         if entry.liaisons:
-            for name, phone in entry.liaisons:
-                if phone:
+            for name, number in entry.liaisons:
+                if number:
                     lines.append(t("contact-liaison-line", region=region, name=name,
-                                   phone=phone))
+                                   phone=phone(number)))
                 else:
                     lines.append(t("contact-liaison-no-phone", region=region, name=name))
         else:
             lines.append(t("contact-liaison-none", region=region))
         if entry.region_phone:
-            lines.append(t("contact-region-phone", phone=entry.region_phone))
+            lines.append(t("contact-region-phone", phone=phone(entry.region_phone)))
     lines.append("")
     lines.append(t("contact-ask-hint"))
     return "\n".join(lines)

@@ -163,9 +163,6 @@ class Params:
         self.data = data
         self.files = files or {}
 
-    def names(self) -> set[str]:
-        return {k for k, v in self.data.items() if v is not None} | set(self.files)
-
     def raw(self, name: str) -> Any:
         return self.data.get(name)
 
@@ -408,7 +405,7 @@ class BotApi:
                     raise ApiError(400, "Bad Request: can't parse inline keyboard button")
                 if not button["text"]:
                     raise ApiError(400, "Bad Request: inline keyboard button text is empty")
-                actions = [k for k in button if k in _INLINE_ACTIONS]
+                actions = [k for k, v in button.items() if k in _INLINE_ACTIONS and v is not None]
                 unknown = [k for k in actions if k not in allowed]
                 if unknown:
                     raise ApiError(
@@ -892,15 +889,19 @@ class BotApi:
             files = self.input_file(
                 bot, params, item.get("media"), kind, kind, in_media_group=True
             )
+            if bot.flavour == "bale":
+                extra = {k for k, v in item.items() if v is not None} - {
+                    "type",
+                    "media",
+                    "caption",
+                }
+                if extra:
+                    raise ApiError(
+                        400, f"Bad Request: parameter {sorted(extra)[0]!r} is not supported"
+                    )
             raw = item.get("caption") or None
             plain = None
             if raw:
-                if bot.flavour == "bale":
-                    extra = set(item) - {"type", "media", "caption"}
-                    if extra:
-                        raise ApiError(
-                            400, f"Bad Request: parameter {sorted(extra)[0]!r} is not supported"
-                        )
                 plain = self.render(bot, raw, item.get("parse_mode"))
             resolved.append((kind, files, raw, plain, item.get("parse_mode")))
         group_id = bot.new_media_group_id()

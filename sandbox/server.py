@@ -583,6 +583,7 @@ class ControlApi:
         r = router
         b = "/sandbox/bots/{bot}"
         c = b + "/chats/{chat}"
+        r.add_get("/", self.overview)
         r.add_get("/sandbox", self.overview)
         r.add_get("/sandbox/bots", self.overview)
         r.add_post("/sandbox/bots", self.add_bot)
@@ -610,10 +611,6 @@ class ControlApi:
         r.add_post(b + "/updates", self.inject)
 
     # --------------------------------------------------------------------------- helpers
-
-    @staticmethod
-    def _wrap(handler: Any) -> Any:
-        return handler
 
     def _bot(self, request: web.Request) -> BotWorld:
         try:
@@ -684,12 +681,20 @@ class ControlApi:
         return body, []
 
     async def _guard(self, request: web.Request, work: Any) -> web.Response:
+        """Run an endpoint: JSON out, errors as ``{"ok": false, "error"}``; long waits are
+        tracked so :meth:`Sandbox.stop` can cut them short."""
+        task = asyncio.current_task()
+        if task is not None:
+            self.sb._inflight.add(task)
         try:
             return json_response(await work(request))
         except ControlError as exc:
             return json_response({"ok": False, "error": exc.message, **exc.extra}, exc.status)
         except (KeyError, ValueError, TypeError) as exc:
             return json_response({"ok": False, "error": f"{type(exc).__name__}: {exc}"}, 400)
+        finally:
+            if task is not None:
+                self.sb._inflight.discard(task)
 
     # ------------------------------------------------------------------------- endpoints
 

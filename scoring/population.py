@@ -250,9 +250,15 @@ def calibrate_thresholds(rubric: Rubric, population: Sequence[SyntheticOffice],
     """Rank thresholds that split each office type's totals in `shares` (percent, rank 1 first):
     the threshold for rank r is the total below which fall the offices of ranks after r, rounded
     to whole points."""
+    return thresholds_from_totals(totals_by_type(rubric, population), shares)
+
+
+def thresholds_from_totals(totals: dict[str, list[Decimal]],
+                           shares: Sequence[Decimal] = PUBLISHED_SHARES,
+                           ) -> dict[str, list[Decimal]]:
     out = {}
-    for office_type, totals in totals_by_type(rubric, population).items():
-        ordered = sorted(totals)
+    for office_type, values in totals.items():
+        ordered = sorted(values)
         cuts = []
         below = Decimal(100)
         for share in shares[:-1]:
@@ -266,12 +272,19 @@ def calibrate_thresholds(rubric: Rubric, population: Sequence[SyntheticOffice],
 def rank_shares(rubric: Rubric, population: Iterable[SyntheticOffice],
                 ) -> dict[str, dict[int, Decimal]]:
     """Percent of offices in each rank, per office type and "all"."""
+    return shares_from_totals(rubric, totals_by_type(rubric, population))
+
+
+def shares_from_totals(rubric: Rubric, totals: dict[str, list[Decimal]],
+                       ) -> dict[str, dict[int, Decimal]]:
     counts: dict[str, dict[int, int]] = {}
-    for office in population:
-        rank = score_office(rubric, office).rank
-        for group in (office.office_type, "all"):
-            by_rank = counts.setdefault(group, dict.fromkeys(range(1, rubric.lowest_rank + 1), 0))
-            by_rank[rank] += 1
+    for office_type, values in totals.items():
+        for total in values:
+            rank = rubric.rank_for(office_type, total)
+            for group in (office_type, "all"):
+                by_rank = counts.setdefault(
+                    group, dict.fromkeys(range(1, rubric.lowest_rank + 1), 0))
+                by_rank[rank] += 1
     return {group: {rank: Decimal(100) * n / sum(by_rank.values())
                     for rank, n in by_rank.items()}
             for group, by_rank in counts.items()}

@@ -375,7 +375,10 @@ async def plan_close(session: AsyncSession, period: Period, now: datetime,
 # -------------------------------------------------------------------------------- writing
 
 async def _write(session: AsyncSession, plan: Plan, now: datetime) -> int:
-    """The plan's outbox rows (skipping dedup keys that exist) and its sweep row; no commit."""
+    """The plan's outbox rows (skipping dedup keys that exist) and its sweep row; no commit.
+
+    `not_before` stays the wall clock's (the sender's time), whatever the business clock says.
+    """
     keys = [m.dedup_key for m in plan.messages]
     existing: set[str] = set()
     for start in range(0, len(keys), 500):
@@ -392,7 +395,7 @@ async def _write(session: AsyncSession, plan: Plan, now: datetime) -> int:
             payload["expires_at"] = message.expires_at.isoformat()
         rows.append(Outbox(platform=message.platform, chat_id=message.chat_id,
                            account_id=message.account_id, kind=message.kind,
-                           dedup_key=message.dedup_key, not_before=now,
+                           dedup_key=message.dedup_key,
                            payload_json=json.dumps(payload, ensure_ascii=False)))
     session.add_all(rows)
     assert plan.due is not None

@@ -942,3 +942,7 @@ async def remove_holiday(session: AsyncSession, day: date, actor: str = "cli") -
 async def list_holidays(session: AsyncSession) -> list[tuple[date, str]]:
     rows = (await session.execute(select(Holiday.day, Holiday.name).order_by(Holiday.day))).all()
     return [(date.fromisoformat(d), n) for d, n in rows]
+
+
+async def all_faqs(session: AsyncSession) -> list[FaqRecord]:
+    return [_faq(f) for f in (await session.scalars(select(Faq).order_by(Faq.id))).all()]

@@ -13,6 +13,7 @@ import pytest
 
 from sandbox import Sandbox, ScriptedUser
 
+
 class RawBot:
     """Calls ``{base}/bot{token}/{method}`` and returns ``(http_status, body)``."""
 

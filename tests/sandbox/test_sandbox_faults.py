@@ -121,8 +121,16 @@ async def test_fault_on_file_download(sb, http, tg, tg_token, users) -> None:
 
 async def test_faults_through_the_control_api(sb, http, tg, tg_token, chats) -> None:
     url = f"{sb.control_url}/bots/{tg_token}/faults"
-    async with http.post(url, json={"method": "sendMessage", "kind": "429", "retry_after": 7,
-                                    "chat_id": 1, "times": None}) as resp:
+    async with http.post(
+        url,
+        json={
+            "method": "sendMessage",
+            "kind": "429",
+            "retry_after": 7,
+            "chat_id": 1,
+            "times": None,
+        },
+    ) as resp:
         assert (await resp.json())["faults"][0]["retry_after"] == 7
     async with http.post(url, json={"method": "x", "kind": "boom"}) as resp:
         assert resp.status == 400
@@ -149,13 +157,16 @@ async def test_rate_ceiling_telegram(sb: Sandbox, tg, tg_token, chats) -> None:
     assert (await tg.call("sendMessage", chat_id=1, text="later"))[0] == 200
     assert sb.info(tg_token)["rate_limited"] >= 13
     sb.set_rate_limit(tg_token, None)
-    results = await asyncio.gather(*(tg.call("sendMessage", chat_id=1, text="x") for _ in range(20)))
+    results = await asyncio.gather(
+        *(tg.call("sendMessage", chat_id=1, text="x") for _ in range(20))
+    )
     assert all(r[0] == 200 for r in results)
 
 
 async def test_rate_ceiling_bale_has_no_retry_after(sb, http, bale, bale_token, chats) -> None:
-    async with http.post(f"{sb.control_url}/bots/{bale_token}/rate_limit",
-                         json={"per_second": 2}) as resp:
+    async with http.post(
+        f"{sb.control_url}/bots/{bale_token}/rate_limit", json={"per_second": 2}
+    ) as resp:
         assert (await resp.json())["per_second"] == 2
     results = [await bale.call("sendMessage", chat_id=1, text="x") for _ in range(4)]
     assert [r[0] for r in results] == [200, 200, 429, 429]

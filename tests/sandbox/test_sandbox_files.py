@@ -51,8 +51,11 @@ async def test_bot_multipart_upload_is_stored(sb, tg, tg_token, users) -> None:
     await ali.send_text("hi")
     # aiogram's way: field=attach://<key> plus a part named <key>
     status, body = await tg.multipart(
-        "sendDocument", {"k3y": ("report.xlsx", b"PK\x03\x04data")}, chat_id="42",
-        document="attach://k3y", caption="گزارش",
+        "sendDocument",
+        {"k3y": ("report.xlsx", b"PK\x03\x04data")},
+        chat_id="42",
+        document="attach://k3y",
+        caption="گزارش",
     )
     assert status == 200, body
     doc = body["result"]["document"]
@@ -77,8 +80,9 @@ async def test_telegram_photo_upload_both_ways_and_image_check(sb, tg, tg_token,
         "sendPhoto", {"xyz": ("a.png", PNG)}, chat_id="42", photo="attach://xyz"
     )
     assert status == 200
-    status, body = await tg.multipart("sendPhoto", {"photo": ("a.png", b"not an image")},
-                                      chat_id="42")
+    status, body = await tg.multipart(
+        "sendPhoto", {"photo": ("a.png", b"not an image")}, chat_id="42"
+    )
     assert (status, body["description"]) == (400, "Bad Request: IMAGE_PROCESS_FAILED")
     status, body = await tg.call("sendPhoto", chat_id=42)
     assert (status, body["description"]) == (400, "Bad Request: there is no photo in the request")
@@ -90,8 +94,9 @@ async def test_bale_top_level_upload_only_as_a_plain_field(sb, bale, bale_token,
         "sendPhoto", {"k3y": ("a.png", PNG)}, chat_id="42", photo="attach://k3y"
     )
     assert status == 400 and "attach://" in body["description"]
-    status, body = await bale.multipart("sendPhoto", {"photo": ("a.png", PNG)}, chat_id="42",
-                                        caption="ok")
+    status, body = await bale.multipart(
+        "sendPhoto", {"photo": ("a.png", PNG)}, chat_id="42", caption="ok"
+    )
     assert status == 200 and body["result"]["caption"] == "ok"
     assert sb.transcript(bale_token, 42)[-1]["kind"] == "photo"
 
@@ -111,8 +116,9 @@ async def test_bale_media_group_accepts_attach(sb, bale, bale_token, users) -> N
 async def test_bale_upload_cap_is_20_mb(sb, bale, bale_token, users) -> None:
     await users(bale_token, 42).send_text("hi")
     big = pdf(pad_to=20 * 1024 * 1024 + 1)
-    status, body = await bale.multipart("sendDocument", {"document": ("big.pdf", big)},
-                                        chat_id="42")
+    status, body = await bale.multipart(
+        "sendDocument", {"document": ("big.pdf", big)}, chat_id="42"
+    )
     assert status == 413
     status, _ = await bale.multipart(
         "sendDocument", {"document": ("ok.pdf", pdf(pad_to=19 * 1024 * 1024))}, chat_id="42"
@@ -122,9 +128,7 @@ async def test_bale_upload_cap_is_20_mb(sb, bale, bale_token, users) -> None:
 
 async def test_user_album_shares_a_media_group(sb, tg, tg_token, users) -> None:
     ali = users(tg_token, 42)
-    entries = await ali.send_album(
-        [PNG, {"type": "photo", "data": PNG, "caption": "second"}]
-    )
+    entries = await ali.send_album([PNG, {"type": "photo", "data": PNG, "caption": "second"}])
     assert len(entries) == 2
     updates = await tg.ok("getUpdates")
     groups = {u["message"]["media_group_id"] for u in updates}

@@ -26,8 +26,9 @@ async def ali_bale(bale_token, users):
 async def test_send_edit_delete_are_reflected_in_the_transcript(
     sb: Sandbox, tg, tg_token, ali_tg
 ) -> None:
-    sent = await tg.ok("sendMessage", chat_id=42, text="<b>Salam</b> &amp; hi", parse_mode="HTML",
-                       reply_markup=KB)
+    sent = await tg.ok(
+        "sendMessage", chat_id=42, text="<b>Salam</b> &amp; hi", parse_mode="HTML", reply_markup=KB
+    )
     assert sent["message_id"] == 2  # ids are per chat, shared with the user's /start
     assert sent["text"] == "Salam & hi"
     assert sent["reply_markup"] == KB
@@ -63,8 +64,11 @@ async def test_send_edit_delete_are_reflected_in_the_transcript(
         ({"chat_id": 999, "text": "hi"}, "Bad Request: chat not found"),
         ({"chat_id": "@someone", "text": "hi"}, "Bad Request: chat not found"),
         (
-            {"chat_id": 42, "text": "hi", "reply_markup": {
-                "inline_keyboard": [[{"text": "b", "callback_data": "x" * 65}]]}},
+            {
+                "chat_id": 42,
+                "text": "hi",
+                "reply_markup": {"inline_keyboard": [[{"text": "b", "callback_data": "x" * 65}]]},
+            },
             "Bad Request: BUTTON_DATA_INVALID",
         ),
         (
@@ -94,7 +98,7 @@ async def test_malformed_html_is_rejected_on_telegram(tg, ali_tg, text) -> None:
     [
         "a &lt; b &amp; c &#1587; &quot;",
         '<a href="https://x.ir/?a=1&amp;b=2">link</a>',
-        "<b>b <i>i</i></b> <code>x</code> <pre><code class=\"language-py\">p</code></pre>",
+        '<b>b <i>i</i></b> <code>x</code> <pre><code class="language-py">p</code></pre>',
         "<tg-spoiler>s</tg-spoiler> <blockquote expandable>q</blockquote> <s>x</s> <u>y</u>",
         "a > b",
     ],
@@ -174,7 +178,9 @@ async def test_set_my_commands_exists_only_on_telegram(tg, bale) -> None:
     commands = [{"command": "start", "description": "شروع"}]
     assert await tg.ok("setMyCommands", commands=commands) is True
     assert await tg.ok("getMyCommands") == commands
-    status, body = await tg.call("setMyCommands", commands=[{"command": "Bad!", "description": "x"}])
+    status, body = await tg.call(
+        "setMyCommands", commands=[{"command": "Bad!", "description": "x"}]
+    )
     assert status == 400
     status, body = await bale.call("setMyCommands", commands=commands)
     assert (status, body["description"]) == (404, "Not Found")
@@ -182,17 +188,23 @@ async def test_set_my_commands_exists_only_on_telegram(tg, bale) -> None:
 
 async def test_bale_keyboards_only_documented_fields(bale, ali_bale) -> None:
     status, _ = await bale.call(
-        "sendMessage", chat_id=42, text="x",
+        "sendMessage",
+        chat_id=42,
+        text="x",
         reply_markup={"keyboard": [["a"]], "resize_keyboard": True},
     )
     assert status == 400
     status, _ = await bale.call(
-        "sendMessage", chat_id=42, text="x",
+        "sendMessage",
+        chat_id=42,
+        text="x",
         reply_markup={"inline_keyboard": [[{"text": "s", "switch_inline_query": "q"}]]},
     )
     assert status == 400
     await bale.ok(
-        "sendMessage", chat_id=42, text="x",
+        "sendMessage",
+        chat_id=42,
+        text="x",
         reply_markup={"keyboard": [[{"text": "phone", "request_contact": True}]]},
     )
 
@@ -221,11 +233,13 @@ async def test_answer_callback_query_is_recorded(sb, tg, tg_token, ali_tg) -> No
     await ali_tg.press("Yes")
     [record] = sb.callbacks(tg_token, 42)
     assert record["answered"] is False
-    assert await tg.ok("answerCallbackQuery", callback_query_id=record["callback_query_id"],
-                       text="ثبت شد")
+    assert await tg.ok(
+        "answerCallbackQuery", callback_query_id=record["callback_query_id"], text="ثبت شد"
+    )
     assert record["answered"] and record["answer"]["text"] == "ثبت شد"
-    status, body = await tg.call("answerCallbackQuery",
-                                 callback_query_id=record["callback_query_id"])
+    status, body = await tg.call(
+        "answerCallbackQuery", callback_query_id=record["callback_query_id"]
+    )
     assert status == 400 and "query is too old" in body["description"]
 
 

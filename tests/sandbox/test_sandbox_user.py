@@ -85,17 +85,26 @@ async def test_keyboards_follow_edits_and_removal(sb, tg, tg_token, users) -> No
     await ali.send_text("hi")
     sent = await tg.ok("sendMessage", chat_id=42, text="q", reply_markup=INLINE)
     await tg.ok("sendMessage", chat_id=42, text="kb", reply_markup=REPLY)
-    await tg.ok("editMessageReplyMarkup", chat_id=42, message_id=sent["message_id"],
-                reply_markup={"inline_keyboard": [[{"text": "New", "callback_data": "n"}]]})
+    await tg.ok(
+        "editMessageReplyMarkup",
+        chat_id=42,
+        message_id=sent["message_id"],
+        reply_markup={"inline_keyboard": [[{"text": "New", "callback_data": "n"}]]},
+    )
     assert await ali.buttons() == ["New", "وضعیت", "Help", "ارسال شماره"]
     await tg.ok("sendMessage", chat_id=42, text="bye", reply_markup={"remove_keyboard": True})
     await tg.ok("editMessageText", chat_id=42, message_id=sent["message_id"], text="done")
     assert await ali.buttons() == []
     # An old keyboard can still be pressed on purpose by naming its message.
-    await tg.ok("editMessageReplyMarkup", chat_id=42, message_id=sent["message_id"],
-                reply_markup=INLINE)
-    await tg.ok("sendMessage", chat_id=42, text="newer",
-                reply_markup={"inline_keyboard": [[{"text": "Other", "callback_data": "o"}]]})
+    await tg.ok(
+        "editMessageReplyMarkup", chat_id=42, message_id=sent["message_id"], reply_markup=INLINE
+    )
+    await tg.ok(
+        "sendMessage",
+        chat_id=42,
+        text="newer",
+        reply_markup={"inline_keyboard": [[{"text": "Other", "callback_data": "o"}]]},
+    )
     pressed = await ali.press("Back", message_id=sent["message_id"])
     assert pressed["entry"]["message_id"] == sent["message_id"]
 
@@ -103,8 +112,12 @@ async def test_keyboards_follow_edits_and_removal(sb, tg, tg_token, users) -> No
 async def test_one_time_keyboard_hides_after_use(sb, tg, tg_token, users) -> None:
     ali = users(tg_token, 42)
     await ali.send_text("hi")
-    await tg.ok("sendMessage", chat_id=42, text="pick",
-                reply_markup={"keyboard": [["A", "B"]], "one_time_keyboard": True})
+    await tg.ok(
+        "sendMessage",
+        chat_id=42,
+        text="pick",
+        reply_markup={"keyboard": [["A", "B"]], "one_time_keyboard": True},
+    )
     await ali.press("A")
     assert await ali.buttons() == []
 
@@ -151,8 +164,12 @@ async def test_press_answered_by_edit_and_callback_answer(sb, tg, tg_token, user
         query = update["callback_query"]
         if query["data"] == "ok:1":
             await tg.ok("answerCallbackQuery", callback_query_id=query["id"], text="ثبت شد")
-            await tg.ok("editMessageText", chat_id=42,
-                        message_id=query["message"]["message_id"], text="approved ✅")
+            await tg.ok(
+                "editMessageText",
+                chat_id=42,
+                message_id=query["message"]["message_id"],
+                text="approved ✅",
+            )
         # "back" is deliberately never answered
 
     async with running_bot(tg, on_update):
@@ -207,10 +224,8 @@ async def test_contacts_own_and_others(sb, tg, bale, tg_token, bale_token, users
         "last_name": "Ahmadi",
         "user_id": 42,
     }
-    assert bale_contacts[0] == {"phone_number": "989121234567", "first_name": "Ali",
-                                "user_id": 42}
-    assert tg_contacts[1] == {"phone_number": "+989350000000", "first_name": "Sara",
-                              "user_id": 77}
+    assert bale_contacts[0] == {"phone_number": "989121234567", "first_name": "Ali", "user_id": 42}
+    assert tg_contacts[1] == {"phone_number": "+989350000000", "first_name": "Sara", "user_id": 77}
     assert "user_id" not in bale_contacts[1] and bale_contacts[1]["phone_number"] == "09350000000"
     assert tg_contacts[2]["phone_number"] == "989121234567" and "user_id" not in tg_contacts[2]
     assert bale_contacts[2]["phone_number"] == 989121234567
@@ -220,7 +235,7 @@ async def test_download_a_file_the_bot_sent(sb, tg, tg_token, users) -> None:
     ali = users(tg_token, 42)
     await ali.send_text("report please")
     status, body = await tg.multipart(
-        "sendDocument", {"document": ("r.csv", "a,b\n1,2\n".encode())}, chat_id="42"
+        "sendDocument", {"document": ("r.csv", b"a,b\n1,2\n")}, chat_id="42"
     )
     assert status == 200
     message = await ali.wait_message()
@@ -248,8 +263,14 @@ async def test_user_against_a_separately_started_sandbox(tmp_path) -> None:
     from sandbox.user import ScriptedUser
 
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "sandbox", "--port", "0", "--json",
-        "--bale-token", "111222:AAtesttokentesttokentesttokentest1",
+        sys.executable,
+        "-m",
+        "sandbox",
+        "--port",
+        "0",
+        "--json",
+        "--bale-token",
+        "111222:AAtesttokentesttokentesttokentest1",
         stdout=asyncio.subprocess.PIPE,
         cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2]),
     )

@@ -30,8 +30,8 @@ class Receiver:
             return web.json_response(self.reply)
         return web.json_response({})
 
-    async def wait(self, count: int, timeout: float = 3.0) -> None:
-        async with asyncio.timeout(timeout):
+    async def wait(self, count: int, within: float = 3.0) -> None:
+        async with asyncio.timeout(within):
             while len(self.requests) < count:
                 self.arrived.clear()
                 await self.arrived.wait()

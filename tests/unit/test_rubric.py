@@ -190,7 +190,8 @@ def test_points_must_suit_the_kind() -> None:
 def test_thresholds_must_be_reachable_and_decreasing() -> None:
     data = sample_data()
     data["ranks"]["thresholds"]["urban"] = [Decimal(150), Decimal(40)]
-    assert any(e.startswith("ranks.thresholds.urban[0]: rank 1 needs 150") for e in errors_of(data))
+    assert any(e.startswith("ranks.thresholds.urban[0]: rank 1 needs 150")
+               for e in errors_of(data))
     data["ranks"]["thresholds"]["urban"] = [Decimal(40), Decimal(60)]
     assert any(e.startswith("ranks.thresholds.urban: thresholds must decrease")
                for e in errors_of(data))

@@ -110,7 +110,7 @@ MUTATIONS = [bands_not_increasing, unknown_office_type, choice_names_unknown_opt
              service_share_increasing, bounds_reversed]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(rubric_data(), st.sampled_from(MUTATIONS), st.data())
 def test_a_broken_rubric_is_refused_with_the_path(data: Data, mutation: Mutation,
                                                   drawer: st.DataObject) -> None:
@@ -134,7 +134,7 @@ JSONISH = st.recursive(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(rubric_data(), st.data())
 def test_any_junk_anywhere_gives_rubric_error_only(data: Data, drawer: st.DataObject) -> None:
     # Replace one value somewhere in a valid rubric by arbitrary junk.

@@ -125,7 +125,8 @@ def test_caps_of_staff_and_facilities() -> None:
 def test_external_inputs_missing_clamped_and_direct() -> None:
     nothing = score(RUBRIC, "urban", FULL)
     assert line_args(nothing, "association")[:2] == (0, "reason-association-missing")
-    assert line_args(nothing, "satisfaction")[:2] == (Decimal("7.5"), "reason-satisfaction-missing")
+    assert line_args(nothing, "satisfaction")[:2] == (Decimal("7.5"),
+                                                      "reason-satisfaction-missing")
     direct = score(RUBRIC, "urban", FULL, ExternalInputs(
         association=Decimal(150), satisfaction=Decimal(33), satisfaction_mean=Decimal(5)))
     assert line_args(direct, "association")[0] == 15  # clamped to the scale
@@ -147,7 +148,8 @@ def test_negative_items_subtract_up_to_their_count_and_total_stays_above_min() -
     assert fined.total == base.total - 45
     assert fined.rank == RUBRIC.rank_for("urban", fined.total)
     ruined = score(RUBRIC, "urban", {}, None, [AppliedNegative("forgery", 2)])
-    assert ruined.total == RUBRIC.min_total == 0 and ruined.rank == 3 and ruined.service_share == 30
+    assert ruined.total == RUBRIC.min_total == 0
+    assert ruined.rank == 3 and ruined.service_share == 30
     with pytest.raises(ValueError, match="unknown negative"):
         score(RUBRIC, "urban", FULL, None, [AppliedNegative("littering")])
     with pytest.raises(ValueError, match="at least 1"):

@@ -15,7 +15,7 @@ from scoring.rubric import OFFICE_TYPES, Rubric, load_sample_rubric
 from scoring.score import AppliedNegative, ExternalInputs, score
 
 SAMPLE = load_sample_rubric()
-PROPERTY = settings(max_examples=60, deadline=None)
+PROPERTY = settings(max_examples=30, deadline=None)
 RUBRICS = st.one_of(st.just(SAMPLE), rubrics())
 OFFICE_TYPE = st.sampled_from(OFFICE_TYPES)
 EXTERNAL = st.builds(

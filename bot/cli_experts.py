@@ -1,0 +1,131 @@
+"""`pishkhan experts link|unlink`, `pishkhan faq import|list`, `pishkhan holidays add|remove|list`.
+
+`register(app)` adds them to the main command line (bot/cli.py calls it). Like every command,
+wrong input prints one line and exits with code 2, having written nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def _experts_group(app: typer.Typer) -> typer.Typer:
+    """The existing `experts` group (list, import), or a new one."""
+    for group in app.registered_groups:
+        if group.name == "experts" and group.typer_instance is not None:
+            return group.typer_instance
+    experts = typer.Typer(help="The expert directory.", no_args_is_help=True)
+    app.add_typer(experts, name="experts")
+    return experts
+
+
+def register(app: typer.Typer) -> None:
+    experts = _experts_group(app)
+    faq_app = typer.Typer(help="Frequent questions and HQ's prepared answers.",
+                          no_args_is_help=True)
+    holidays_app = typer.Typer(help="Official holidays (no working hours for escalation).",
+                               no_args_is_help=True)
+    app.add_typer(faq_app, name="faq")
+    app.add_typer(holidays_app, name="holidays")
+
+    @experts.command("link")
+    def experts_link(
+        expert_id: int,
+        platform: Annotated[str, typer.Option(help="bale or telegram")],
+        user_id: Annotated[int, typer.Option(help="the expert's numeric user id there")],
+    ) -> None:
+        """Bind an expert of the directory to a platform account: questions then reach them."""
+        from bot.cli import console, with_db
+        from storage.tickets import link_expert
+
+        record = with_db(lambda s: link_expert(s, expert_id, platform, user_id))
+        console.print(f"expert #{record.id} {record.name} ({record.category}) is linked to "
+                      f"{platform}:{user_id}")
+
+    @experts.command("unlink")
+    def experts_unlink(expert_id: int) -> None:
+        """Stop sending questions to an expert's account (the directory entry stays)."""
+        from bot.cli import console, with_db
+        from storage.tickets import unlink_expert
+
+        with_db(lambda s: unlink_expert(s, expert_id))
+        console.print(f"expert #{expert_id} is no longer linked")
+
+    @faq_app.command("import")
+    def faq_import(file: Path) -> None:
+        """Replace the list from a CSV: category, question_fa, answer_fa, question_en,
+        answer_en (category: declaration, evidence, scoring, technical, discrepancy)."""
+        from bot.cli import console, with_db
+        from storage.tickets import import_faq
+
+        count = with_db(lambda s: import_faq(s, file))
+        console.print(f"{count} frequent questions in the list")
+
+    @faq_app.command("list")
+    def faq_list() -> None:
+        """Show the frequent questions."""
+        from rich.table import Table
+
+        from bot.cli import console, with_db
+        from storage.tickets import all_faqs
+
+        rows = with_db(all_faqs)
+        table = Table(title="frequent questions")
+        for column in ("id", "category", "question", "answer"):
+            table.add_column(column)
+        for f in rows:
+            answer = f.answer_fa if len(f.answer_fa) <= 80 else f.answer_fa[:80] + "…"
+            table.add_row(str(f.id), f.category, f.question_fa, answer)
+        console.print(table)
+
+    @holidays_app.command("add")
+    def holidays_add(
+        day: Annotated[str, typer.Argument(help="Jalali date, e.g. 1404/07/21")],
+        name: Annotated[str, typer.Option(help="what the holiday is")] = "",
+    ) -> None:
+        """Add an official holiday."""
+        from bot.cli import console, fail, with_db
+        from scoring.calendar import JalaliDateError, parse_jalali
+        from storage.tickets import add_holiday
+
+        try:
+            gregorian = parse_jalali(day)
+        except JalaliDateError as exc:
+            fail(str(exc))
+            raise
+        with_db(lambda s: add_holiday(s, gregorian, name))
+        console.print(f"holiday {day} ({gregorian.isoformat()}) added")
+
+    @holidays_app.command("remove")
+    def holidays_remove(day: Annotated[str, typer.Argument(help="Jalali date")]) -> None:
+        """Remove a holiday."""
+        from bot.cli import console, fail, with_db
+        from scoring.calendar import JalaliDateError, parse_jalali
+        from storage.tickets import remove_holiday
+
+        try:
+            gregorian = parse_jalali(day)
+        except JalaliDateError as exc:
+            fail(str(exc))
+            raise
+        with_db(lambda s: remove_holiday(s, gregorian))
+        console.print(f"holiday {day} removed")
+
+    @holidays_app.command("list")
+    def holidays_list() -> None:
+        """List the holidays, Jalali and Gregorian."""
+        from rich.table import Table
+
+        from bot.cli import console, with_db
+        from scoring.calendar import format_jalali_numeric
+        from storage.tickets import list_holidays
+
+        table = Table(title="holidays")
+        for column in ("jalali", "gregorian", "name"):
+            table.add_column(column)
+        for day, name in with_db(list_holidays):
+            table.add_row(format_jalali_numeric(day, "en"), day.isoformat(), name)
+        console.print(table)
