@@ -57,6 +57,11 @@ class Sweeper:
                 outbox.wake()
             return results
 
+    async def idle(self) -> None:
+        """Wait for a pass in progress to finish."""
+        async with self._guard:
+            return
+
     async def _sweep(self) -> list[Any]:
         from storage.reminders import sweep_close, sweep_reminders
 
@@ -106,9 +111,11 @@ def build_scheduler(app: Any, *, interval: float = SWEEP_INTERVAL,
     at once (catching up after downtime). Start it inside the running event loop."""
     sweeper = Sweeper(app, extra)
     app.services["sweeper"] = sweeper
+    # A run that takes longer than the interval makes the next one return at once (the guard);
+    # two instances allowed keeps APScheduler from warning about it.
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(sweeper.run, IntervalTrigger(seconds=interval), id="sweeps",
-                      name="close and reminder sweeps", max_instances=1, coalesce=True,
+                      name="close and reminder sweeps", max_instances=2, coalesce=True,
                       misfire_grace_time=None, next_run_time=datetime.now(UTC))
     return scheduler
 
@@ -131,6 +138,7 @@ async def background(app: Any, *, sweep_interval: float = SWEEP_INTERVAL,
         yield sender
     finally:
         scheduler.shutdown(wait=False)
+        await app.services["sweeper"].idle()
         stop.set()
         try:
             await asyncio.wait_for(task, sender.request_timeout + 40)

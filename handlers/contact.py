@@ -135,7 +135,9 @@ def thread_text(t: Translator, view: TicketView, *, for_expert: bool, limit: int
     for message in reversed(view.messages):
         text = message.text if len(message.text) <= 700 else message.text[:700] + "…"
         key = "ticket-msg-owner" if message.author_role == "owner" else "ticket-msg-expert"
-        block = t(key, when=tickets.when(message.created_at, t.lang), text=text)
+        # The person's own words are escaped on their own, outside the catalog text: on Bale a
+        # `<b>` typed by someone must not turn into formatting.
+        block = t(key, when=tickets.when(message.created_at, t.lang)) + "\n" + t.raw(text)
         if message.file_sha256:
             block += "\n" + t("ticket-msg-file")
         if size + len(block) + 2 > limit:
@@ -401,8 +403,9 @@ async def _send_list(bot: Bot, chat_id: int, session: AsyncSession, actor: Actor
         kb.button(text=t("ticket-button-number", number=ticket.id),
                   callback_data=owner_cb("view", ticket.id))
     kb.adjust(4)
-    kb.row()
-    kb.button(text=t("contact-button-ask"), callback_data=owner_cb("ask"))
+    more = InlineKeyboardBuilder()
+    more.button(text=t("contact-button-ask"), callback_data=owner_cb("ask"))
+    kb.attach(more)
     await say(bot, chat_id, "\n".join(lines), kb.as_markup())
 
 

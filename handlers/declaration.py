@@ -69,12 +69,14 @@ async def on_wizard_button(callback: CallbackQuery, session: AsyncSession, actor
         return
     period_id, action, args = parsed
     now = clock.now()
+    answered = False
     try:
         context = await wizard_context(session, actor, now)
         if context.period is None or context.period.id != period_id:
             raise Refused("stale-button")
         if action in ("rv", "go"):
             await callback.answer()
+            answered = True
             if action == "rv":
                 await wizard.show_review(message, session, t, context)
             else:
@@ -82,12 +84,17 @@ async def on_wizard_button(callback: CallbackQuery, session: AsyncSession, actor
             return
         context, view = await editable_context(session, actor, now)
         await callback.answer()
+        answered = True
         await _act(message, session, actor, t, now, context, view, action, args)
     except Refused as refused:
-        await callback.answer(t(refused.key, **refused.args_), show_alert=True)
-        if refused.key == "stale-button":
-            await message.answer(t("stale-button"), reply_markup=menu_button(t))
+        text = t(refused.key, **refused.args_)
+        if not answered:
+            await callback.answer(text, show_alert=True)
+        if refused.key == "stale-button" or answered:
+            await message.answer(text, reply_markup=menu_button(t))
     except AnswerError as error:
+        if not answered:
+            await callback.answer()
         await message.answer(t(error.key, **error.args))
 
 

@@ -257,8 +257,9 @@ async def show_faq(callback: CallbackQuery, callback_data: TicketCb, session: As
         kb.button(text=t("expert-faq-button", n=n),
                   callback_data=expert_cb("fq", view.ticket.id, item.id))
     kb.adjust(4)
-    kb.row()
-    kb.button(text=t("contact-button-cancel"), callback_data=expert_cb("cancel"))
+    more = InlineKeyboardBuilder()
+    more.button(text=t("contact-button-cancel"), callback_data=expert_cb("cancel"))
+    kb.attach(more)
     await say(bot, callback.from_user.id, "\n\n".join(lines), kb.as_markup())
 
 

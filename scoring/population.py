@@ -24,6 +24,7 @@ Indicators of a rubric this module does not know are answered uniformly within t
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Callable, Iterable, Sequence
@@ -67,12 +68,19 @@ def _area(ind: Indicator, office_type: str, rng: random.Random) -> int:
     return int(round(_within(ind, rng.lognormvariate(math.log(median), 0.45))))
 
 
+# Staff besides the holder; cumulative weights, computed once (random.choices is slow otherwise).
+_URBAN_STAFF = range(1, 9)
+_URBAN_STAFF_CUM = list(itertools.accumulate((5, 15, 25, 25, 15, 8, 4, 3)))
+_RURAL_STAFF = range(0, 4)
+_RURAL_STAFF_CUM = list(itertools.accumulate((20, 45, 25, 10)))
+
+
 def _staff(ind: Indicator, office_type: str, rng: random.Random) -> list[dict[str, Any]]:
     if office_type == "urban":
-        count = rng.choices(range(1, 9), weights=(5, 15, 25, 25, 15, 8, 4, 3))[0]
+        count = rng.choices(_URBAN_STAFF, cum_weights=_URBAN_STAFF_CUM)[0]
         insured_p, disabled_p = 0.8, 0.04
     else:
-        count = rng.choices(range(0, 4), weights=(20, 45, 25, 10))[0]
+        count = rng.choices(_RURAL_STAFF, cum_weights=_RURAL_STAFF_CUM)[0]
         insured_p, disabled_p = 0.55, 0.03
     if rng.random() < 0.08:
         insured_p = 0.0
@@ -119,9 +127,8 @@ def synthetic_value(indicator: Indicator, office_type: str, rng: random.Random) 
         return maker(indicator, office_type, rng)
     kind = indicator.kind
     if kind == "choice":
-        weights = _CHOICE_WEIGHTS.get(indicator.key, {})
-        keys = [o.key for o in indicator.options]
-        return rng.choices(keys, weights=[weights.get(k, 10) for k in keys])[0]
+        keys, cum = _cumulative(indicator)
+        return rng.choices(keys, cum_weights=cum)[0]
     if kind == "multi_choice":
         chances = _MULTI_P.get(indicator.key, {}).get(office_type, {})
         chosen = [o.key for o in indicator.options if rng.random() < chances.get(o.key, 0.3)]
@@ -145,6 +152,12 @@ def synthetic_value(indicator: Indicator, office_type: str, rng: random.Random) 
         return int(_clip(round(value), math.ceil(low), math.floor(high)))
     number = Decimal(str(round(value, 1)))
     return min(max(number, Decimal(str(low))), Decimal(str(high)))
+
+
+def _cumulative(indicator: Indicator) -> tuple[list[str], list[int]]:
+    weights = _CHOICE_WEIGHTS.get(indicator.key, {})
+    keys = [o.key for o in indicator.options]
+    return keys, list(itertools.accumulate(weights.get(k, 10) for k in keys))
 
 
 def _fits(indicator: Indicator, maker: Callable[..., Any]) -> bool:

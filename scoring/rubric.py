@@ -576,9 +576,11 @@ def rubric_from_dict(data: dict[str, Any]) -> Rubric:
 
 
 def load_rubric(source: str | Path) -> Rubric:
-    """A rubric from a file path, or from TOML text (a str holding a newline or no `.toml`
-    ending). Raises RubricError, never anything else, for a file that cannot be used."""
-    if isinstance(source, str) and ("\n" in source or not source.strip().endswith(".toml")):
+    """A rubric from a file path, or from TOML text (a str with a newline, or one that is neither
+    an existing file nor a name ending in `.toml`). Raises RubricError, never anything else, for
+    a file that cannot be used."""
+    if isinstance(source, str) and ("\n" in source or not (
+            source.strip().endswith(".toml") or _is_file(source))):
         return parse_rubric_text(source)
     path = Path(source)
     try:
@@ -586,6 +588,13 @@ def load_rubric(source: str | Path) -> Rubric:
     except (OSError, UnicodeDecodeError) as exc:
         raise RubricError([f"{path}: cannot read the file ({exc})"]) from None
     return parse_rubric_text(text)
+
+
+def _is_file(name: str) -> bool:
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):  # a name too long, a NUL byte: text, not a path
+        return False
 
 
 def load_sample_rubric() -> Rubric:

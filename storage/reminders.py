@@ -524,14 +524,33 @@ async def period_by_code(session: AsyncSession, code: str) -> Period | None:
     return await session.scalar(select(Period).where(Period.code == code))
 
 
-async def outbox_status(session: AsyncSession) -> dict[str, dict[str, int]]:
-    """Rows per platform and status."""
+async def set_milestones(session: AsyncSession, period: Period,
+                         milestones: Sequence[ms.Milestone], actor: str = "cli") -> None:
+    """Replace a period's reminder milestones (an audit row records old and new); commits."""
+    from storage.admin import audit
+
+    old = ms.to_json(milestones_of(period))
+    period.milestones_json = ms.to_json(milestones)
+    await audit(session, actor=actor, action="period.milestones", entity="period",
+                entity_id=period.id, old=old, new=period.milestones_json)
+    await session.commit()
+
+
+async def outbox_status(session: AsyncSession, now: datetime | None = None
+                        ) -> dict[str, dict[str, int]]:
+    """Rows per platform and status; `waiting` counts queued rows backing off (not due yet)."""
     rows = (await session.execute(
         select(Outbox.platform, Outbox.status, func.count())
         .group_by(Outbox.platform, Outbox.status))).all()
     table: dict[str, dict[str, int]] = defaultdict(dict)
     for platform, status, number in rows:
         table[platform][status] = int(number)
+    if now is not None:
+        for platform, number in (await session.execute(
+                select(Outbox.platform, func.count())
+                .where(Outbox.status == "queued", Outbox.not_before > now)
+                .group_by(Outbox.platform))).all():
+            table[platform]["waiting"] = int(number)
     return dict(table)
 
 

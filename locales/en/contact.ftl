@@ -47,12 +47,8 @@ ticket-card-state = State: { $status }
 ticket-card-level = With: { $level }
 ticket-card-assignee = Answerer: { $name } ({ $level })
 ticket-card-rating = Your rating of the answer: { $rating } of 5
-ticket-msg-owner =
-    <b>Office</b>, { $when }:
-    { $text }
-ticket-msg-expert =
-    <b>Expert</b>, { $when }:
-    { $text }
+ticket-msg-owner = <b>Office</b>, { $when }:
+ticket-msg-expert = <b>Expert</b>, { $when }:
 ticket-msg-file = 📎 with an attached file
 ticket-older-hidden = (Older messages are not shown.)
 ticket-button-reply = Write a message

@@ -49,12 +49,8 @@ ticket-card-state = وضعیت: { $status }
 ticket-card-level = نزد: { $level }
 ticket-card-assignee = پاسخ‌گو: { $name } ({ $level })
 ticket-card-rating = امتیاز شما به پاسخ: { $rating } از ۵
-ticket-msg-owner =
-    <b>دفتر</b>، { $when }:
-    { $text }
-ticket-msg-expert =
-    <b>کارشناس</b>، { $when }:
-    { $text }
+ticket-msg-owner = <b>دفتر</b>، { $when }:
+ticket-msg-expert = <b>کارشناس</b>، { $when }:
 ticket-msg-file = 📎 همراه با فایل پیوست
 ticket-older-hidden = (پیام‌های قدیمی‌تر نشان داده نشده‌اند.)
 ticket-button-reply = نوشتن پیام

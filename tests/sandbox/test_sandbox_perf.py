@@ -28,30 +28,35 @@ async def test_sustains_a_broadcast_to_thousands_of_chats(sb: Sandbox, http) -> 
     rate = total / (time.perf_counter() - started)
     assert set(statuses) == {200}
     assert sb.sent_count(token) == total
-    # Client and server share one core here; real runs do ~2,000/s. Keep the bar loose.
-    assert rate > 400, f"{rate:.0f} sends/s"
+    # Client and server share one core here; an idle run does ~2,000/s. The bar is loose so
+    # that a busy CI machine passes; it still catches per-send work that grows with chats.
+    assert rate > 200, f"{rate:.0f} sends/s"
 
 
 async def test_rate_ceiling_paces_a_polite_sender(sb: Sandbox, http) -> None:
-    """A sender that honours retry_after gets everything through at about the ceiling."""
+    """Senders that retry after a 429 get everything through, at about the ceiling."""
     token = sb.add_bot("telegram")
-    sb.add_users(token, range(1, 101))
-    sb.set_rate_limit(token, 100)
+    sb.add_users(token, range(1, 31))
+    sb.set_rate_limit(token, 50, burst=10)
     url = f"{sb.base_url}/bot{token}/sendMessage"
     limited = 0
-    started = time.perf_counter()
-    for i in range(150):
+
+    async def polite(chat_id: int) -> None:
+        nonlocal limited
         while True:
-            async with http.post(url, json={"chat_id": 1 + i % 100, "text": "x"}) as resp:
-                body = await resp.json()
-            if resp.status != 429:
-                break
-            limited += 1
+            async with http.post(url, json={"chat_id": chat_id, "text": "x"}) as resp:
+                if resp.status == 200:
+                    return
+                assert resp.status == 429
+                limited += 1
             await asyncio.sleep(0.02)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(polite(i) for i in range(1, 31)))
     elapsed = time.perf_counter() - started
-    assert sb.sent_count(token) == 150
-    assert limited > 0 and elapsed >= 0.4  # 100 burst, then 50 more at 100/s
-    assert body["ok"]
+    assert sb.sent_count(token) == 30
+    assert limited > 0
+    assert elapsed >= 0.35  # a burst of 10, then 20 more at 50/s
 
 
 async def test_wait_sent_helper_and_control_endpoint(sb: Sandbox, http) -> None:

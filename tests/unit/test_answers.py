@@ -30,7 +30,7 @@ from scoring.rubric import Indicator, load_sample_rubric
 from scoring.text import to_persian_digits
 
 RUBRIC = load_sample_rubric()
-AREA = RUBRIC.indicator("area")  # integer, 5–2000 m²
+AREA = RUBRIC.indicator("area")  # integer, 10–2000 m²
 YEARS = RUBRIC.indicator("holder_years")  # integer, 0–40
 STAFF = RUBRIC.indicator("staff")
 FACILITIES = RUBRIC.indicator("facilities")
@@ -86,7 +86,7 @@ def test_refusals_have_a_message_key(text: str, key: str) -> None:
 
 def test_out_of_range_says_the_bounds_and_unit() -> None:
     error = refused(AREA, "۴")
-    assert error.args == {"min": Decimal(5), "max": Decimal(2000), "unit_fa": "متر مربع",
+    assert error.args == {"min": Decimal(10), "max": Decimal(2000), "unit_fa": "متر مربع",
                           "unit_en": "m²"}
     assert "answer-out-of-range" in str(error)
 
@@ -216,7 +216,7 @@ def test_json_round_trip_of_every_kind() -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(min_value=5, max_value=2000), st.sampled_from(["ascii", "fa", "grouped"]))
+@given(st.integers(min_value=10, max_value=2000), st.sampled_from(["ascii", "fa", "grouped"]))
 def test_any_integer_in_range_parses_back(value: int, script: str) -> None:
     text = {"ascii": str(value), "fa": to_persian_digits(value),
             "grouped": to_persian_digits(f"{value:,}").replace(",", "٬")}[script]

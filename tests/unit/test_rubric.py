@@ -114,6 +114,13 @@ def test_load_rubric_reads_a_file_and_text(tmp_path: Path) -> None:
     assert load_rubric(SAMPLE_PATH) == load_sample_rubric()
 
 
+@pytest.mark.parametrize("text", ["x" * 5000, "a\x00b", "code = 1", ""])
+def test_odd_text_is_parsed_as_text_not_taken_for_a_path(text: str) -> None:
+    with pytest.raises(RubricError) as caught:
+        load_rubric(text)
+    assert caught.value.errors
+
+
 def test_a_missing_file_is_an_error_with_its_path(tmp_path: Path) -> None:
     missing = tmp_path / "nope.toml"
     with pytest.raises(RubricError) as caught:

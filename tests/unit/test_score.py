@@ -77,9 +77,10 @@ def test_a_full_declaration_line_by_line() -> None:
 
 def test_bands_below_the_first_and_in_the_top() -> None:
     data = RUBRIC.model_dump()
-    data["indicators"][0]["points"]["bands"][0]["min"] = 10
+    data["indicators"][0]["points"]["bands"][0]["min"] = 15
     rubric = Rubric.model_validate(data)
-    assert line_args(score(rubric, "urban", {"area": 8}), "area")[:2] == (0, "reason-band-below")
+    points, reason, args = line_args(score(rubric, "urban", {"area": 12}), "area")
+    assert (points, reason, args["low"]) == (0, "reason-band-below", 15)
     assert line_args(score(RUBRIC, "urban", {"area": 500}), "area")[:2] == (15, "reason-band-top")
 
 

@@ -1,0 +1,112 @@
+"""Nobody reads or writes a ticket that is not theirs, whatever button data they send."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.local import World
+from storage import tickets
+from storage.models import Ticket, TicketMessage
+from tests.experts.conftest import (
+    DECLARATION_EXPERT,
+    LIAISON,
+    OWNER_A,
+    OWNER_B,
+    SCORING_EXPERT,
+    account_id,
+    drain,
+    setup_people,
+)
+
+
+async def _ask(world: World, office_id: int, category: str = "scoring") -> int:
+    async with world.session() as session:
+        record = await tickets.open_ticket(
+            session, account_id=await account_id(world, "bale", OWNER_A),
+            office_ids=[office_id], office_id=office_id, category=category,
+            text="پرسش محرمانهٔ دفتر ساری", now=world.clock.now())
+        await session.commit()
+        return record.id
+
+
+async def test_an_owner_cannot_read_another_offices_ticket(world: World) -> None:
+    people = await setup_people(world)
+    ticket_id = await _ask(world, people.office_a)
+    other = world.user("bale", OWNER_B, "علی")
+
+    for action in ("view", "reply", "close"):
+        await other.press_callback(f"tk:o:{action}:{ticket_id}:")
+        refusal = (await other.wait_text("در میان پرسش‌های دفتر شما نیست"))["text"]
+        assert "محرمانه" not in refusal
+    await other.press_callback(f"tk:o:rate:{ticket_id}:5")
+    await other.wait_text("در میان پرسش‌های دفتر شما نیست")
+    await other.send_command("/tickets")
+    listing = (await other.wait_text("هنوز پرسشی ثبت نکرده‌اید"))["text"]
+    assert "محرمانه" not in listing
+    # Garbled data: a polite "no longer valid", never a traceback.
+    await other.press_callback("tk:o:view:not-a-number:")
+    await other.wait_text("دیگر معتبر نیست")
+    # An owner pressing an answerer's button gets nothing of the ticket either.
+    await other.press_callback(f"tk:e:view:{ticket_id}:")
+    await other.wait_message()
+    assert "محرمانه" not in str(await other.transcript())
+
+    async with world.session() as session:
+        ticket = await session.get(Ticket, ticket_id)
+        assert ticket is not None and ticket.status == "open" and ticket.rating is None
+        count = len((await session.scalars(select(TicketMessage.id))).all())
+        assert count == 1
+
+
+async def test_an_expert_cannot_answer_a_ticket_that_is_not_theirs(world: World) -> None:
+    people = await setup_people(world)
+    ticket_id = await _ask(world, people.office_a)  # goes to the region's liaison
+    scoring = world.user("telegram", SCORING_EXPERT, "رحمانی")
+    declaration = world.user("telegram", DECLARATION_EXPERT, "ثقفی")
+    liaison = world.user("telegram", LIAISON, "رابط")
+
+    # The scoring expert may look (the ticket is in their category) but not answer it.
+    await scoring.press_callback(f"tk:e:ans:{ticket_id}:")
+    await scoring.wait_text("به شما ارجاع نشده است")
+    await scoring.press_callback(f"tk:e:fq:{ticket_id}:1")
+    await scoring.wait_text("به شما ارجاع نشده است")
+    await scoring.press_callback(f"tk:e:tr:{ticket_id}:")
+    await scoring.wait_text("به شما ارجاع نشده است")
+    await scoring.press_callback(f"tk:e:to:{ticket_id}:{people.scoring_account}")
+    await scoring.wait_text("به شما ارجاع نشده است")
+    # The declaration expert may not even read it.
+    await declaration.press_callback(f"tk:e:view:{ticket_id}:")
+    refusal = (await declaration.wait_text("به شما ارجاع نشده است"))["text"]
+    assert "محرمانه" not in refusal
+    await declaration.press_callback(f"tk:e:claim:{ticket_id}:")
+    await declaration.wait_text("نمی‌توانید این پرسش را بردارید")
+    # The liaison, lower than an HQ expert, cannot take it back once the expert claimed it.
+    await scoring.press_callback(f"tk:e:claim:{ticket_id}:")
+    await scoring.wait_text("به شما سپرده شد")
+    await liaison.send_command("/start")
+    await liaison.wait_message()
+    await drain(world)
+    await liaison.wait_text("دیگر نزد شما نیست")
+    await liaison.press_callback(f"tk:e:claim:{ticket_id}:")
+    await liaison.wait_text("نمی‌توانید این پرسش را بردارید")
+    await liaison.press_callback(f"tk:e:ans:{ticket_id}:")
+    await liaison.wait_text("به شما ارجاع نشده است")
+
+    async with world.session() as session:
+        ticket = await session.get(Ticket, ticket_id)
+        assert ticket is not None
+        assert (ticket.assignee_account_id, ticket.level, ticket.status) == (
+            people.scoring_account, tickets.EXPERT, "open")
+        roles = (await session.scalars(select(TicketMessage.author_role))).all()
+        assert roles == ["owner"]
+
+    # The rightful answerer passes it to the supervisor; the owner and the supervisor are told.
+    await scoring.press_callback(f"tk:e:tr:{ticket_id}:")
+    await scoring.wait_text("ارجاع می‌دهید")
+    await scoring.press("آقای سرپرست (سرپرست کارشناسان ستاد)")
+    await scoring.wait_text("به آقای سرپرست ارجاع شد")
+    async with world.session() as session:
+        ticket = await session.get(Ticket, ticket_id)
+        assert ticket is not None
+        assert (ticket.assignee_account_id, ticket.level) == (people.supervisor_account,
+                                                              tickets.SUPERVISOR)
