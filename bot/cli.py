@@ -315,6 +315,21 @@ def period_list() -> None:
     _print_periods(with_db(list_periods))
 
 
+@app.command("link-code")
+def link_code(office_code: str) -> None:
+    """Issue a one-time code (8 characters, single use, 7 days) that links an owner's account to
+    the office: they send `/start CODE` to the bot, or open the bot's link with it."""
+    from bot.clock import Clock
+    from scoring.calendar import format_jalali_numeric
+    from storage.linking import CODE_DAYS, issue_code
+
+    code, expires, office = with_db(lambda s: issue_code(s, office_code, Clock().now()))
+    console.print(f"office {office.code} ({office.name}): code [bold]{code}[/], single use, "
+                  f"valid {CODE_DAYS} days, until {format_jalali_numeric(expires, 'en')}")
+    console.print(f"the owner sends:  /start {code}   (or opens https://t.me/<bot>?start={code}"
+                  f" / https://ble.ir/<bot>?start={code})")
+
+
 # --- running ---------------------------------------------------------------------------------
 
 @app.command("run")

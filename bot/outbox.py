@@ -60,6 +60,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.platforms import RETRY_REPLIES, TooManyRequests
 from bot.settings import Settings
 from storage.models import Account, Outbox
 
@@ -461,6 +462,9 @@ class OutboxSender:
             method = build_method(row.chat_id, payload)
         except (ValidationError, ValueError, TypeError) as exc:
             return Outcome(row, "failed", f"bad payload: {str(exc).splitlines()[0]}"[:300])
+        # The session's own retry-on-429 would hide the platform's answer from the pacing here
+        # (and hold a slot while it sleeps): this task's context switches it off.
+        RETRY_REPLIES.set(False)
         entry = lane.chat_locks.setdefault(row.chat_id, [asyncio.Lock(), 0])
         entry[1] += 1
         try:
@@ -488,9 +492,9 @@ class OutboxSender:
         lowered = message.lower()
         if isinstance(exc, TelegramRetryAfter):
             return self._too_many(lane, row, message, float(exc.retry_after))
-        if type(exc) is TelegramAPIError and ("too many requests" in lowered
-                                              or "limit exceed" in lowered
-                                              or "429" in lowered):
+        if isinstance(exc, TooManyRequests) or (
+                type(exc) is TelegramAPIError and ("too many requests" in lowered
+                                                   or "limit exceed" in lowered)):
             return self._too_many(lane, row, message, None)
         if isinstance(exc, TelegramForbiddenError):
             if any(word in lowered for word in PLATFORM_403):  # Bale's answer to a bad token

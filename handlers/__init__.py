@@ -6,7 +6,7 @@ from functools import cache
 
 from aiogram import F, Router
 
-from handlers import declaration, evidence, fallback, start
+from handlers import declaration, discrepancy, evidence, fallback, start
 
 
 def build_router() -> Router:
@@ -27,6 +27,7 @@ def _tree() -> Router:
     private.callback_query.filter(F.message.chat.type == "private")
     private.include_routers(
         start.router,          # /start, linking, menu, language
+        discrepancy.router,    # base-data discrepancies (its steps come before the wizard's)
         declaration.router,    # the wizard's buttons and typed answers
         evidence.router,       # photos and PDFs
         fallback.router,       # stale buttons and anything else: last

@@ -149,10 +149,12 @@ def thread_text(t: Translator, view: TicketView, *, for_expert: bool, limit: int
 
 
 async def send_files(bot: Bot, chat_id: int, platform: str, view: TicketView,
-                     store: EvidenceStore) -> None:
-    """The thread's files: by file id on the platform they came from, else by their bytes."""
+                     store: EvidenceStore, *, from_role: str) -> None:
+    """The other side's files in the thread (one's own are on one's phone already: a slow
+    connection should not fetch them again), by file id on the platform they came from, else
+    by their stored bytes."""
     for message in view.messages:
-        if not message.file_sha256:
+        if not message.file_sha256 or message.author_role != from_role:
             continue
         is_pdf = message.file_mime == "application/pdf"
         if message.file_platform == platform and message.file_id:
@@ -435,7 +437,7 @@ async def view_ticket(callback: CallbackQuery, callback_data: TicketCb, session:
         return
     await callback.answer()
     chat_id = callback.from_user.id
-    await send_files(bot, chat_id, platform, view, evidence_store)
+    await send_files(bot, chat_id, platform, view, evidence_store, from_role="expert")
     await say(bot, chat_id, thread_text(t, view, for_expert=False),
               _ticket_keyboard(t, view.ticket))
 

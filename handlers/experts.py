@@ -146,7 +146,7 @@ async def view_ticket(callback: CallbackQuery, callback_data: TicketCb, session:
         return
     await callback.answer()
     chat_id = callback.from_user.id
-    await send_files(bot, chat_id, platform, view, evidence_store)
+    await send_files(bot, chat_id, platform, view, evidence_store, from_role="owner")
     await say(bot, chat_id, thread_text(t, view, for_expert=True),
               _card_keyboard(t, view, actor, await _can_claim(session, view, actor.account_id)))
 

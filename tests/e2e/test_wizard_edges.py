@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.local import World, local_world
+from scoring.rubric import load_sample_rubric
+from scoring.text import to_persian_digits
 from storage.models import Answer, Declaration, Evidence, Office
 from tests.e2e.conftest import FIXED_NOW, make_jpeg, make_pdf
 
@@ -63,9 +65,10 @@ async def test_restart_mid_wizard_resumes_and_other_platform_continues(tmp_path:
             assert await session.scalar(select(func.count()).select_from(Evidence)) == 1
 
 
+AREA_MIN = to_persian_digits(int(load_sample_rubric().indicator("area").min or 0))
 BAD_NUMBERS = [
     ("دوازده", "عدد"), ("-5", "منفی"), ("NaN", "عدد"), ("inf", "عدد"), ("1e9", "عدد"),
-    ("۱٬۲۳", "جداکننده"), ("3", "۵"), ("99999999999999999999", "رقم"), ("12.5", "صحیح"),
+    ("۱٬۲۳", "جداکننده"), ("3", AREA_MIN), ("99999999999999999999", "رقم"), ("12.5", "صحیح"),
     ("\u200f\u200f", "پاسخی نرسید"), ("۸۵ متر و نیم", "عدد"),
 ]
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.i18n import Translator, catalog_keys
-from handlers.contact import TicketCb
+from handlers.contact import TicketCb, thread_text
 from storage import tickets
+from storage.records import OfficeRecord
 
 FAMILIES = {
     "ticket-category-": tickets.CATEGORIES,
@@ -33,11 +36,19 @@ def test_storage_and_handlers_pack_the_same_button_data() -> None:
         assert len(packed.encode()) <= 64
 
 
-def test_user_text_cannot_turn_into_formatting() -> None:
-    for platform in ("bale", "telegram"):
-        t = Translator("fa", platform)
-        assert "<b>" not in t.raw("<b>x</b>") or platform == "bale"
-        assert "*" not in t.raw("*x*")
+def test_typed_text_does_not_become_formatting() -> None:
+    """On Bale a `<b>` typed by a person must not become `*bold*`; on Telegram it is escaped."""
+    now = datetime(2025, 10, 8, 6, 30, tzinfo=UTC)
+    record = tickets.TicketRecord(5, 1, 1, None, "scoring", "open", 0, None, None, None, now,
+                                  None)
+    office = OfficeRecord(1, "16598444", "دفتر ساری", "urban", 4, "مازندران", "ساری", "x", "y")
+    message = tickets.MessageRecord(1, "owner", "<b>x</b> *y* [z](http://a)", None, None,
+                                    None, None, now)
+    view = tickets.TicketView(record, office, "شمال", "North", None, None, None, (message,))
+    bale = thread_text(Translator("fa", "bale"), view, for_expert=True)
+    assert "<b>x</b>" in bale and "*y*" not in bale and "[z]" not in bale
+    telegram = thread_text(Translator("fa", "telegram"), view, for_expert=True)
+    assert "&lt;b&gt;x&lt;/b&gt;" in telegram
 
 
 def test_numbers_and_phones() -> None:

@@ -10,6 +10,7 @@ from bot.local import World
 from scoring.text import to_persian_digits
 from scoring.workhours import TEHRAN
 from storage.models import Faq, Ticket, TicketMessage
+from tests.e2e.conftest import make_pdf
 from tests.experts.conftest import LIAISON, OWNER_A, drain, make_jpeg, setup_people
 
 
@@ -63,7 +64,8 @@ async def test_whole_thread(world: World) -> None:
     assert "وضعیت: در انتظار پاسخ" in card["text"]
     await liaison.press("پاسخ")
     await liaison.wait_text("پاسخ خود")
-    await liaison.send_text("امتیاز فضا بر پایهٔ متراژ سند است. سند را بفرستید.")
+    await liaison.send_document(make_pdf("guide"), "guide.pdf", "application/pdf",
+                                caption="امتیاز فضا بر پایهٔ متراژ سند است. سند را بفرستید.")
     await liaison.wait_text("برای دفتر فرستاده شد")
     async with world.session() as session:
         ticket = await session.get(Ticket, ticket.id)
@@ -72,7 +74,12 @@ async def test_whole_thread(world: World) -> None:
     # The owner gets the answer and writes again.
     await drain(world)
     answer = (await owner.wait_text("پاسخ پرسش شمارهٔ"))["text"]
-    assert "متراژ سند" in answer
+    assert "متراژ سند" in answer and "فایل پیوست" in answer
+    await owner.press("مشاهده")
+    document, card = await owner.wait_messages(2)
+    # Sent on Telegram, so uploaded to Bale from the stored bytes.
+    assert document["kind"] == "document" and "متراژ سند" in card["text"]
+    assert (await owner.download(document["file_id"])).startswith(b"%PDF-")
     await owner.press("نوشتن پیام")
     await owner.wait_text("پیام خود")
     await owner.send_text("اجاره‌نامه داریم؛ کافی است؟")
@@ -97,8 +104,9 @@ async def test_whole_thread(world: World) -> None:
     listing = (await owner.wait_text("پرسش‌های دفتر شما"))["text"]
     assert "پاسخ داده شد" in listing
     await owner.press(f"شمارهٔ {number}")
-    photo, thread = await owner.wait_messages(2)
-    assert photo["kind"] == "photo"  # the owner's own photo, sent again by its Bale file id
+    # The expert's PDF again, but not the owner's own photo: it is on their phone already.
+    document, thread = await owner.wait_messages(2)
+    assert document["kind"] == "document"
     assert "متراژ سند" in thread["text"] and "اجاره‌نامه" in thread["text"]
     await owner.press("بستن پرسش")
     await owner.wait_text("بسته شد")

@@ -124,3 +124,21 @@ def test_period_dates_in_persian_digits(env: str) -> None:
         assert result.exit_code == 2, (args, result.output)
         assert message in result.output
     assert count(env, Period) == 1
+
+
+def test_link_code_for_an_office(env: str, registry_files, tmp_path: Path) -> None:
+    runner.invoke(app, ["regions", "import", str(registry_files[0])])
+    csv = tmp_path / "o.csv"
+    csv.write_text("office_code,office_name,office_type,region_code,province,city,holder_name,"
+                   "holder_phone\n12345678,دفتر,urban,4,مازندران,ساری,علی,09121234567\n",
+                   encoding="utf-8")
+    runner.invoke(app, ["offices", "import", str(csv)])
+    result = runner.invoke(app, ["link-code", "12345678"])
+    assert result.exit_code == 0, result.output
+    import re
+
+    code = re.search(r"/start ([A-Z0-9]{8})", result.output)
+    assert code is not None
+    assert not set(code.group(1)) & set("01OIL")  # nothing to misread off paper
+    wrong = runner.invoke(app, ["link-code", "99999999"])
+    assert wrong.exit_code == 2 and "99999999" in wrong.output

@@ -35,6 +35,8 @@ def test_key_families_built_at_run_time_exist() -> None:
         "link-code-": ("wrong", "used", "expired", "limit"),
         "evidence-want-": ("photo", "document", "either"),
         "evidence-accepts-": ("photo", "document", "either"),
+        "disc-field-": ("name", "type", "address", "holder"),
+        "disc-status-": ("open", "fixed", "answered"),
     }
     missing = [prefix + name for prefix, names in families.items() for name in names
                if prefix + name not in known]

@@ -1,0 +1,19 @@
+disc-intro = <b>Report a discrepancy in the office's base data</b>
+    If one of these is wrong, choose it and your region will correct it.
+disc-line = • Report { $number } ({ $field }): { $status }
+disc-answer = Region's answer: { $answer }
+disc-field-name = Office name
+disc-field-type = Office type
+disc-field-address = Address
+disc-field-holder = Licence holder
+disc-status-open = awaiting the region's review
+disc-status-fixed = corrected
+disc-status-answered = answered
+disc-ask-text = Write the correct “{ $field }” and a short explanation.
+disc-text-length = Please write the explanation in one message of at most { $max } characters.
+disc-text-expected = Please write the explanation as text.
+disc-ask-photo = Report number { $number } is saved. If you have a document, send a photo or PDF of it; otherwise press “Send without a document”.
+disc-photo-expected = Send a photo or a PDF, or press “Send without a document”.
+disc-done = ✅ Report number { $number } has been sent to your region. See its status under “Report a discrepancy”.
+disc-cancelled = The report was cancelled.
+button-disc-no-photo = Send without a document

@@ -1,0 +1,19 @@
+disc-intro = <b>گزارش مغایرت در اطلاعات پایهٔ دفتر</b>
+    اگر یکی از این اطلاعات نادرست است، آن را انتخاب کنید تا منطقه اصلاح کند.
+disc-line = • گزارش { $number } ({ $field }): { $status }
+disc-answer = پاسخ منطقه: { $answer }
+disc-field-name = نام دفتر
+disc-field-type = نوع دفتر
+disc-field-address = نشانی
+disc-field-holder = دارندهٔ پروانه
+disc-status-open = در انتظار بررسی منطقه
+disc-status-fixed = اصلاح شد
+disc-status-answered = پاسخ داده شد
+disc-ask-text = مقدار درست «{ $field }» و توضیح کوتاه را بنویسید.
+disc-text-length = لطفاً توضیح را در یک پیام و حداکثر { $max } نویسه بنویسید.
+disc-text-expected = لطفاً توضیح را به‌صورت متن بنویسید.
+disc-ask-photo = گزارش شمارهٔ { $number } ثبت شد. اگر مدرکی دارید، عکس یا PDF آن را بفرستید؛ وگرنه «ارسال بدون مدرک» را بزنید.
+disc-photo-expected = عکس یا PDF بفرستید، یا «ارسال بدون مدرک» را بزنید.
+disc-done = ✅ گزارش شمارهٔ { $number } برای منطقه فرستاده شد. وضعیت آن را در «گزارش مغایرت» ببینید.
+disc-cancelled = گزارش لغو شد.
+button-disc-no-photo = ارسال بدون مدرک
