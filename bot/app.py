@@ -15,7 +15,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.middlewares import Context, DropDuplicates
+from bot.middlewares import Context, DropDuplicates, ReleaseBeforeSend
 from bot.platforms import PlatformBot, make_bots
 from bot.settings import Settings
 from handlers import build_router
@@ -73,6 +73,8 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
                                 "evidence_store": LocalEvidenceStore(settings.evidence_dir)}
     dispatcher = build_dispatcher(settings, sessionmaker, services)
     bots = make_bots(settings.platforms())
+    for bot in bots:
+        bot.session.middleware(ReleaseBeforeSend())
     app = App(settings, engine, sessionmaker, dispatcher, bots, services)
     services["app"] = app
     try:

@@ -3,12 +3,15 @@ the actor's language, before any router sees it."""
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
+from aiogram.methods import TelegramMethod
 from aiogram.types import TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -17,6 +20,27 @@ from storage.accounts import load_actor
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+# The database session of the update being handled, for ReleaseBeforeSend.
+CURRENT_SESSION: contextvars.ContextVar[AsyncSession | None] = contextvars.ContextVar(
+    "current_session", default=None)
+
+
+class ReleaseBeforeSend(BaseRequestMiddleware):
+    """A call to the platform never holds a database connection.
+
+    Handlers commit before they reply; what is left open at a send is a read transaction
+    (the next question being rendered). Ending it returns the connection to the pool, so a slow
+    network never starves other updates of connections, and SQLite's writer is never kept
+    waiting on a reader's snapshot.
+    """
+
+    async def __call__(self, make_request: Any, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        session = CURRENT_SESSION.get()
+        if session is not None and session.in_transaction():
+            if session.new or session.dirty or session.deleted:
+                log.warning("a handler replied with unflushed changes; committing them first")
+            await session.commit()
+        return await make_request(bot, method)
 
 
 class DropDuplicates(BaseMiddleware):
@@ -60,12 +84,16 @@ class Context(BaseMiddleware):
         data["platform"] = platform
         data.update(self.services)
         async with self.sessionmaker() as session:
+            token = CURRENT_SESSION.set(session)
             data["session"] = session
             session.info["settings"] = self.services.get("settings")
-            if user is None or user.is_bot:
+            try:
+                if user is None or user.is_bot:
+                    return await handler(event, data)
+                actor = await load_actor(session, platform, user.id, user.first_name or "",
+                                         self.default_locale)
+                data["actor"] = actor
+                data["t"] = Translator(actor.locale, platform)
                 return await handler(event, data)
-            actor = await load_actor(session, platform, user.id, user.first_name or "",
-                                     self.default_locale)
-            data["actor"] = actor
-            data["t"] = Translator(actor.locale, platform)
-            return await handler(event, data)
+            finally:
+                CURRENT_SESSION.reset(token)

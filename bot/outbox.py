@@ -183,8 +183,8 @@ class Lane:
     max_in_flight: int
     held: dict[int, Claimed] = field(default_factory=dict)
     tasks: dict[int, asyncio.Task[None]] = field(default_factory=dict)
-    on_wire: set[int] = field(default_factory=set)  # rows whose request has gone out
-    never_sent: list[int] = field(default_factory=list)  # cancelled before their request
+    on_wire: set[int] = field(default_factory=set)  # rows whose request is out now
+    reached: set[int] = field(default_factory=set)  # held rows whose request ever went out
     results: list[Outcome] = field(default_factory=list)
     chat_locks: dict[int, list[Any]] = field(default_factory=dict)  # chat → [lock, users]
     stats: LaneStats = field(default_factory=LaneStats)
@@ -211,7 +211,8 @@ class OutboxSender:
                  lease_seconds: float = 30.0, request_timeout: float = 20.0,
                  poll_interval: float = 0.5, flush_delay: float = 0.02,
                  max_attempts: int = 8, max_429_attempts: int = 30,
-                 exclusive: bool = True, lock_dir: Path | None = None) -> None:
+                 exclusive: bool = True, standby_poll: float = 1.0,
+                 lock_dir: Path | None = None) -> None:
         self.sessionmaker = sessionmaker
         self.settings = settings
         self.clock = clock or Clock()
@@ -222,6 +223,7 @@ class OutboxSender:
         self.max_attempts = max_attempts
         self.max_429_attempts = max_429_attempts
         self.exclusive = exclusive
+        self.standby_poll = standby_poll
         self.lock_dir = lock_dir
         engine = sessionmaker.kw.get("bind")
         self.dialect = engine.dialect.name if engine is not None else "sqlite"
@@ -348,8 +350,9 @@ class OutboxSender:
         except (TimeoutError, asyncio.CancelledError):
             log.warning("outbox %s: outcomes not recorded; their leases will run out",
                         lane.platform)
-        ids = [i for i in lane.never_sent if i in lane.held]
-        lane.never_sent.clear()
+        # Rows whose request never went out were not sent: free them for the next sender now.
+        # Those whose request went out and whose outcome is unknown wait for their lease.
+        ids = [i for i in lane.held if i not in lane.reached]
         if ids:
             with contextlib.suppress(DBAPIError, OSError):
                 async with self.sessionmaker() as session:
@@ -361,6 +364,8 @@ class OutboxSender:
                     await session.commit()
             for row_id in ids:
                 lane.held.pop(row_id, None)
+        lane.held.clear()
+        lane.reached.clear()
 
     # ------------------------------------------------------------------------ claiming
 
@@ -380,12 +385,15 @@ class OutboxSender:
             await session.rollback()
             pick = select(Outbox.id).where(due).order_by(Outbox.id).limit(limit)
             if self.dialect == "postgresql":
-                pick = pick.with_for_update(skip_locked=True)
+                # A CTE runs once; `id IN (subquery … LIMIT n)` may be re-run by the planner
+                # and then claims more than n rows.
+                picked = pick.with_for_update(skip_locked=True).cte("picked")
+                claim = update(Outbox).where(Outbox.id == picked.c.id)
+            else:  # SQLite: one writer at a time, the statement is atomic as it stands
+                claim = update(Outbox).where(Outbox.id.in_(pick.scalar_subquery()), due)
             result = await session.execute(
-                update(Outbox)
-                .where(Outbox.id.in_(pick.scalar_subquery()), due)
-                .values(status="sending", lease_until=now + self.lease,
-                        attempts=Outbox.attempts + 1)
+                claim.values(status="sending", lease_until=now + self.lease,
+                             attempts=Outbox.attempts + 1)
                 .returning(Outbox.id, Outbox.chat_id, Outbox.account_id, Outbox.payload_json,
                            Outbox.attempts)
                 .execution_options(synchronize_session=False))
@@ -433,10 +441,6 @@ class OutboxSender:
     async def _deliver(self, lane: Lane, row: Claimed) -> None:
         try:
             outcome = await self._attempt(lane, row)
-        except asyncio.CancelledError:
-            if row.id not in lane.on_wire:
-                lane.never_sent.append(row.id)
-            raise
         except Exception as exc:  # a bug must not lose the row: retry it later
             log.exception("outbox %s: row %s", lane.platform, row.id)
             outcome = self._retry(row, f"internal: {exc!r}"[:300], backoff=30.0)
@@ -471,6 +475,7 @@ class OutboxSender:
             async with entry[0]:  # one chat's messages go out one after another, in order
                 await lane.limiter.acquire()
                 lane.on_wire.add(row.id)
+                lane.reached.add(row.id)
                 try:
                     await lane.bot(method, request_timeout=int(self.request_timeout))
                 except TelegramAPIError as exc:
@@ -573,6 +578,7 @@ class OutboxSender:
                     await asyncio.sleep(min(5.0, 0.2 * tries))
             for outcome in batch:
                 lane.held.pop(outcome.row.id, None)
+                lane.reached.discard(outcome.row.id)
             lane.slot_freed.set()
 
     async def _commit(self, lane: Lane, batch: Sequence[Outcome]) -> None:
@@ -647,7 +653,7 @@ class OutboxSender:
                         log.info("outbox %s: another sender is active; standing by",
                                  lane.platform)
                         announced = True
-                    if await _wait(stop, 2.0):
+                    if await _wait(stop, self.standby_poll):
                         yield False
                         return
                 await conn.commit()
@@ -663,7 +669,7 @@ class OutboxSender:
         if path is not None and handle is None:
             log.info("outbox %s: another sender holds %s; standing by", lane.platform, path)
             while handle is None:
-                if await _wait(stop, 2.0):
+                if await _wait(stop, self.standby_poll):
                     yield False
                     return
                 handle = _try_file_lock(path)

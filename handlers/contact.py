@@ -9,9 +9,10 @@ question itself is in the database as soon as it is sent.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -21,6 +22,7 @@ from aiogram.types import (
     CallbackQuery,
     InlineKeyboardMarkup,
     Message,
+    TelegramObject,
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,6 +62,36 @@ class Thread(StatesGroup):
 
 def owner_cb(action: str, ticket_id: int = 0, arg: object = "") -> str:
     return TicketCb(side="o", action=action, id=ticket_id, arg=str(arg)).pack()
+
+
+class EndWritingStep(BaseMiddleware):
+    """Leaving a writing step by any other button or a command ends it.
+
+    Otherwise an owner who asked a question, then went to the declaration from the menu, would
+    have the next typed answer filed into the question. The routers of this feature come before
+    the others, so every update not handled earlier passes here first.
+    """
+
+    def __init__(self, states: Iterable[State]) -> None:
+        self.states = {state.state for state in states}
+
+    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]],
+                                               Awaitable[Any]],
+                      event: TelegramObject, data: dict[str, Any]) -> Any:
+        state: FSMContext | None = data.get("state")
+        if state is not None:
+            if isinstance(event, CallbackQuery):
+                other = not (event.data or "").startswith("tk:")
+            else:
+                other = isinstance(event, Message) and (event.text or "").startswith("/")
+            if other and await state.get_state() in self.states:
+                await state.clear()
+        return await handler(event, data)
+
+
+_end_step = EndWritingStep([Ask.text, Thread.writing])
+router.message.outer_middleware(_end_step)
+router.callback_query.outer_middleware(_end_step)
 
 
 # --- shared helpers (also used by handlers/experts.py) ----------------------------------------

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.i18n import Translator
 from handlers.contact import (
+    EndWritingStep,
     TicketCb,
     not_command,
     receive_file,
@@ -49,6 +50,11 @@ class IsAnswerer(Filter):
 
 class Answering(StatesGroup):
     text = State()  # data: ticket
+
+
+_end_step = EndWritingStep([Answering.text])
+router.message.outer_middleware(_end_step)
+router.callback_query.outer_middleware(_end_step)
 
 
 def expert_cb(action: str, ticket_id: int = 0, arg: object = "") -> str:

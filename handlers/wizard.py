@@ -8,9 +8,11 @@ resumes exactly here.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 from aiogram.types import Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +37,7 @@ from storage import declarations as decl
 from storage.accounts import Actor
 
 S = DeclarationStatus
+log = logging.getLogger(__name__)
 
 
 class Refused(Exception):
@@ -124,8 +127,18 @@ async def ask(message: Message, session: AsyncSession, t: Translator, context: O
 async def refresh_keyboard(message: Message, session: AsyncSession, t: Translator,
                            context: OwnerContext, item: Indicator) -> None:
     """Redraw the question's buttons in place (a toggle), instead of sending it again."""
-    _, markup = await question(session, t, context, item, record=False)
-    await message.edit_reply_markup(reply_markup=markup)
+    text, markup = await question(session, t, context, item, record=False)
+    await redraw(message, text, markup)
+
+
+async def redraw(message: Message, text: str, markup: Any) -> None:
+    """Replace a message's buttons in place; when the platform refuses (a message too old, or
+    Bale answering an edit with a stub aiogram cannot parse), send it afresh instead."""
+    try:
+        await message.edit_reply_markup(reply_markup=markup)
+    except (TelegramAPIError, ClientDecodeError) as exc:
+        log.info("edit refused (%s); sending the message again", exc)
+        await message.answer(text, reply_markup=markup)
 
 
 async def question(session: AsyncSession, t: Translator, context: OwnerContext,
@@ -240,13 +253,12 @@ async def show_staff_member(message: Message, t: Translator, context: OwnerConte
                             item: Indicator, index: int, member: dict[str, Any],
                             *, in_place: bool = False) -> None:
     assert context.period is not None
+    text = t("staff-member", name=member.get("name", ""), number=index + 1)
+    markup = staff_member_keyboard(item, context.period.id, index, member, t)
     if in_place:
-        await message.edit_reply_markup(reply_markup=staff_member_keyboard(
-            item, context.period.id, index, member, t))
+        await redraw(message, text, markup)
         return
-    await message.answer(t("staff-member", name=member.get("name", ""), number=index + 1),
-                         reply_markup=staff_member_keyboard(item, context.period.id, index,
-                                                            member, t))
+    await message.answer(text, reply_markup=markup)
 
 
 async def show_review(message: Message, session: AsyncSession, t: Translator,

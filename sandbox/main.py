@@ -2,8 +2,9 @@
 
 It starts one Telegram-flavoured and one Bale-flavoured bot and prints the environment lines that
 point the application at them, so a person can run ``pishkhan run`` against a local emulator and
-chat through the control API (or, later, the web chat page). Fixed tokens can be given so that a
-bot started in a subprocess and the test that started the sandbox agree on them.
+chat through the control API or the web chat page (``/chat``, printed in the banner). Fixed tokens
+can be given so that a bot started in a subprocess and the test that started the sandbox agree on
+them.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from sandbox.server import Sandbox
+from sandbox.webpage import chat_url
 
 
 def describe(sandbox: Sandbox, tokens: dict[str, str]) -> str:
@@ -25,6 +27,7 @@ def describe(sandbox: Sandbox, tokens: dict[str, str]) -> str:
     lines = [
         f"Pishkhan sandbox listening on {sandbox.base_url}",
         f"  control API: {sandbox.control_url}",
+        f"  chat page: {chat_url(sandbox.base_url)}",
     ]
     for flavour, token in tokens.items():
         bot = sandbox.bots[token]

@@ -12,9 +12,11 @@ URL layout (``base`` is :attr:`Sandbox.base_url`)::
     {base}/telegram/bot{token}/{method}        same, but an unknown token answers like Telegram
     {base}/bale/bot{token}/{method}            same, but an unknown token answers like Bale
     {base}/sandbox/...                         control API (JSON), see :class:`ControlApi`
+    {base}/chat                                the web chat page (:mod:`sandbox.webpage`)
 
-The control API is what scripted users, tests in another process and the (future) web chat page
-use; it names a bot by token, username or numeric id and never needs more than that.
+The control API is what scripted users, tests in another process and the web chat page
+(``{base}/chat``, :mod:`sandbox.webpage`) use; it names a bot by token, username or numeric id and
+never needs more than that.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from sandbox.state import (
     TokenBucket,
     make_token,
 )
+from sandbox.webpage import register_chat_page
 
 _TOKEN_RE = re.compile(r"^\d{1,19}:[A-Za-z0-9_-]{1,200}$")
 _MAX_BODY = 100 * 1024 * 1024
@@ -176,6 +179,7 @@ class Sandbox:
         app.router.add_get("/file/bot{token}/{path:.+}", files)
         app.router.add_get("/{flavour:telegram|bale}/file/bot{token}/{path:.+}", files)
         self.control.register(app.router)
+        register_chat_page(app.router)  # the web chat page, /chat (sandbox/webpage.py)
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:

@@ -1,5 +1,8 @@
 """The life of a declaration: draft → submitted → (returned → submitted)* → confirmed → published.
 
+An owner who edits a submitted declaration before the window closes takes it back to draft until
+they submit it again (a new version).
+
 `TRANSITIONS` is the one table of legal moves; `storage` enforces it (and writes an audit row for
 each move), the handlers ask `can_transition` before offering a button. `ACTORS` says whose action
 each move is, for the audit text and for permission checks.
@@ -24,7 +27,8 @@ INITIAL = S.DRAFT
 
 TRANSITIONS: dict[DeclarationStatus, frozenset[DeclarationStatus]] = {
     S.DRAFT: frozenset({S.SUBMITTED}),  # the owner submits
-    S.SUBMITTED: frozenset({S.RETURNED, S.CONFIRMED}),  # the region returns it or confirms it
+    # the region returns it or confirms it; or the owner reopens it to edit before the close
+    S.SUBMITTED: frozenset({S.RETURNED, S.CONFIRMED, S.DRAFT}),
     S.RETURNED: frozenset({S.SUBMITTED}),  # the owner corrects and submits again
     S.CONFIRMED: frozenset({S.PUBLISHED}),  # headquarters publishes the period's results
     S.PUBLISHED: frozenset(),
@@ -35,6 +39,7 @@ ACTORS: dict[tuple[DeclarationStatus, DeclarationStatus], str] = {
     (S.DRAFT, S.SUBMITTED): "owner",
     (S.SUBMITTED, S.RETURNED): "reviewer",
     (S.SUBMITTED, S.CONFIRMED): "reviewer",
+    (S.SUBMITTED, S.DRAFT): "owner",
     (S.RETURNED, S.SUBMITTED): "owner",
     (S.CONFIRMED, S.PUBLISHED): "hq",
 }

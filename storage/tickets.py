@@ -505,6 +505,15 @@ async def _due(session: AsyncSession, now: datetime, policy: TicketPolicy) -> da
     return add_working_hours(now, policy.escalation_hours, await load_schedule(session, policy))
 
 
+async def _deadline(session: AsyncSession, level: int, assignee: int | None, now: datetime,
+                    policy: TicketPolicy) -> datetime | None:
+    """When an unanswered ticket moves on: never from the top level; an unassigned ticket is
+    routed again after the same time."""
+    if assignee is not None and level >= SUPERVISOR:
+        return None
+    return await _due(session, now, policy)
+
+
 async def open_ticket(session: AsyncSession, *, account_id: int, office_ids: Sequence[int],
                       office_id: int, category: str, text: str | None,
                       file: NewFile | None = None, now: datetime,
@@ -524,7 +533,8 @@ async def open_ticket(session: AsyncSession, *, account_id: int, office_ids: Seq
     ticket = Ticket(office_id=office_id, account_id=account_id,
                     period_id=period.id if period else None, category=category, status=OPEN,
                     level=level, assignee_account_id=assignee,
-                    due_at=await _due(session, now, policy), created_at=now, updated_at=now)
+                    due_at=await _deadline(session, level, assignee, now, policy),
+                    created_at=now, updated_at=now)
     session.add(ticket)
     await session.flush()
     _add_message(session, ticket, account_id, "owner", body, file, now)
@@ -546,8 +556,9 @@ async def add_owner_message(session: AsyncSession, *, ticket_id: int, account_id
         raise TicketError("closed")
     body = clean_text(text, policy, allow_empty=file is not None)
     await check_flood(session, account_id, now, policy)
-    if ticket.status == ANSWERED or ticket.due_at is None:
-        ticket.due_at = await _due(session, now, policy)  # the clock starts again
+    if ticket.status == ANSWERED or ticket.due_at is None:  # the clock starts again
+        ticket.due_at = await _deadline(session, ticket.level, ticket.assignee_account_id, now,
+                                        policy)
     ticket.status = OPEN
     ticket.updated_at = now
     _add_message(session, ticket, account_id, "owner", body, file, now)
@@ -669,7 +680,7 @@ async def claim(session: AsyncSession, *, ticket_id: int, account_id: int, now: 
     previous = ticket.assignee_account_id
     ticket.assignee_account_id, ticket.level, ticket.updated_at = account_id, level, now
     if ticket.status == OPEN:
-        ticket.due_at = await _due(session, now, policy)
+        ticket.due_at = await _deadline(session, level, account_id, now, policy)
     await audit(session, actor=f"account:{account_id}", actor_account_id=account_id,
                 action="ticket.claim", entity="ticket", entity_id=ticket.id,
                 old={"assignee": previous}, new={"assignee": account_id, "level": level})
@@ -689,7 +700,7 @@ async def transfer(session: AsyncSession, *, ticket_id: int, account_id: int, to
     ticket.assignee_account_id, ticket.level, ticket.updated_at = target.account_id, \
         target.level, now
     if ticket.status == OPEN:
-        ticket.due_at = await _due(session, now, policy)
+        ticket.due_at = await _deadline(session, target.level, target.account_id, now, policy)
     await audit(session, actor=f"account:{account_id}", actor_account_id=account_id,
                 action="ticket.transfer", entity="ticket", entity_id=ticket.id,
                 old={"assignee": account_id}, new={"assignee": target.account_id,
@@ -735,7 +746,8 @@ async def escalate_due(session: AsyncSession, now: datetime, settings: Any | Non
         old_due = ticket.due_at
         ticket.level, ticket.assignee_account_id = target
         ticket.updated_at = now
-        ticket.due_at = await _due(session, now, policy) if ticket.level < SUPERVISOR else None
+        ticket.due_at = await _deadline(session, ticket.level, ticket.assignee_account_id, now,
+                                        policy)
         await audit(session, actor="system", action="ticket.escalate", entity="ticket",
                     entity_id=ticket.id, old={"assignee": previous},
                     new={"assignee": ticket.assignee_account_id, "level": ticket.level})

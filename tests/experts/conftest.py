@@ -16,8 +16,9 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select
 
 import bot.app
+import handlers
 from bot.local import World, local_world
-from handlers import contact, experts, fallback, start
+from handlers import contact, experts
 from storage.accounts import load_actor
 from storage.admin import add_staff, get_or_create_account
 from storage.models import AccountOffice, Expert, Office, Outbox
@@ -32,25 +33,34 @@ DECLARATION_EXPERT = 3002  # Telegram: «سرکار خانم ثقفی», categor
 SUPERVISOR = 3003  # Telegram: an HQ supervisor added to the directory
 
 
+def _contains(tree: Router, router: Router) -> bool:
+    return tree is router or any(_contains(sub, router) for sub in tree.sub_routers)
+
+
 @cache
-def _tree() -> Router:
-    """What handlers/__init__.py is asked to compose: contact and experts before the lead's
-    evidence and fallback routers, the answerers' router behind `IsAnswerer`."""
-    root = Router(name="experts-test-root")
-    private = Router(name="experts-test-private")
-    private.message.filter(F.chat.type == "private")
+def _mine() -> Router:
+    """This feature's routers as handlers/__init__.py is asked to compose them: the owner's
+    router and the answerers' one (behind `IsAnswerer`), before every other feature's."""
+    mine = Router(name="experts-test-mine")
+    mine.message.filter(F.chat.type == "private")
+    mine.callback_query.filter(F.message.chat.type == "private")
     staff = Router(name="experts-test-staff")
     staff.message.filter(experts.IsAnswerer())
     staff.callback_query.filter(experts.IsAnswerer())
     staff.include_router(experts.router)
-    private.include_routers(start.router, contact.router, staff, fallback.router)
-    root.include_router(private)
-    return root
+    mine.include_routers(contact.router, staff)
+    return mine
 
 
 def build_router() -> Router:
-    root = _tree()
-    root._parent_router = None  # one dispatcher per test, the same routers
+    """The lead's tree, with this feature's routers in front until the lead wires them in."""
+    lead = handlers.build_router()
+    if _contains(lead, contact.router):
+        return lead
+    mine = _mine()
+    mine._parent_router = None  # one dispatcher per test, the same routers
+    root = Router(name="experts-test-root")
+    root.include_routers(mine, lead)
     return root
 
 

@@ -146,6 +146,7 @@ async def test_routing_without_a_liaison_goes_to_the_category_expert(world: Worl
             office_id=people.office_a, category="evidence", text="پرسش", now=world.clock.now())
         assert (other.level, other.assignee_account_id) == (tickets.SUPERVISOR,
                                                             people.supervisor_account)
+        assert other.due_at is None
         await session.commit()
 
 

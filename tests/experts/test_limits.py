@@ -97,3 +97,26 @@ async def test_flood_control_per_account(world: World) -> None:
     await owner.send_text("پیام ۱۰")
     await owner.wait_text("افزوده شد")
     assert await _count(world, TicketMessage) == 9
+
+
+async def test_another_button_or_a_command_ends_the_writing_step(world: World) -> None:
+    await setup_people(world)
+    owner = world.user("bale", OWNER_A, "زهرا")
+    await _start_question(owner)
+    await owner.send_text("سامانه باز نمی‌شود.")
+    await owner.wait_text("ثبت شد")
+    # The owner leaves for the main menu without pressing «تمام»: what they type next is not
+    # filed into the question.
+    last = await owner.last_message()
+    assert last is not None
+    await owner.press_callback("menu:main", last["message_id"])
+    await owner.wait_message()
+    await owner.send_text("۸۵")
+    await owner.wait_message()
+    await _start_question(owner)
+    await owner.send_command("/start")
+    await owner.wait_message()
+    await owner.send_text("متن دیگر")
+    await owner.wait_message()
+    assert await _count(world, TicketMessage) == 1
+    assert await _count(world, Ticket) == 1

@@ -33,21 +33,22 @@ async def test_an_owner_cannot_read_another_offices_ticket(world: World) -> None
     people = await setup_people(world)
     ticket_id = await _ask(world, people.office_a)
     other = world.user("bale", OWNER_B, "علی")
+    await other.send_command("/tickets")
+    listing = await other.wait_text("هنوز پرسشی ثبت نکرده‌اید")
+    assert "محرمانه" not in listing["text"]
+    on = listing["message_id"]  # forged data on a real message of the bot's, as an app sends
 
     for action in ("view", "reply", "close"):
-        await other.press_callback(f"tk:o:{action}:{ticket_id}:")
+        await other.press_callback(f"tk:o:{action}:{ticket_id}:", on)
         refusal = (await other.wait_text("در میان پرسش‌های دفتر شما نیست"))["text"]
         assert "محرمانه" not in refusal
-    await other.press_callback(f"tk:o:rate:{ticket_id}:5")
+    await other.press_callback(f"tk:o:rate:{ticket_id}:5", on)
     await other.wait_text("در میان پرسش‌های دفتر شما نیست")
-    await other.send_command("/tickets")
-    listing = (await other.wait_text("هنوز پرسشی ثبت نکرده‌اید"))["text"]
-    assert "محرمانه" not in listing
     # Garbled data: a polite "no longer valid", never a traceback.
-    await other.press_callback("tk:o:view:not-a-number:")
+    await other.press_callback("tk:o:view:not-a-number:", on)
     await other.wait_text("دیگر معتبر نیست")
     # An owner pressing an answerer's button gets nothing of the ticket either.
-    await other.press_callback(f"tk:e:view:{ticket_id}:")
+    await other.press_callback(f"tk:e:view:{ticket_id}:", on)
     await other.wait_message()
     assert "محرمانه" not in str(await other.transcript())
 
@@ -65,31 +66,31 @@ async def test_an_expert_cannot_answer_a_ticket_that_is_not_theirs(world: World)
     declaration = world.user("telegram", DECLARATION_EXPERT, "ثقفی")
     liaison = world.user("telegram", LIAISON, "رابط")
 
+    messages = {}
+    for person in (scoring, declaration, liaison):
+        await person.send_command("/inbox")
+        messages[person.user_id] = (await person.wait_message())["message_id"]
+
     # The scoring expert may look (the ticket is in their category) but not answer it.
-    await scoring.press_callback(f"tk:e:ans:{ticket_id}:")
-    await scoring.wait_text("به شما ارجاع نشده است")
-    await scoring.press_callback(f"tk:e:fq:{ticket_id}:1")
-    await scoring.wait_text("به شما ارجاع نشده است")
-    await scoring.press_callback(f"tk:e:tr:{ticket_id}:")
-    await scoring.wait_text("به شما ارجاع نشده است")
-    await scoring.press_callback(f"tk:e:to:{ticket_id}:{people.scoring_account}")
-    await scoring.wait_text("به شما ارجاع نشده است")
+    on = messages[SCORING_EXPERT]
+    for data in (f"tk:e:ans:{ticket_id}:", f"tk:e:fq:{ticket_id}:1", f"tk:e:tr:{ticket_id}:",
+                 f"tk:e:to:{ticket_id}:{people.scoring_account}"):
+        await scoring.press_callback(data, on)
+        await scoring.wait_text("به شما ارجاع نشده است")
     # The declaration expert may not even read it.
-    await declaration.press_callback(f"tk:e:view:{ticket_id}:")
+    await declaration.press_callback(f"tk:e:view:{ticket_id}:", messages[DECLARATION_EXPERT])
     refusal = (await declaration.wait_text("به شما ارجاع نشده است"))["text"]
     assert "محرمانه" not in refusal
-    await declaration.press_callback(f"tk:e:claim:{ticket_id}:")
+    await declaration.press_callback(f"tk:e:claim:{ticket_id}:", messages[DECLARATION_EXPERT])
     await declaration.wait_text("نمی‌توانید این پرسش را بردارید")
     # The liaison, lower than an HQ expert, cannot take it back once the expert claimed it.
-    await scoring.press_callback(f"tk:e:claim:{ticket_id}:")
+    await scoring.press_callback(f"tk:e:claim:{ticket_id}:", on)
     await scoring.wait_text("به شما سپرده شد")
-    await liaison.send_command("/start")
-    await liaison.wait_message()
     await drain(world)
     await liaison.wait_text("دیگر نزد شما نیست")
-    await liaison.press_callback(f"tk:e:claim:{ticket_id}:")
+    await liaison.press_callback(f"tk:e:claim:{ticket_id}:", messages[LIAISON])
     await liaison.wait_text("نمی‌توانید این پرسش را بردارید")
-    await liaison.press_callback(f"tk:e:ans:{ticket_id}:")
+    await liaison.press_callback(f"tk:e:ans:{ticket_id}:", messages[LIAISON])
     await liaison.wait_text("به شما ارجاع نشده است")
 
     async with world.session() as session:
@@ -101,7 +102,7 @@ async def test_an_expert_cannot_answer_a_ticket_that_is_not_theirs(world: World)
         assert roles == ["owner"]
 
     # The rightful answerer passes it to the supervisor; the owner and the supervisor are told.
-    await scoring.press_callback(f"tk:e:tr:{ticket_id}:")
+    await scoring.press_callback(f"tk:e:tr:{ticket_id}:", on)
     await scoring.wait_text("ارجاع می‌دهید")
     await scoring.press("آقای سرپرست (سرپرست کارشناسان ستاد)")
     await scoring.wait_text("به آقای سرپرست ارجاع شد")

@@ -125,5 +125,5 @@ async def test_whole_thread(world: World) -> None:
         assert roles == ["owner", "expert", "owner", "expert"]
 
     # A closed question takes no more messages, and says why.
-    await owner.press_callback(f"tk:o:reply:{ticket.id}:")
+    await owner.press_callback(f"tk:o:reply:{ticket.id}:", thread["message_id"])
     await owner.wait_text("بسته شده است")

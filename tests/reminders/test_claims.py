@@ -98,14 +98,15 @@ async def test_one_active_sender_per_platform(sessionmaker: Any) -> None:
             break
         await asyncio.sleep(0.05)
     assert len(first_bot.sent) == 50 and second_bot.sent == []
-    stop_first.set()
-    await tasks[0]
-    # rows a crashed sender left in flight (leases still running) and new rows
+    # rows a crashed sender left in flight (their leases still running), and new rows
     await fill(sessionmaker, 5, start=100)
     async with sessionmaker() as session:
         await session.execute(update(Outbox).where(Outbox.chat_id >= 100).values(
             status="sending", lease_until=datetime.now(UTC) + timedelta(minutes=5)))
         await session.commit()
+    stop_first.set()
+    await tasks[0]
+    assert len(first_bot.sent) == 50
     await fill(sessionmaker, 5, start=200)
     try:
         for _ in range(100):

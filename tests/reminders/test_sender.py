@@ -3,6 +3,7 @@ people behind it, and the pace it keeps."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -64,7 +65,7 @@ async def test_429_with_retry_after_waits_that_long_and_delivers_once(world: Wor
     assert (row.status, row.attempts) == ("queued", 1)
     assert 0.5 < delay(row) <= 1.05 and "Too Many Requests" in row.last_error
     assert s.stats["telegram"]["too_many"] == 1
-    time.sleep(max(0.0, delay(row)) + 0.05)
+    await asyncio.sleep(max(0.0, delay(row)) + 0.05)
     assert await s.drain_once() == 1
     [row] = await rows(w)
     assert (row.status, row.attempts, row.last_error) == ("sent", 2, None)
@@ -227,7 +228,7 @@ async def test_a_ceiling_lower_than_configured_slows_the_sender_down(world: Worl
     deadline = time.monotonic() + 20
     while sent < 60 and time.monotonic() < deadline:
         sent += await s.drain_once()
-        time.sleep(0.2)
+        await asyncio.sleep(0.2)
     assert sent == 60
     assert s.stats["telegram"]["too_many"] > 0
     assert s.lanes["telegram"].limiter.current < 200

@@ -275,3 +275,14 @@ def test_a_reason_reads_as_a_person_would_write_it() -> None:
     en = Translator("en")(area.reason_key, **area.reason_args)
     assert fa == "۸۵ متر مربع: از ۶۰ تا کمتر از ۱۰۰ ← ۱۳ امتیاز"
     assert en == "85 m²: from 60 to under 100 → 13 points"
+
+
+@pytest.mark.parametrize("name", ["scoring.ftl", "report.ftl"])
+def test_persian_catalogs_use_persian_letters_and_digits(name: str) -> None:
+    text = (Path(LOCALES_DIR) / "fa" / name).read_text(encoding="utf-8")
+    messages = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert messages
+    for line in messages:
+        value = line.split("=", 1)[1]
+        assert not any(ch in "يك" for ch in value), line
+        assert not any(ch.isascii() and ch.isdigit() for ch in value), line

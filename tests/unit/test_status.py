@@ -19,7 +19,7 @@ from scoring.status import (
 
 S = DeclarationStatus
 LEGAL = {(S.DRAFT, S.SUBMITTED), (S.SUBMITTED, S.RETURNED), (S.SUBMITTED, S.CONFIRMED),
-         (S.RETURNED, S.SUBMITTED), (S.CONFIRMED, S.PUBLISHED)}
+         (S.SUBMITTED, S.DRAFT), (S.RETURNED, S.SUBMITTED), (S.CONFIRMED, S.PUBLISHED)}
 
 
 def test_the_table_is_the_designed_one() -> None:
@@ -56,7 +56,7 @@ def test_unknown_states_are_not_legal() -> None:
     assert not can_transition("draft", "archived")
     assert not can_transition("lost", "draft")
     assert next_statuses("lost") == frozenset()
-    assert next_statuses("submitted") == {S.RETURNED, S.CONFIRMED}
+    assert next_statuses("submitted") == {S.RETURNED, S.CONFIRMED, S.DRAFT}
     with pytest.raises(TransitionError):
         assert_transition("lost", "draft")
 

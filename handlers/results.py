@@ -1,0 +1,35 @@
+"""The owner's «My results»: the latest published result of the office, any time after
+publishing, the same text the owner was sent."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from handlers.owner import menu_button
+from storage.accounts import Actor
+from storage.results import office_result, result_text
+
+router = Router(name=__name__)
+
+
+@router.callback_query(F.data == "menu:results")
+async def my_results(callback: CallbackQuery, session: AsyncSession, actor: Actor,
+                     t: Translator) -> None:
+    await callback.answer()
+    message = callback.message
+    assert isinstance(message, Message)
+    if not actor.office_ids:
+        await message.answer(t("not-linked"))
+        return
+    office_id = actor.office_id
+    if office_id is None:
+        await message.answer(t("pick-office-first"), reply_markup=menu_button(t))
+        return
+    view = await office_result(session, office_id)
+    if view is None:
+        await message.answer(t("result-none"), reply_markup=menu_button(t))
+        return
+    await message.answer(result_text(t, view), reply_markup=menu_button(t))

@@ -1,0 +1,477 @@
+"""Score and rank every office of a period, freeze the results, and tell every owner.
+
+`rank_period` applies the period rule to every office of the registry in a handful of bulk
+queries (no query per office): an office that submitted this period is scored on its declaration
+(the reviewer's accepted values where an item was adjusted, rejected files not counted), one that
+did not has its last confirmed declaration carried forward, one with no data at all gets the
+minimum. It writes only the `Result` rows that changed, in the caller's transaction (the window
+close sweep commits it together with the close; `pishkhan rank` commits it alone), so running it
+twice changes nothing. After a period is published its results are frozen: `rank_period` only
+reports them.
+
+`publish` ranks once more, freezes the period, moves confirmed declarations to published and
+queues to every linked owner their result: the total, each indicator with its reason, negative
+points, the rank, the service share it allows and the change from the previous period. Each
+message has a dedup key, and a published period is never published again, so publishing twice
+sends nothing new.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Markup, Translator, format_number
+from scoring.calendar import format_jalali_date, period_title
+from scoring.rubric import Rubric
+from scoring.score import AppliedNegative, Breakdown, ExternalInputs, score_period
+from scoring.status import DeclarationStatus, can_transition
+from storage.admin import audit, period_record
+from storage.declarations import period_rubric, typed_answers
+from storage.models import (
+    Account,
+    AccountOffice,
+    Answer,
+    Declaration,
+    Evidence,
+    ExternalScore,
+    NegativePoint,
+    Office,
+    Outbox,
+    Period,
+)
+from storage.models import Result as ResultRow
+from storage.records import PeriodRecord
+
+S = DeclarationStatus
+# What counts as "declared this period": submitted once, whatever the region did since. A draft
+# never submitted counts as nothing.
+DECLARED = (S.SUBMITTED, S.RETURNED, S.CONFIRMED, S.PUBLISHED)
+CONFIRMED = (S.CONFIRMED, S.PUBLISHED)
+CHUNK = 1000
+
+
+class ResultsError(ValueError):
+    """A refusal with a catalog key (for the bot) and a one-line English reason (for the CLI)."""
+
+    def __init__(self, reason: str, key: str = "hq-error", **args: object) -> None:
+        super().__init__(reason)
+        self.key = key
+        self.args_ = args
+
+
+@dataclass(slots=True)
+class RankSummary:
+    period_code: str
+    offices: int = 0
+    by_source: dict[str, int] = field(default_factory=dict)
+    by_rank: dict[int, int] = field(default_factory=dict)
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0  # offices of a type the period's rubric does not rank
+    frozen: bool = False
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> int:
+        return self.inserted + self.updated
+
+
+@dataclass(slots=True)
+class PublishSummary:
+    period_code: str
+    published_at: datetime
+    already: bool
+    ranking: RankSummary | None
+    declarations_published: int = 0
+    queued: int = 0
+    unreachable: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousResult:
+    period_code: str
+    total: Decimal
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class ResultView:
+    """One office's published result, as the owner's message shows it."""
+
+    period_code: str
+    office_name: str
+    office_code: str
+    breakdown: Breakdown
+    previous: PreviousResult | None
+
+
+# ---------------------------------------------------------------------------------------------
+# Ranking
+
+
+async def _period(session: AsyncSession, period_id: int) -> Period:
+    period = await session.get(Period, period_id)
+    if period is None:
+        raise ResultsError(f"no period with id {period_id}", "hq-no-period")
+    return period
+
+
+async def _answers_by_declaration(session: AsyncSession, query: Any
+                                  ) -> dict[int, dict[str, Any]]:
+    """Stored answers (the reviewer's accepted value where there is one) per declaration."""
+    answers: dict[int, dict[str, Any]] = defaultdict(dict)
+    for declaration_id, key, value, accepted in (await session.execute(query)).all():
+        answers[declaration_id][key] = json.loads(accepted if accepted is not None else value)
+    return answers
+
+
+async def _evidence_counts(session: AsyncSession, query: Any) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for declaration_id, key, count in (await session.execute(query)).all():
+        counts[declaration_id][key] = count
+    return counts
+
+
+def _answer_columns() -> tuple[Any, ...]:
+    return (Answer.declaration_id, Answer.item_key, Answer.value_json, Answer.accepted_json)
+
+
+def _evidence_columns() -> tuple[Any, ...]:
+    return (Evidence.declaration_id, Evidence.item_key, func.count())
+
+
+def _live_evidence() -> tuple[Any, ...]:
+    return (Evidence.removed_at.is_(None), Evidence.rejected_reason.is_(None))
+
+
+async def compute_period(session: AsyncSession, period: PeriodRecord, rubric: Rubric
+                         ) -> tuple[dict[int, Breakdown], int]:
+    """Every office's breakdown for the period, and how many offices were skipped."""
+    offices = (await session.execute(select(Office.id, Office.office_type))).all()
+
+    # This period's declared declarations, their answers and their live files.
+    this = select(Declaration.id).where(Declaration.period_id == period.id,
+                                        Declaration.status.in_(DECLARED))
+    declared = dict((await session.execute(
+        select(Declaration.office_id, Declaration.id).where(
+            Declaration.period_id == period.id, Declaration.status.in_(DECLARED)))).all())
+    this_answers = await _answers_by_declaration(session, select(*_answer_columns()).where(
+        Answer.declaration_id.in_(this)))
+    this_files = await _evidence_counts(session, select(*_evidence_columns()).where(
+        Evidence.declaration_id.in_(this), *_live_evidence())
+        .group_by(Evidence.declaration_id, Evidence.item_key))
+
+    # Each office's last confirmed declaration of an earlier period: what is carried forward.
+    ranked = (select(Declaration.office_id.label("office_id"), Declaration.id.label("id"),
+                     func.row_number().over(partition_by=Declaration.office_id,
+                                            order_by=(Period.opens_at.desc(),
+                                                      Declaration.id.desc())).label("n"))
+              .join(Period, Period.id == Declaration.period_id)
+              .where(Period.opens_at < period.opens_at, Declaration.status.in_(CONFIRMED))
+              .subquery())
+    latest = select(ranked.c.id).where(ranked.c.n == 1)
+    previous = dict((await session.execute(
+        select(ranked.c.office_id, ranked.c.id).where(ranked.c.n == 1))).all())
+    previous_answers = await _answers_by_declaration(session, select(*_answer_columns()).where(
+        Answer.declaration_id.in_(latest)))
+    previous_files = await _evidence_counts(session, select(*_evidence_columns()).where(
+        Evidence.declaration_id.in_(latest), *_live_evidence())
+        .group_by(Evidence.declaration_id, Evidence.item_key))
+
+    external = {office_id: ExternalInputs(association, satisfaction, mean)
+                for office_id, association, satisfaction, mean in (await session.execute(
+                    select(ExternalScore.office_id, ExternalScore.association,
+                           ExternalScore.satisfaction, ExternalScore.satisfaction_mean)
+                    .where(ExternalScore.period_id == period.id))).all()}
+    known_negatives = {n.key for n in rubric.negatives}
+    negatives: dict[int, list[AppliedNegative]] = defaultdict(list)
+    for office_id, key, count in (await session.execute(
+            select(NegativePoint.office_id, NegativePoint.item_key, func.count())
+            .where(NegativePoint.period_id == period.id)
+            .group_by(NegativePoint.office_id, NegativePoint.item_key))).all():
+        if key in known_negatives:
+            negatives[office_id].append(AppliedNegative(key, count))
+
+    breakdowns: dict[int, Breakdown] = {}
+    skipped = 0
+    for office_id, office_type in offices:
+        if office_type not in rubric.office_types:
+            skipped += 1
+            continue
+        this_id, previous_id = declared.get(office_id), previous.get(office_id)
+        this_period = last_confirmed = None
+        counts: dict[str, int] | None = None
+        if this_id is not None:
+            this_period = typed_answers(rubric, this_answers.get(this_id, {}))
+            counts = this_files.get(this_id, {})
+        elif previous_id is not None:
+            last_confirmed = typed_answers(rubric, previous_answers.get(previous_id, {}))
+            counts = previous_files.get(previous_id, {})
+        breakdowns[office_id] = score_period(
+            rubric, office_type, this_period, last_confirmed, external.get(office_id),
+            negatives.get(office_id, ()), evidence_counts=counts)
+    return breakdowns, skipped
+
+
+def _breakdown_json(breakdown: Breakdown) -> str:
+    return json.dumps(breakdown.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def _chunks(items: Sequence[dict[str, Any]], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+async def rank_period(session: AsyncSession, period_id: int, now: datetime) -> RankSummary:
+    """Compute and store the score and rank of every office of the period, in the caller's
+    transaction (this function flushes, the caller commits). Returns the summary. A published
+    period's results are frozen: they are counted, never changed."""
+    started = time.perf_counter()
+    row = await _period(session, period_id)
+    period = period_record(row)
+    summary = RankSummary(period.code)
+    existing = {office_id: (source, Decimal(total), rank, share, breakdown)
+                for office_id, source, total, rank, share, breakdown in (await session.execute(
+                    select(ResultRow.office_id, ResultRow.source, ResultRow.total,
+                           ResultRow.rank, ResultRow.service_share, ResultRow.breakdown_json)
+                    .where(ResultRow.period_id == period_id))).all()}
+    if period.published_at is not None:
+        summary.frozen = True
+        summary.offices = summary.unchanged = len(existing)
+        summary.by_source = dict(Counter(v[0] for v in existing.values()))
+        summary.by_rank = dict(Counter(v[2] for v in existing.values()))
+        summary.seconds = time.perf_counter() - started
+        return summary
+    rubric = period_rubric(period)
+    breakdowns, summary.skipped = await compute_period(session, period, rubric)
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for office_id, breakdown in breakdowns.items():
+        values = {"period_id": period_id, "office_id": office_id, "source": breakdown.source,
+                  "total": breakdown.total, "rank": breakdown.rank,
+                  "service_share": breakdown.service_share,
+                  "breakdown_json": _breakdown_json(breakdown), "computed_at": now}
+        old = existing.get(office_id)
+        if old is None:
+            inserts.append(values)
+        elif old != (values["source"], breakdown.total, breakdown.rank,
+                     breakdown.service_share, values["breakdown_json"]):
+            updates.append(values)
+        else:
+            summary.unchanged += 1
+    for chunk in _chunks(inserts):
+        await session.execute(insert(ResultRow), chunk)
+    for chunk in _chunks(updates):
+        await session.execute(update(ResultRow), chunk)
+    summary.inserted, summary.updated = len(inserts), len(updates)
+    summary.offices = len(breakdowns)
+    summary.by_source = dict(Counter(b.source for b in breakdowns.values()))
+    summary.by_rank = dict(Counter(b.rank for b in breakdowns.values()))
+    if inserts or updates:
+        await audit(session, actor="system", action="results.rank", entity="period",
+                    entity_id=period_id, new={"inserted": len(inserts), "updated": len(updates),
+                                              "offices": summary.offices})
+    await session.flush()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+# ---------------------------------------------------------------------------------------------
+# Publishing
+
+
+def publish_refusal(period: PeriodRecord, now: datetime) -> ResultsError | None:
+    """Why the period cannot be published now, or None. Results are published after both the
+    owners' and the regions' windows have closed."""
+    ends = max(period.closes_at, period.review_closes_at)
+    if now < ends:
+        last = ends - timedelta(microseconds=1)
+        return ResultsError(f"period {period.code}: the review window is open until the end of "
+                            f"{format_jalali_date(last, 'en')}; publish after it",
+                            "hq-too-early", date=last)
+    return None
+
+
+async def _previous_published(session: AsyncSession, period: PeriodRecord
+                              ) -> tuple[str, dict[int, tuple[Decimal, int]]] | None:
+    row = (await session.execute(
+        select(Period.id, Period.code).where(Period.opens_at < period.opens_at,
+                                             Period.published_at.is_not(None))
+        .order_by(Period.opens_at.desc()).limit(1))).first()
+    if row is None:
+        return None
+    results = {office_id: (Decimal(total), rank) for office_id, total, rank in (
+        await session.execute(select(ResultRow.office_id, ResultRow.total, ResultRow.rank)
+                              .where(ResultRow.period_id == row.id))).all()}
+    return row.code, results
+
+
+async def publish(session: AsyncSession, period_id: int, now: datetime, *, actor: str,
+                  actor_account_id: int | None = None) -> PublishSummary:
+    """Rank, freeze, publish and queue every linked owner's result; commits. Publishing a
+    published period does nothing and says when it was published."""
+    row = await _period(session, period_id)
+    period = period_record(row)
+    if period.published_at is not None:
+        return PublishSummary(period.code, period.published_at, True, None)
+    refusal = publish_refusal(period, now)
+    if refusal is not None:
+        raise refusal
+    ranking = await rank_period(session, period_id, now)
+    row = await session.get(Period, period_id, with_for_update=True, populate_existing=True)
+    assert row is not None
+    if row.published_at is not None:  # another HQ member published a moment ago
+        await session.rollback()
+        return PublishSummary(period.code, row.published_at, True, None)
+    row.published_at = now
+    assert can_transition(S.CONFIRMED, S.PUBLISHED, "hq")
+    moved = await session.execute(
+        update(Declaration).where(Declaration.period_id == period_id,
+                                  Declaration.status == S.CONFIRMED)
+        .values(status=S.PUBLISHED).execution_options(synchronize_session=False))
+    summary = PublishSummary(period.code, now, False, ranking,
+                             declarations_published=moved.rowcount or 0)
+    summary.queued, summary.unreachable = await _queue_results(session, period)
+    await audit(session, actor=actor, actor_account_id=actor_account_id,
+                action="results.publish", entity="period", entity_id=period_id,
+                new={"offices": ranking.offices, "by_rank": ranking.by_rank,
+                     "declarations_published": summary.declarations_published,
+                     "messages": summary.queued})
+    await session.commit()
+    return summary
+
+
+async def _queue_results(session: AsyncSession, period: PeriodRecord) -> tuple[int, int]:
+    """One outbox row per (linked account, office), rendered in the account's language; rows
+    written in bulk, each with a dedup key."""
+    links = (await session.execute(
+        select(Account.id, Account.platform, Account.platform_user_id, Account.locale,
+               Account.unreachable_at, Office.id, Office.name, Office.code,
+               ResultRow.breakdown_json)
+        .join(AccountOffice, AccountOffice.account_id == Account.id)
+        .join(Office, Office.id == AccountOffice.office_id)
+        .join(ResultRow, (ResultRow.office_id == Office.id)
+              & (ResultRow.period_id == period.id))
+        .order_by(Office.id, Account.id))).all()
+    prefix = f"result:{period.id}:"
+    sent_before = set((await session.scalars(select(Outbox.dedup_key).where(
+        Outbox.dedup_key.like(prefix + "%")))).all())
+    previous = await _previous_published(session, period)
+    translators: dict[tuple[str, str], Translator] = {}
+    breakdowns: dict[int, Breakdown] = {}
+    rows: list[dict[str, Any]] = []
+    unreachable = 0
+    for (account_id, platform, chat_id, locale, gone, office_id, name, code,
+         breakdown_json) in links:
+        if gone is not None:
+            unreachable += 1
+            continue
+        key = f"{prefix}{office_id}:{account_id}"
+        if key in sent_before:
+            continue
+        t = translators.setdefault((locale, platform), Translator(locale, platform))
+        breakdown = breakdowns.get(office_id)
+        if breakdown is None:
+            breakdown = breakdowns[office_id] = Breakdown.from_dict(json.loads(breakdown_json))
+        before = None
+        if previous is not None and office_id in previous[1]:
+            before = PreviousResult(previous[0], *previous[1][office_id])
+        text = result_text(t, ResultView(period.code, name, code, breakdown, before))
+        payload = {"text": text, "reply_markup": _menu_markup(t)}
+        rows.append({"platform": platform, "chat_id": chat_id, "account_id": account_id,
+                     "kind": "result", "dedup_key": key,
+                     "payload_json": json.dumps(payload, ensure_ascii=False)})
+    for chunk in _chunks(rows):
+        await session.execute(insert(Outbox), chunk)
+    return len(rows), unreachable
+
+
+def _menu_markup(t: Translator) -> dict[str, Any]:
+    return {"inline_keyboard": [[{"text": t("button-menu"), "callback_data": "menu:main"}]]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and rendering a result
+
+
+async def office_result(session: AsyncSession, office_id: int) -> ResultView | None:
+    """The office's result of the latest published period, with the one before for comparison."""
+    rows = (await session.execute(
+        select(Period.code, ResultRow.breakdown_json, ResultRow.total, ResultRow.rank,
+               Office.name, Office.code)
+        .join(ResultRow, ResultRow.period_id == Period.id)
+        .join(Office, Office.id == ResultRow.office_id)
+        .where(ResultRow.office_id == office_id, Period.published_at.is_not(None))
+        .order_by(Period.opens_at.desc()).limit(2))).all()
+    if not rows:
+        return None
+    latest = rows[0]
+    previous = None
+    if len(rows) > 1:
+        previous = PreviousResult(rows[1].code, Decimal(rows[1].total), rows[1].rank)
+    return ResultView(latest[0], latest.name, latest[5],
+                      Breakdown.from_dict(json.loads(latest.breakdown_json)), previous)
+
+
+def _title(line: Any, lang: str) -> str:
+    return line.title_fa if lang == "fa" else line.title_en
+
+
+def _signed(value: Decimal, lang: str) -> Markup:
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return Markup(sign + format_number(abs(value), lang))
+
+
+def result_text(t: Translator, view: ResultView) -> str:
+    """The owner's result: total, rank and share, the reason for every line, negatives, and the
+    change from the previous period."""
+    b = view.breakdown
+    lang = t.lang
+    lines = [t("result-title", period=period_title(view.period_code, lang)),
+             t("result-office", name=view.office_name, code=view.office_code),
+             t("result-total", total=b.total, max=b.max_total, rank=b.rank)]
+    if b.service_share >= 100:
+        lines.append(t("result-share-all"))
+    else:
+        lines.append(t("result-share-part", share=b.service_share))
+    lines.append(t(f"result-source-{b.source}"))
+    lines += ["", t("result-breakdown")]
+    for line in b.lines:
+        reason = Markup(t(line.reason_key, **line.reason_args))
+        lines.append(t("result-line", title=_title(line, lang), points=line.points,
+                       max=line.max_points, reason=reason))
+    if b.negatives:
+        lines += ["", t("result-negatives")]
+        for line in b.negatives:
+            reason = Markup(t(line.reason_key, **line.reason_args))
+            lines.append(t("result-negative-line", title=_title(line, lang), reason=reason))
+    else:
+        lines.append(t("result-no-negatives"))
+    lines.append("")
+    if view.previous is None:
+        lines.append(t("result-no-previous"))
+    else:
+        before = period_title(view.previous.period_code, lang)
+        delta = _signed(b.total - view.previous.total, lang)
+        if view.previous.rank == b.rank:
+            lines.append(t("result-change-same-rank", period=before, delta=delta, rank=b.rank))
+        else:
+            lines.append(t("result-change", period=before, delta=delta,
+                           old=view.previous.rank, new=b.rank))
+    return "\n".join(lines)
+
+
+async def published_count(session: AsyncSession, period_id: int) -> int:
+    return await session.scalar(select(func.count()).select_from(ResultRow).where(
+        ResultRow.period_id == period_id)) or 0
