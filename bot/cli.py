@@ -330,6 +330,35 @@ def link_code(office_code: str) -> None:
                   f" / https://ble.ir/<bot>?start={code})")
 
 
+@app.command("report")
+def report(
+    period: str,
+    out: Annotated[Path, typer.Option("--out", help="the XLSX workbook (or a folder for CSV)")
+                   ] = Path("report.xlsx"),
+    chart: Annotated[Path | None, typer.Option("--chart", help="a PNG of ranks by region")
+                     ] = None,
+    file_format: Annotated[str, typer.Option("--format", help="xlsx or csv")] = "xlsx",
+    lang: Annotated[str, typer.Option("--lang", help="fa or en")] = "fa",
+) -> None:
+    """The period's announcement tables: participation and ranks, by office type and region."""
+    from bot.reports import write_csv, write_rank_chart, write_xlsx
+    from storage.reporting import period_report
+
+    if file_format not in ("xlsx", "csv"):
+        fail(f"unknown format {file_format!r} (xlsx or csv)")
+    if lang not in ("fa", "en"):
+        fail(f"unknown language {lang!r} (fa or en)")
+    stats = with_db(lambda s: period_report(s, period))
+    written = (write_xlsx(stats, out, lang) if file_format == "xlsx"
+               else write_csv(stats, out, lang))
+    console.print(f"wrote {written}")
+    if chart is not None:
+        console.print(f"wrote {write_rank_chart(stats, chart, lang)}")
+    total = stats.participation_by_type.total
+    console.print(f"{total.registered} offices, {total.declared} declared "
+                  f"({total.percent}%)")
+
+
 # --- running ---------------------------------------------------------------------------------
 
 @app.command("run")

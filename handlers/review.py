@@ -818,7 +818,7 @@ async def _typed(c: Ctx, work: Callable[[], Awaitable[None]]) -> None:
 @router.message(StateFilter(Step))
 async def text_expected(message: Message, t: Translator) -> None:
     """A file, sticker or voice note where a typed answer is awaited."""
-    await message.answer(t("rv-type-text"))
+    await message.answer(t("rv-text-expected"))
 
 
 def _not_owner(_event: object, actor: Actor) -> bool:

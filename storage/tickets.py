@@ -765,6 +765,12 @@ async def escalate_due(session: AsyncSession, now: datetime, settings: Any | Non
     return moved
 
 
+async def sweep_escalations(app: Any, now: datetime) -> int:
+    """The scheduler's extra sweep (`bot.scheduler.Sweep`): its own session, the app's settings."""
+    async with app.sessionmaker() as session:
+        return await escalate_due(session, now, app.settings)
+
+
 # --- notifications (rendered for the recipient, written to the outbox) -----------------------
 
 def when(instant: datetime, lang: str, tz: ZoneInfo | None = None) -> str:

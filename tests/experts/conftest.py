@@ -3,7 +3,6 @@ through the app's own bots (what the outbox sender does, without its rate limits
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,16 +11,16 @@ from pathlib import Path
 
 import pytest
 from aiogram import F, Router
-from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import select
 
 import bot.app
 import handlers
 from bot.local import World, local_world
+from bot.outbox import OutboxSender
 from handlers import contact, experts
 from storage.accounts import load_actor
 from storage.admin import add_staff, get_or_create_account
-from storage.models import AccountOffice, Expert, Office, Outbox
+from storage.models import AccountOffice, Expert, Office
 
 # Wednesday 1404/07/16 (2025-10-08) 10:00 in Tehran: two working hours before the weekend.
 WEDNESDAY_10 = datetime(2025, 10, 8, 6, 30, tzinfo=UTC)
@@ -104,22 +103,8 @@ async def setup_people(world: World, *, liaison: bool = True) -> People:
 
 
 async def drain(world: World) -> int:
-    """Send every queued outbox row through the app's bots; returns how many were sent."""
-    sent = 0
-    async with world.session() as session:
-        rows = (await session.scalars(select(Outbox).where(Outbox.status == "queued")
-                                      .order_by(Outbox.id))).all()
-        for row in rows:
-            payload = json.loads(row.payload_json)
-            markup = payload.get("reply_markup")
-            await world.app.bot_for(row.platform).send_message(
-                row.chat_id, payload["text"],
-                reply_markup=InlineKeyboardMarkup.model_validate(markup) if markup else None)
-            row.status = "sent"
-            row.sent_at = world.clock.now()
-            sent += 1
-        await session.commit()
-    return sent
+    """Send every queued outbox row with the real outbox sender; returns how many it sent."""
+    return await OutboxSender.from_app(world.app).drain_once(within=20)
 
 
 async def account_id(world: World, platform: str, user_id: int) -> int:

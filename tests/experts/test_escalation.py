@@ -28,8 +28,7 @@ def tehran(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 
 async def sweep(world: World, at: datetime) -> int:
     world.clock.set(at)
-    async with world.session() as session:
-        return await tickets.escalate_due(session, world.clock.now(), world.settings)
+    return await tickets.sweep_escalations(world.app, world.clock.now())
 
 
 async def ticket_row(world: World, ticket_id: int) -> Ticket:

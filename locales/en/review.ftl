@@ -1,0 +1,203 @@
+## The region's review (rv-), the association (assoc-) and headquarters (hq-).
+
+rv-stale = This button is no longer valid. Continue from the review queue with /review.
+rv-not-yours = This file does not belong to your region.
+rv-not-submitted = This declaration has not been submitted yet.
+rv-not-reviewable = This declaration is «{ $status }» and cannot be reviewed now.
+rv-published = The results of { $period } have been announced; no more changes are accepted.
+rv-window-closed = The regions' review window ran from { $opens } to the end of { $closes } and is now closed.
+rv-window-not-yet = The regions' review window runs from { $opens } to the end of { $closes } and has not started yet.
+rv-no-period = There is no evaluation period to review now.
+rv-reason-required = A reason is required.
+rv-unanswered = The owner did not answer this item.
+rv-return-empty = To return it, comment on at least one item or reject a file.
+rv-grace-needed = The declaration window has closed; give the owner extra days to correct it.
+rv-adjust-staff = The staff list cannot be adjusted here; return it to the owner with a comment.
+rv-text-expected = Please type the answer as text, or press «Cancel».
+
+rv-queue-title = <b>Declarations to review, region { $regions }</b>
+rv-queue-period = { $period }; review window: { $opens } to { $closes }
+rv-queue-counts = Waiting for review: { $to_review }; returned: { $returned }; confirmed: { $confirmed }
+rv-queue-drafts = Not yet submitted (drafts): { $drafts }
+rv-queue-discrepancies = Open discrepancy reports: { $count }
+rv-queue-read-only = ⚠️ { $reason } You can only look.
+rv-queue-empty = ✅ Nothing is waiting for review.
+rv-button-start = ▶️ Review from the oldest ({ $count })
+rv-button-list-submitted = 📥 Waiting ({ $count })
+rv-button-list-returned = ↩️ Returned ({ $count })
+rv-button-list-confirmed = ✅ Confirmed ({ $count })
+rv-button-discrepancies = ⚠️ Discrepancies ({ $count })
+rv-button-negative = ➖ Record negative points
+rv-button-queue = 📋 Review queue
+rv-button-cancel = Cancel
+
+rv-filter-submitted = Waiting for review
+rv-filter-returned = Returned
+rv-filter-confirmed = Confirmed
+rv-list-title = <b>{ $filter }</b> ({ $total } files), page { $page } of { $pages }
+rv-list-line = { $number }. { $name } (code { $code }), { $city }; submitted { $date }
+rv-list-empty = Nothing in this list.
+rv-button-open = { $number }. { $code }
+rv-button-previous-page = ⬅️ Previous page
+rv-button-next-page = Next page ➡️
+
+rv-type-urban = urban
+rv-type-rural_ict = rural ICT
+rv-decl-title = <b>{ $name }</b> (code { $code }), { $city }, { $type }
+rv-decl-status = Status: { $status }; version { $version }, submitted { $date }
+rv-decl-grace = Owner's deadline to correct: end of { $date }
+rv-decl-line = { $number }. { $title }: { $value }
+rv-decl-adjusted = { $declared }; accepted: <b>{ $accepted }</b>
+rv-decl-files = 📎{ $count }
+rv-decl-rejected = (❌ { $count } rejected)
+rv-decl-points = [{ $points } of { $max }]
+rv-decl-comment = 💬 { $comment }
+rv-decl-other = Other: { $parts }
+rv-decl-part = { $title } { $points }
+rv-decl-negatives = Negative points: { $count } decisions, { $points } points off
+rv-decl-total = Provisional score: <b>{ $total } of { $max }</b>, provisional rank { $rank }
+rv-button-files = 📎 All files ({ $count })
+rv-button-confirm = ✅ Confirm
+rv-button-adjust = ✏️ Adjust a value
+rv-button-return = ↩️ Return to the owner
+rv-button-negative-office = ➖ Negative points
+rv-button-next = ⏭ Next
+rv-button-item = { $number }. { $title }
+
+rv-file-caption = 📎 File { $number } of { $total }: { $title }
+rv-file-rejected = ❌ Rejected: { $reason }
+rv-files-sent = { $count } files sent. Decide once you have seen them.
+rv-button-reject = ❌ Reject this file
+rv-button-unreject = ↩️ Undo rejection
+rv-button-reason-other = ✍️ Another reason
+rv-reason-illegible = Illegible
+rv-reason-unrelated = Unrelated
+rv-reason-expired = Expired or incomplete
+rv-file-rejected-toast = File rejected: { $reason }
+rv-file-rejected-typed = ❌ The file was rejected with your reason.
+rv-file-restored = Rejection undone.
+rv-reject-ask = Type the reason for rejecting this file in one message.
+
+rv-confirm-ask = Confirm the declaration of «{ $name }» with a provisional score of { $total } and rank { $rank }? ({ $adjusted } items adjusted, { $rejected } files rejected). It cannot be changed afterwards.
+rv-button-confirm-yes = ✅ Yes, confirm and open the next
+rv-confirmed-toast = Confirmed.
+rv-confirmed = ✅ The declaration of «{ $name }» (code { $code }) is confirmed; the owner has been told.
+
+rv-adjust-pick = Which item do you adjust?
+rv-adjust-ask = Type the accepted value of «{ $title }». Declared: { $declared }
+rv-adjust-option = { $number }. { $option }
+rv-adjust-options-how = Type the option's number; for several, separate the numbers with commas.
+rv-adjust-yes-no = Type «yes» or «no».
+rv-adjust-reason-ask = Accepted value for «{ $title }»: { $value }. Now type the reason for the adjustment (required).
+rv-adjusted = ✏️ The accepted value of «{ $title }» is now: { $value }
+
+rv-return-title = <b>Return «{ $name }» to the owner</b>
+rv-return-comment = { $number }. { $title }: 💬 { $comment }
+rv-return-rejected = { $count } rejected files will be listed for the owner too.
+rv-return-nothing-yet = No comments yet.
+rv-return-how = Press an item's number to comment on it, then press «Send to the owner».
+rv-button-return-send = 📤 Send to the owner
+rv-comment-ask = Type your comment on «{ $title }» (current value: { $value }) for the owner.
+rv-comment-current = Current comment: { $comment }. Send «-» to remove it.
+rv-grace-ask = Until when may the owner correct it?
+rv-button-grace-none = Until the declaration deadline ({ $date })
+rv-button-grace-days = { $days } extra days
+rv-returned-toast = Returned.
+rv-returned = ↩️ The declaration of «{ $name }» was returned for correction. The owner's deadline: end of { $date }.
+
+rv-neg-ask-office = Type the code of the office the committee's decision is about.
+rv-neg-no-office = No office has this code. Type the office's 8-digit code.
+rv-neg-pick = <b>Negative points for «{ $name }» (code { $code })</b>
+    Choose what the violation committee decided on.
+rv-neg-existing = • Recorded: { $title }, decision { $reference } of { $date }
+rv-button-neg-item = { $title } (−{ $points })
+rv-neg-ask-date = Type the date of the committee's decision on «{ $title }», e.g. 1404/07/20.
+rv-neg-bad-date = That date is not right. Type a Jalali date like 1404/07/20.
+rv-neg-future-date = The decision date cannot be after today.
+rv-neg-ask-reference = Type the decision's reference number.
+rv-neg-bad-reference = Type the reference on one line, at most 100 characters.
+rv-neg-ask-note = Type a short note, or press «No note».
+rv-button-no-note = No note
+rv-neg-duplicate = Decision { $reference } is already recorded for this item.
+rv-neg-saved = ➖ Negative points «{ $title }» ({ $points } points off) recorded for «{ $name }» (code { $code }); the owner has been told.
+
+rv-disc-title = <b>Open discrepancy reports</b> ({ $count })
+rv-disc-line = #{ $number } { $name } (code { $code }): { $field }
+rv-button-disc = #{ $number }
+rv-disc-detail = <b>Discrepancy report #{ $number }</b> ({ $status })
+    { $name } (code { $code }); { $date }
+    About: { $field }; current value: { $current }
+    The owner wrote: { $text }
+rv-button-disc-fix = ✏️ Correct the data
+rv-button-disc-answer = 💬 Answer only
+rv-button-disc-evidence = 📎 Owner's document
+rv-button-disc-list = ↩️ Discrepancy reports
+rv-disc-fix-ask = Type the correct «{ $field }». Current value: { $current }
+rv-disc-type-ask = Choose the office's correct type.
+rv-disc-bad-value = Please type the value in one message, at most 200 characters.
+rv-disc-bad-type = The office type must be «urban» or «rural».
+rv-disc-closed = This report has already been dealt with.
+rv-disc-fixed = ✅ Report #{ $number }: «{ $field }» corrected to: { $value }. The owner has been told.
+rv-disc-answer-ask = Type your answer for the owner.
+rv-disc-answered = ✅ The answer to report #{ $number } was sent to the owner.
+rv-disc-evidence = Document of report #{ $number }
+
+rv-owner-returned = ↩️ <b>The declaration of «{ $name }» (code { $code }) was returned for correction.</b>
+    Correct the items below and submit it again:
+rv-owner-comment = • { $title }: { $comment }
+rv-owner-rejected = • A file for «{ $title }» was not accepted: { $reason }. Send the right file.
+rv-owner-adjusted = • { $title }: declared { $declared }, accepted { $accepted } ({ $reason })
+rv-owner-deadline = Deadline to correct: end of { $date }.
+rv-owner-button-fix = 📋 Review and correct
+rv-owner-confirmed = ✅ The region confirmed the declaration of «{ $name }» (code { $code }) for { $period }.
+rv-owner-notes = The region changed these items:
+rv-owner-negative = ➖ A violation committee decision was recorded for «{ $name }» (code { $code }): { $title }, decision { $reference } of { $date }. It takes { $points } points off the result of { $period }.
+rv-owner-disc-fixed = ✅ Discrepancy report { $number }: «{ $field }» was corrected to «{ $answer }».
+rv-owner-disc-answered = 💬 The region's answer to discrepancy report { $number } ({ $field }): { $answer }
+rv-owner-button-disc = ⚠️ Discrepancy reports
+
+assoc-title = <b>Association scores, province { $provinces }</b>
+assoc-period = { $period }; scoring window: { $opens } to { $closes }
+assoc-progress = Scored: { $scored } of { $offices } offices
+assoc-button-enter = ✍️ Score an office
+assoc-button-file = 📄 Send a file of scores
+assoc-button-done = ✅ Done
+assoc-ask-code = Type the office code; or the code and the score separated by a space, e.g. 16598444 85. Scores run from { $min } to { $max }.
+assoc-ask-score = Type the association's score for «{ $name }» (code { $code }), from { $min } to { $max }. Current score: { $current }
+assoc-bad-line = Type an office code, or a code and a score separated by one space.
+assoc-bad-score = «{ $text }» is not a valid score. Type a number from { $min } to { $max }.
+assoc-no-office = No office has the code { $code }.
+assoc-not-yours = Office { $code } is not in your province.
+assoc-saved = ✅ Score { $score } recorded for «{ $name }» (code { $code }). Type the next office code.
+assoc-saved-changed = ✅ The score of «{ $name }» (code { $code }) changed from { $old } to { $score }. Type the next office code.
+assoc-text-expected = Please type an office code or a score as text, or press «Done».
+assoc-ask-file = Send a CSV or XLSX file with the columns «office_code» and «score». If any row is wrong, nothing is recorded and you see the wrong rows.
+assoc-file-type = Only CSV or XLSX files are accepted.
+assoc-file-large = The file is larger than { $max_mb } MB.
+assoc-file-expected = Please send a CSV or XLSX file, or press «Done».
+assoc-file-unreadable = The file could not be read: { $reason }
+assoc-import-report = File checked: { $inserted } new scores, { $updated } changed, { $unchanged } unchanged, { $rejected } wrong rows.
+assoc-import-nothing-written = ⚠️ Nothing was recorded. Correct these rows and send the file again:
+assoc-import-error = • Row { $row }, column { $column }: { $reason }
+assoc-import-more = … and { $count } more errors.
+assoc-import-written = ✅ The scores are recorded.
+
+hq-error = This could not be done.
+hq-no-period = There is no such period.
+hq-too-early = This period's review window is open until the end of { $date }; announce the results after it.
+hq-title = <b>Results of { $period }</b>
+hq-declarations = Declarations: { $submitted } waiting for review, { $returned } returned, { $confirmed } confirmed, { $drafts } drafts
+hq-results = Results computed: { $count } offices
+hq-already = The results of this period were announced on { $date } and do not change.
+hq-button-rank = 📊 Compute scores and ranks
+hq-button-publish = 📢 Announce results to every office
+hq-button-publish-yes = ✅ Yes, announce the results
+hq-publish-ask = Announce the results of { $period }? Once announced, the results are frozen and every owner is sent a message.
+hq-ranking = Computing…
+hq-publishing = Announcing the results…
+hq-rank-done = 📊 Scores and ranks of { $period } computed ({ $seconds } seconds).
+hq-rank-frozen = The results of { $period } are announced and frozen; nothing changed.
+hq-ranked = { $offices } offices: { $declared } declared, { $carried } carried forward from the last period, { $minimum } at the minimum
+hq-ranks = Rank 1: { $one }; rank 2: { $two }; rank 3: { $three }
+hq-changed = Changed: { $changed }; unchanged: { $unchanged }
+hq-published = 📢 The results of { $period } are announced. { $queued } messages to owners are queued ({ $unreachable } accounts unreachable).

@@ -1,0 +1,203 @@
+## The region's review (rv-), the association (assoc-) and headquarters (hq-).
+
+rv-stale = این دکمه دیگر معتبر نیست. با /review از صف بررسی ادامه دهید.
+rv-not-yours = این پرونده به منطقهٔ شما تعلق ندارد.
+rv-not-submitted = این خوداظهاری هنوز ارسال نشده است.
+rv-not-reviewable = این خوداظهاری در وضعیت «{ $status }» است و اکنون قابل بررسی نیست.
+rv-published = نتایج { $period } اعلام شده است و دیگر تغییری پذیرفته نمی‌شود.
+rv-window-closed = بازهٔ بررسی منطقه از { $opens } تا پایان { $closes } بود و اکنون بسته است.
+rv-window-not-yet = بازهٔ بررسی منطقه از { $opens } تا پایان { $closes } است و هنوز آغاز نشده است.
+rv-no-period = اکنون دورهٔ ارزیابی‌ای برای بررسی وجود ندارد.
+rv-reason-required = نوشتن دلیل الزامی است.
+rv-unanswered = مالک به این مورد پاسخ نداده است.
+rv-return-empty = برای بازگرداندن، دست‌کم برای یک مورد نظر بنویسید یا یک فایل را رد کنید.
+rv-grace-needed = مهلت خوداظهاری تمام شده است؛ برای اصلاح، مهلت اضافه تعیین کنید.
+rv-adjust-staff = فهرست کارکنان را نمی‌توان اینجا اصلاح کرد؛ آن را با نظر برای مالک بازگردانید.
+rv-text-expected = لطفاً پاسخ را به‌صورت متن بنویسید، یا «انصراف» را بزنید.
+
+rv-queue-title = <b>بررسی خوداظهاری‌ها، منطقهٔ { $regions }</b>
+rv-queue-period = { $period }؛ بازهٔ بررسی: { $opens } تا { $closes }
+rv-queue-counts = در انتظار بررسی: { $to_review }؛ برگشت‌خورده: { $returned }؛ تأییدشده: { $confirmed }
+rv-queue-drafts = هنوز ارسال‌نشده (پیش‌نویس): { $drafts }
+rv-queue-discrepancies = گزارش مغایرت باز: { $count }
+rv-queue-read-only = ⚠️ { $reason } فقط مشاهده ممکن است.
+rv-queue-empty = ✅ پرونده‌ای در انتظار بررسی نیست.
+rv-button-start = ▶️ بررسی از قدیمی‌ترین ({ $count })
+rv-button-list-submitted = 📥 در انتظار ({ $count })
+rv-button-list-returned = ↩️ برگشتی ({ $count })
+rv-button-list-confirmed = ✅ تأییدشده ({ $count })
+rv-button-discrepancies = ⚠️ مغایرت‌ها ({ $count })
+rv-button-negative = ➖ ثبت امتیاز منفی
+rv-button-queue = 📋 صف بررسی
+rv-button-cancel = انصراف
+
+rv-filter-submitted = در انتظار بررسی
+rv-filter-returned = برگشت‌خورده
+rv-filter-confirmed = تأییدشده
+rv-list-title = <b>{ $filter }</b> ({ $total } پرونده)، صفحهٔ { $page } از { $pages }
+rv-list-line = { $number }. { $name } (کد { $code })، { $city }؛ ارسال: { $date }
+rv-list-empty = پرونده‌ای در این فهرست نیست.
+rv-button-open = { $number }. { $code }
+rv-button-previous-page = ⬅️ صفحهٔ قبل
+rv-button-next-page = صفحهٔ بعد ➡️
+
+rv-type-urban = شهری
+rv-type-rural_ict = ICT روستایی
+rv-decl-title = <b>{ $name }</b> (کد { $code })، { $city }، { $type }
+rv-decl-status = وضعیت: { $status }؛ نسخهٔ { $version }، ارسال: { $date }
+rv-decl-grace = مهلت اصلاح مالک: تا پایان { $date }
+rv-decl-line = { $number }. { $title }: { $value }
+rv-decl-adjusted = { $declared }؛ پذیرفته: <b>{ $accepted }</b>
+rv-decl-files = 📎{ $count }
+rv-decl-rejected = (❌ { $count } رد)
+rv-decl-points = [{ $points } از { $max }]
+rv-decl-comment = 💬 { $comment }
+rv-decl-other = سایر: { $parts }
+rv-decl-part = { $title } { $points }
+rv-decl-negatives = امتیاز منفی: { $count } رأی، کسر { $points } امتیاز
+rv-decl-total = امتیاز موقت: <b>{ $total } از { $max }</b>، رتبهٔ موقت { $rank }
+rv-button-files = 📎 همهٔ فایل‌ها ({ $count })
+rv-button-confirm = ✅ تأیید
+rv-button-adjust = ✏️ اصلاح مقدار
+rv-button-return = ↩️ بازگرداندن به مالک
+rv-button-negative-office = ➖ امتیاز منفی
+rv-button-next = ⏭ بعدی
+rv-button-item = { $number }. { $title }
+
+rv-file-caption = 📎 فایل { $number } از { $total }: { $title }
+rv-file-rejected = ❌ رد شده: { $reason }
+rv-files-sent = { $count } فایل فرستاده شد. پس از دیدن فایل‌ها، تصمیم بگیرید.
+rv-button-reject = ❌ رد این فایل
+rv-button-unreject = ↩️ لغو رد
+rv-button-reason-other = ✍️ دلیل دیگر
+rv-reason-illegible = ناخوانا
+rv-reason-unrelated = نامرتبط
+rv-reason-expired = منقضی یا ناقص
+rv-file-rejected-toast = فایل رد شد: { $reason }
+rv-file-rejected-typed = ❌ فایل با دلیل شما رد شد.
+rv-file-restored = رد فایل لغو شد.
+rv-reject-ask = دلیل رد این فایل را در یک پیام بنویسید.
+
+rv-confirm-ask = خوداظهاری «{ $name }» با امتیاز موقت { $total } و رتبهٔ { $rank } تأیید شود؟ ({ $adjusted } مورد اصلاح‌شده، { $rejected } فایل ردشده). پس از تأیید، تغییر ممکن نیست.
+rv-button-confirm-yes = ✅ بله، تأیید و پروندهٔ بعدی
+rv-confirmed-toast = تأیید شد.
+rv-confirmed = ✅ خوداظهاری «{ $name }» (کد { $code }) تأیید شد و به مالک اطلاع داده شد.
+
+rv-adjust-pick = کدام مورد را اصلاح می‌کنید؟
+rv-adjust-ask = مقدار پذیرفتهٔ «{ $title }» را بنویسید. مقدار اعلام‌شده: { $declared }
+rv-adjust-option = { $number }. { $option }
+rv-adjust-options-how = شمارهٔ گزینه را بنویسید؛ برای چند گزینه، شماره‌ها را با «،» جدا کنید.
+rv-adjust-yes-no = «بله» یا «خیر» بنویسید.
+rv-adjust-reason-ask = مقدار پذیرفته برای «{ $title }»: { $value }. اکنون دلیل اصلاح را بنویسید (الزامی).
+rv-adjusted = ✏️ مقدار پذیرفتهٔ «{ $title }» شد: { $value }
+
+rv-return-title = <b>بازگرداندن «{ $name }» به مالک</b>
+rv-return-comment = { $number }. { $title }: 💬 { $comment }
+rv-return-rejected = { $count } فایل ردشده هم به مالک اعلام می‌شود.
+rv-return-nothing-yet = هنوز نظری ننوشته‌اید.
+rv-return-how = برای نوشتن نظر، شمارهٔ مورد را بزنید. سپس «ارسال برای مالک» را بزنید.
+rv-button-return-send = 📤 ارسال برای مالک
+rv-comment-ask = نظر خود را دربارهٔ «{ $title }» (مقدار فعلی: { $value }) برای مالک بنویسید.
+rv-comment-current = نظر فعلی: { $comment }. برای حذف آن «-» بفرستید.
+rv-grace-ask = مالک تا کی برای اصلاح مهلت دارد؟
+rv-button-grace-none = تا پایان مهلت خوداظهاری ({ $date })
+rv-button-grace-days = { $days } روز مهلت اضافه
+rv-returned-toast = بازگردانده شد.
+rv-returned = ↩️ خوداظهاری «{ $name }» برای اصلاح بازگردانده شد. مهلت مالک: تا پایان { $date }.
+
+rv-neg-ask-office = کد دفتری را که رأی کمیته دربارهٔ آن است بنویسید.
+rv-neg-no-office = دفتری با این کد پیدا نشد. کد ۸ رقمی دفتر را بنویسید.
+rv-neg-pick = <b>امتیاز منفی برای «{ $name }» (کد { $code })</b>
+    موضوع رأی کمیتهٔ رسیدگی به تخلفات را انتخاب کنید.
+rv-neg-existing = • ثبت‌شده: { $title }، رأی { $reference } مورخ { $date }
+rv-button-neg-item = { $title } (−{ $points })
+rv-neg-ask-date = تاریخ رأی کمیته دربارهٔ «{ $title }» را بنویسید، مثلاً ۱۴۰۴/۰۷/۲۰.
+rv-neg-bad-date = این تاریخ درست نیست. تاریخ شمسی را به شکل ۱۴۰۴/۰۷/۲۰ بنویسید.
+rv-neg-future-date = تاریخ رأی نمی‌تواند بعد از امروز باشد.
+rv-neg-ask-reference = شمارهٔ رأی کمیته را بنویسید.
+rv-neg-bad-reference = شمارهٔ رأی را در یک خط و حداکثر ۱۰۰ نویسه بنویسید.
+rv-neg-ask-note = توضیح کوتاه را بنویسید، یا «بدون توضیح» را بزنید.
+rv-button-no-note = بدون توضیح
+rv-neg-duplicate = رأی شمارهٔ { $reference } برای همین مورد قبلاً ثبت شده است.
+rv-neg-saved = ➖ امتیاز منفی «{ $title }» (کسر { $points } امتیاز) برای «{ $name }» (کد { $code }) ثبت شد و به مالک اطلاع داده شد.
+
+rv-disc-title = <b>گزارش‌های مغایرت باز</b> ({ $count })
+rv-disc-line = #{ $number } { $name } (کد { $code }): { $field }
+rv-button-disc = #{ $number }
+rv-disc-detail = <b>گزارش مغایرت #{ $number }</b> ({ $status })
+    { $name } (کد { $code })؛ { $date }
+    موضوع: { $field }؛ مقدار فعلی: { $current }
+    گزارش مالک: { $text }
+rv-button-disc-fix = ✏️ اصلاح اطلاعات
+rv-button-disc-answer = 💬 فقط پاسخ
+rv-button-disc-evidence = 📎 مدرک مالک
+rv-button-disc-list = ↩️ فهرست مغایرت‌ها
+rv-disc-fix-ask = مقدار درست «{ $field }» را بنویسید. مقدار فعلی: { $current }
+rv-disc-type-ask = نوع درست دفتر را انتخاب کنید.
+rv-disc-bad-value = لطفاً مقدار را در یک پیام و حداکثر ۲۰۰ نویسه بنویسید.
+rv-disc-bad-type = نوع دفتر باید «شهری» یا «روستایی» باشد.
+rv-disc-closed = این گزارش قبلاً رسیدگی شده است.
+rv-disc-fixed = ✅ گزارش #{ $number }: «{ $field }» اصلاح شد: { $value }. به مالک اطلاع داده شد.
+rv-disc-answer-ask = پاسخ خود را برای مالک بنویسید.
+rv-disc-answered = ✅ پاسخ گزارش #{ $number } برای مالک فرستاده شد.
+rv-disc-evidence = مدرک گزارش #{ $number }
+
+rv-owner-returned = ↩️ <b>خوداظهاری «{ $name }» (کد { $code }) برای اصلاح بازگردانده شد.</b>
+    موارد زیر را اصلاح کنید و دوباره ارسال کنید:
+rv-owner-comment = • { $title }: { $comment }
+rv-owner-rejected = • فایل «{ $title }» پذیرفته نشد: { $reason }. فایل درست را بفرستید.
+rv-owner-adjusted = • { $title }: اعلام‌شده { $declared }، پذیرفته { $accepted } ({ $reason })
+rv-owner-deadline = مهلت اصلاح: تا پایان { $date }.
+rv-owner-button-fix = 📋 مرور و اصلاح
+rv-owner-confirmed = ✅ خوداظهاری «{ $name }» (کد { $code }) برای { $period } را منطقه تأیید کرد.
+rv-owner-notes = منطقه این موارد را تغییر داد:
+rv-owner-negative = ➖ رأی کمیتهٔ رسیدگی به تخلفات برای «{ $name }» (کد { $code }) ثبت شد: { $title }، رأی شمارهٔ { $reference } مورخ { $date }. این رأی { $points } امتیاز از نتیجهٔ { $period } کم می‌کند.
+rv-owner-disc-fixed = ✅ گزارش مغایرت شمارهٔ { $number }: «{ $field }» به «{ $answer }» اصلاح شد.
+rv-owner-disc-answered = 💬 پاسخ منطقه به گزارش مغایرت شمارهٔ { $number } ({ $field }): { $answer }
+rv-owner-button-disc = ⚠️ گزارش‌های مغایرت
+
+assoc-title = <b>امتیاز انجمن صنفی استان { $provinces }</b>
+assoc-period = { $period }؛ بازهٔ ثبت امتیاز: { $opens } تا { $closes }
+assoc-progress = امتیاز ثبت‌شده: { $scored } دفتر از { $offices } دفتر
+assoc-button-enter = ✍️ ثبت امتیاز دفتر
+assoc-button-file = 📄 ارسال فایل امتیازها
+assoc-button-done = ✅ پایان
+assoc-ask-code = کد دفتر را بنویسید؛ یا کد و امتیاز را با فاصله، مثلاً 16598444 85. امتیاز بین { $min } تا { $max } است.
+assoc-ask-score = امتیاز انجمن برای «{ $name }» (کد { $code }) را بنویسید (بین { $min } تا { $max }). امتیاز فعلی: { $current }
+assoc-bad-line = کد دفتر را بنویسید، یا کد و امتیاز را با یک فاصله.
+assoc-bad-score = «{ $text }» امتیاز درستی نیست. عددی بین { $min } تا { $max } بنویسید.
+assoc-no-office = دفتری با کد { $code } پیدا نشد.
+assoc-not-yours = دفتر { $code } در استان شما نیست.
+assoc-saved = ✅ امتیاز { $score } برای «{ $name }» (کد { $code }) ثبت شد. کد دفتر بعدی را بنویسید.
+assoc-saved-changed = ✅ امتیاز «{ $name }» (کد { $code }) از { $old } به { $score } تغییر کرد. کد دفتر بعدی را بنویسید.
+assoc-text-expected = لطفاً کد دفتر یا امتیاز را به‌صورت متن بنویسید، یا «پایان» را بزنید.
+assoc-ask-file = فایل CSV یا XLSX با ستون‌های «کد دفتر» و «امتیاز» را بفرستید. اگر ردیفی نادرست باشد، هیچ امتیازی ثبت نمی‌شود و ردیف‌های نادرست را می‌بینید.
+assoc-file-type = فقط فایل CSV یا XLSX پذیرفته می‌شود.
+assoc-file-large = حجم فایل بیش از { $max_mb } مگابایت است.
+assoc-file-expected = لطفاً فایل CSV یا XLSX بفرستید، یا «پایان» را بزنید.
+assoc-file-unreadable = فایل خوانده نشد: { $reason }
+assoc-import-report = نتیجهٔ بررسی فایل: { $inserted } امتیاز تازه، { $updated } تغییر، { $unchanged } بدون تغییر، { $rejected } ردیف نادرست.
+assoc-import-nothing-written = ⚠️ هیچ امتیازی ثبت نشد. ردیف‌های زیر را اصلاح کنید و فایل را دوباره بفرستید:
+assoc-import-error = • ردیف { $row }، ستون { $column }: { $reason }
+assoc-import-more = … و { $count } خطای دیگر.
+assoc-import-written = ✅ امتیازها ثبت شد.
+
+hq-error = این کار انجام نشد.
+hq-no-period = چنین دوره‌ای وجود ندارد.
+hq-too-early = بازهٔ بررسی این دوره تا پایان { $date } باز است؛ پس از آن نتایج را اعلام کنید.
+hq-title = <b>نتایج { $period }</b>
+hq-declarations = خوداظهاری‌ها: { $submitted } در انتظار بررسی، { $returned } برگشتی، { $confirmed } تأییدشده، { $drafts } پیش‌نویس
+hq-results = نتیجهٔ محاسبه‌شده: { $count } دفتر
+hq-already = نتایج این دوره در { $date } اعلام شده است و تغییر نمی‌کند.
+hq-button-rank = 📊 محاسبهٔ امتیاز و رتبه
+hq-button-publish = 📢 اعلام نتایج به همهٔ دفاتر
+hq-button-publish-yes = ✅ بله، نتایج اعلام شود
+hq-publish-ask = نتایج { $period } اعلام شود؟ پس از اعلام، نتایج ثابت می‌شود و برای همهٔ مالکان پیام فرستاده می‌شود.
+hq-ranking = در حال محاسبه…
+hq-publishing = در حال اعلام نتایج…
+hq-rank-done = 📊 امتیاز و رتبهٔ { $period } محاسبه شد ({ $seconds } ثانیه).
+hq-rank-frozen = نتایج { $period } اعلام شده و ثابت است؛ چیزی تغییر نکرد.
+hq-ranked = { $offices } دفتر: { $declared } با خوداظهاری، { $carried } با اطلاعات دورهٔ قبل، { $minimum } با حداقل امتیاز
+hq-ranks = رتبهٔ ۱: { $one }؛ رتبهٔ ۲: { $two }؛ رتبهٔ ۳: { $three }
+hq-changed = تغییر کرده: { $changed }؛ بدون تغییر: { $unchanged }
+hq-published = 📢 نتایج { $period } اعلام شد. { $queued } پیام برای مالکان در صف ارسال است ({ $unreachable } حساب در دسترس نیست).
