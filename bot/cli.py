@@ -400,6 +400,18 @@ def sandbox_command(port: Annotated[int, typer.Option(help="port (0: any free on
     serve(port)
 
 
+def _register_feature_commands() -> None:
+    """Commands that live beside their feature: reminders and the outbox, experts and FAQ,
+    review inputs, ranking and publishing."""
+    from bot import cli_experts, cli_reminders, cli_review
+
+    for module in (cli_reminders, cli_experts, cli_review):
+        module.register(app)
+
+
+_register_feature_commands()
+
+
 def main() -> None:  # pragma: no cover - the console script calls `app`
     app(prog_name="pishkhan")
 

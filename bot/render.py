@@ -11,7 +11,10 @@ from __future__ import annotations
 import html
 import re
 
-_BALE_LOOKALIKES = str.maketrans({"*": "∗", "_": "ˍ", "[": "⁅", "]": "⁆", "`": "ˋ"})
+# A user's `<b>` must not become Bale bold when the catalog's tags are converted: ‹b› instead.
+_BALE_LOOKALIKES = str.maketrans({"*": "∗", "_": "ˍ", "[": "⁅", "]": "⁆", "`": "ˋ",
+                                  "<": "‹", ">": "›"})
+_PLAIN_LOOKALIKES = str.maketrans({"<": "‹", ">": "›"})
 _TAG = re.compile(r"</?([a-z]+)>")
 
 
@@ -20,7 +23,7 @@ def escape(value: str, platform: str | None) -> str:
         return html.escape(value, quote=False)
     if platform == "bale":
         return value.translate(_BALE_LOOKALIKES)
-    return value
+    return value.translate(_PLAIN_LOOKALIKES)
 
 
 def finish(text: str, platform: str | None) -> str:

@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     # Outbox sender: messages per second per platform.
     telegram_rate: float = Field(default=25, gt=0)
     bale_rate: float = Field(default=10, gt=0)
+    # Questions to experts: escalation after N working hours, the working week, limits.
+    ticket_escalation_hours: float = Field(default=8, gt=0)
+    work_days: str = "sat-wed"
+    work_hours: str = "08:00-16:00"
+    tickets_max_open: int = Field(default=3, ge=1)
+    ticket_flood_messages: int = Field(default=8, ge=1)
+    ticket_flood_minutes: int = Field(default=10, ge=1)
+    ticket_max_chars: int = Field(default=1500, ge=100, le=4000)
     # Webhook mode.
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None

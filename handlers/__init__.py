@@ -6,7 +6,19 @@ from functools import cache
 
 from aiogram import F, Router
 
-from handlers import declaration, discrepancy, evidence, fallback, start
+from handlers import (
+    association,
+    contact,
+    declaration,
+    discrepancy,
+    evidence,
+    experts,
+    fallback,
+    hq,
+    results,
+    review,
+    start,
+)
 
 
 def build_router() -> Router:
@@ -25,9 +37,21 @@ def _tree() -> Router:
     private = Router(name="private")
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
+    staff = Router(name="staff")  # each staff router also checks its own role
+    staff.message.filter(review.HasRole("reviewer", "association", "hq"))
+    staff.callback_query.filter(review.HasRole("reviewer", "association", "hq"))
+    staff.include_routers(review.router, association.router, hq.router)
+    answerers = Router(name="answerers")  # linked experts, region liaisons, hq
+    answerers.message.filter(experts.IsAnswerer())
+    answerers.callback_query.filter(experts.IsAnswerer())
+    answerers.include_router(experts.router)
     private.include_routers(
+        contact.router,        # the owner's questions to experts (its steps end on any other
+        answerers,             # button, so it comes first), and the experts' inbox
         start.router,          # /start, linking, menu, language
         discrepancy.router,    # base-data discrepancies (its steps come before the wizard's)
+        staff,                 # reviewers (/review), associations (/scores), hq (/publish)
+        results.router,        # the owner's «My results»
         declaration.router,    # the wizard's buttons and typed answers
         evidence.router,       # photos and PDFs
         fallback.router,       # stale buttons and anything else: last

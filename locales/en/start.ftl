@@ -1,5 +1,9 @@
 start-welcome = Welcome to the self-declaration bot of the government service counter offices.
-start-staff = Welcome, { $name }. Your tasks are in the staff menu.
+start-staff = Welcome, { $name }. Your tasks:
+start-staff-reviewer = • /review — the region's declarations to review
+start-staff-association = • /scores — association scores for the province's offices
+start-staff-hq = • /publish — publish a period's results
+start-staff-answerer = • /inbox — questions from offices
 link-ask-contact = To identify you, please send your mobile number with the button below.
 button-share-contact = 📱 Send my mobile number
 link-not-own-contact = This number does not belong to your account. Please send your own number with the “Send my mobile number” button, or type the one-time code your region gave you.

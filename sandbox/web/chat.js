@@ -203,9 +203,9 @@
     for (const row of rows) {
       const line = el("div", "row");
       for (const button of row) {
-        if (button.url) {
+        if (typeof button.url === "string" && /^(https?|tg):\/\//i.test(button.url)) {
           const link = el("a", "kb-button", `${button.text} ↗`);
-          link.href = button.url;
+          link.href = button.url; // the sandbox refuses other schemes; never javascript:
           link.target = "_blank";
           link.rel = "noopener noreferrer";
           link.dir = "auto";

@@ -148,11 +148,14 @@ async def test_page_shows_bot_text_literally_and_follows_edits_and_answers(
 
         hostile = '<img src=x onerror="document.title=\'owned\'"> & <b>bold</b>'
         sent = await call("sendMessage", chat_id=42, text=hostile, reply_markup={
-            "inline_keyboard": [[{"text": "گزینهٔ یک", "callback_data": "one"}]]})
+            "inline_keyboard": [[{"text": "گزینهٔ یک", "callback_data": "one"}],
+                                [{"text": "راهنما", "url": "https://example.org/help"}]]})
         await expect(messages).to_contain_text(hostile, timeout=WAIT_MS)
         assert await messages.locator(".msg.bot img").count() == 0
         assert await messages.locator(".msg.bot b").count() == 0
         assert await page.title() != "owned"
+        link = messages.locator("a.kb-button", has_text="راهنما")
+        assert await link.get_attribute("href") == "https://example.org/help"
 
         await call("sendMessage", chat_id=42, text="کیبورد", reply_markup={
             "keyboard": [[{"text": "بله"}, {"text": "خیر"}], [{"text": "📱 شماره",

@@ -46,7 +46,7 @@ def test_typed_text_does_not_become_formatting() -> None:
                                     None, None, now)
     view = tickets.TicketView(record, office, "شمال", "North", None, None, None, (message,))
     bale = thread_text(Translator("fa", "bale"), view, for_expert=True)
-    assert "<b>x</b>" in bale and "*y*" not in bale and "[z]" not in bale
+    assert "‹b›x‹/b›" in bale and "*y*" not in bale and "[z]" not in bale
     telegram = thread_text(Translator("fa", "telegram"), view, for_expert=True)
     assert "&lt;b&gt;x&lt;/b&gt;" in telegram
 

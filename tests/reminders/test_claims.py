@@ -35,10 +35,10 @@ class FakeBot:
 
 
 async def fill(sessions: async_sessionmaker[AsyncSession], n: int, platform: str = "telegram",
-               start: int = 1) -> None:
+               start: int = 1, **values: Any) -> None:
     async with sessions() as session:
         session.add_all(Outbox(platform=platform, chat_id=chat, kind="test",
-                               payload_json=json.dumps({"text": f"m{chat}"}))
+                               payload_json=json.dumps({"text": f"m{chat}"}), **values)
                         for chat in range(start, start + n))
         await session.commit()
 
@@ -99,11 +99,8 @@ async def test_one_active_sender_per_platform(sessionmaker: Any) -> None:
         await asyncio.sleep(0.05)
     assert len(first_bot.sent) == 50 and second_bot.sent == []
     # rows a crashed sender left in flight (their leases still running), and new rows
-    await fill(sessionmaker, 5, start=100)
-    async with sessionmaker() as session:
-        await session.execute(update(Outbox).where(Outbox.chat_id >= 100).values(
-            status="sending", lease_until=datetime.now(UTC) + timedelta(minutes=5)))
-        await session.commit()
+    await fill(sessionmaker, 5, start=100, status="sending", attempts=1,
+               lease_until=datetime.now(UTC) + timedelta(minutes=5))
     stop_first.set()
     await tasks[0]
     assert len(first_bot.sent) == 50

@@ -36,6 +36,7 @@ def test_key_families_built_at_run_time_exist() -> None:
         "evidence-want-": ("photo", "document", "either"),
         "evidence-accepts-": ("photo", "document", "either"),
         "disc-field-": ("name", "type", "address", "holder"),
+        "start-staff-": ("reviewer", "association", "hq", "answerer"),
         "disc-status-": ("open", "fixed", "answered"),
     }
     missing = [prefix + name for prefix, names in families.items() for name in names
