@@ -400,6 +400,18 @@ def sandbox_command(port: Annotated[int, typer.Option(help="port (0: any free on
     serve(port)
 
 
+@app.command("demo")
+def demo(registry: Annotated[Path | None, typer.Option(
+        help="a folder with regions.csv and offices.csv (e.g. ../shared/data)")] = None) -> None:
+    """Play the whole story with no token and no network: sandbox, temporary SQLite, scripted
+    owner, expert, region and headquarters, printing the Persian conversation."""
+    from bot.demo import run_demo
+
+    if registry is not None and not (registry / "offices.csv").exists():
+        fail(f"no offices.csv in {registry}")
+    asyncio.run(run_demo(registry))
+
+
 def _register_feature_commands() -> None:
     """Commands that live beside their feature: reminders and the outbox, experts and FAQ,
     review inputs, ranking and publishing."""

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sandbox.server import Sandbox
-from sandbox.user import ScriptedUser
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, application
 from bot.clock import TravelClock
 from bot.settings import Settings
+from sandbox.server import Sandbox
+from sandbox.user import ScriptedUser
 from storage.admin import create_period
 from storage.records import PeriodRecord
 from storage.registry import import_offices, import_regions
@@ -77,6 +77,7 @@ async def local_world(folder: Path, *, database_url: str | None = None,
                       regions: Path = DATA / "demo_regions.csv",
                       offices: Path = DATA / "demo_offices.csv",
                       period_days: tuple[int, int] | None = (-3, 10),
+                      period_window: tuple[str, str] | None = None,
                       now: datetime | None = None,
                       polling: bool = True, **settings_overrides: object
                       ) -> AsyncIterator[World]:
@@ -95,7 +96,12 @@ async def local_world(folder: Path, *, database_url: str | None = None,
         async with application(settings, clock) as app:
             await load_registry(app, regions, offices)
             period = None
-            if period_days is not None:
+            if period_window is not None:
+                from scoring.calendar import window
+
+                opens_at, closes_at = window(*period_window)
+                period = await open_period(app, "1404-H1", opens_at, closes_at)
+            elif period_days is not None:
                 today = clock.now()
                 period = await open_period(app, "1404-H1",
                                            today + timedelta(days=period_days[0]),

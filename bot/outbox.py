@@ -209,7 +209,7 @@ class OutboxSender:
                  settings: Settings, clock: Clock | None = None, *,
                  max_in_flight: int | dict[str, int] | None = None,
                  lease_seconds: float = 30.0, request_timeout: float = 20.0,
-                 poll_interval: float = 0.5, flush_delay: float = 0.02,
+                 poll_interval: float = 0.5, flush_delay: float = 0.005,
                  max_attempts: int = 8, max_429_attempts: int = 30,
                  exclusive: bool = True, standby_poll: float = 1.0,
                  lock_dir: Path | None = None) -> None:
@@ -238,7 +238,7 @@ class OutboxSender:
             else:
                 bound = max_in_flight
             if bound is None:
-                bound = max(8, min(64, math.ceil(rate * 0.5)))
+                bound = max(8, min(32, math.ceil(rate * 0.5)))
             self.lanes[platform] = Lane(platform, bot, RateLimiter(rate), int(bound))
 
     @classmethod

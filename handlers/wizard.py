@@ -276,7 +276,8 @@ async def show_review(message: Message, session: AsyncSession, t: Translator,
         else:
             value = t("value-unanswered")
         line = t("review-line", number=number, title=title(item, t.lang), value=value)
-        if item.needs_evidence:
+        if item.needs_evidence and (counts.get(item.key) or has_substance(
+                view.answers.get(item.key))):
             line += " " + t("review-files", count=counts.get(item.key, 0))
         if item.key in missing:
             line += " " + t("review-missing")

@@ -34,7 +34,7 @@ CHATS = {"telegram": range(7_000_001, 7_000_001 + PER_PLATFORM),
 
 def in_flight_bound(rate: float) -> int:
     """The sender's default in-flight bound per platform (bot/outbox.py)."""
-    return max(8, min(64, math.ceil(rate * 0.5)))
+    return max(8, min(32, math.ceil(rate * 0.5)))
 
 
 @pytest.fixture
