@@ -86,11 +86,19 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         await engine.dispose()
 
 
+def background_work(app: App) -> Any:
+    """The outbox sender and the scheduler's sweeps (window close, reminders, escalations)."""
+    from bot.scheduler import background
+    from storage.tickets import sweep_escalations
+
+    return background(app, extra=[sweep_escalations])
+
+
 async def run_polling(settings: Settings, *, ready: asyncio.Event | None = None,
                       handle_signals: bool = True) -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    async with application(settings) as app:
+    async with application(settings) as app, background_work(app):
         for bot in app.bots:
             await bot.delete_webhook()
         log.info("polling %s", ", ".join(bot.platform for bot in app.bots))
@@ -107,6 +115,6 @@ async def run_webhook(settings: Settings, host: str, port: int) -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     assert settings.webhook_base_url and settings.webhook_secret
-    async with application(settings) as app:
+    async with application(settings) as app, background_work(app):
         await serve_webhook(app, host, port, settings.webhook_base_url,
                             settings.webhook_secret.get_secret_value())

@@ -52,6 +52,7 @@ def _tree() -> Router:
         discrepancy.router,    # base-data discrepancies (its steps come before the wizard's)
         staff,                 # reviewers (/review), associations (/scores), hq (/publish)
         results.router,        # the owner's «My results»
+        fallback.commands,     # commands nobody above took: never an answer to a question
         declaration.router,    # the wizard's buttons and typed answers
         evidence.router,       # photos and PDFs
         fallback.router,       # stale buttons and anything else: last

@@ -10,6 +10,14 @@ from handlers.owner import menu_button
 
 router = Router(name=__name__)
 groups = Router(name=f"{__name__}.groups")
+commands = Router(name=f"{__name__}.commands")
+
+
+@commands.message(F.text.regexp(r"^/[A-Za-z_]+(@\w+)?(\s|$)"))
+async def unknown_command(message: Message, t: Translator) -> None:
+    """A command nobody before this handled: a staff command from someone without the role,
+    or a typo. Never taken as an answer to the current question."""
+    await message.answer(t("unknown-command"), reply_markup=menu_button(t))
 
 
 @groups.message(F.chat.type != "private")

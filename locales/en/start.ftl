@@ -33,3 +33,4 @@ help-text = <b>Help</b>
     • Send evidence as photos or PDFs (at most 10 MB), then press “Done”.
     • Before the deadline, submit from “Review and submit”. Until the deadline you may still edit it.
     • If your office's base data (name, type, address, holder) is wrong, press “Report a discrepancy”.
+unknown-command = This command is not available to you. Please continue from the main menu.

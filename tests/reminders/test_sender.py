@@ -7,24 +7,40 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+import pytest_asyncio
+from sqlalchemy import delete, select, update
 
 from bot.local import World, local_world
 from bot.outbox import OutboxSender, build_method
 from bot.platforms import PlatformBot
-from storage.models import Account, Outbox
+from storage.models import Account, AccountOffice, Outbox
 from storage.outbox import enqueue, enqueue_to_account
 from storage.reminders import plan_owner_reminders, unreachable_offices
 from tests.reminders.conftest import bot_messages, link_owner
 
+# One world for the module (starting one costs a second); each test starts from an empty outbox,
+# no accounts, no faults and no ceiling, and uses chat ids of its own.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-@pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    async with local_world(tmp_path, polling=False) as w:
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def shared(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
+    async with local_world(tmp_path_factory.mktemp("sender"), polling=False) as w:
         yield w
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def world(shared: World) -> World:
+    async with shared.session() as session:
+        for table in (Outbox, AccountOffice, Account):
+            await session.execute(delete(table))
+        await session.commit()
+    for token in shared.tokens.values():
+        shared.sandbox.clear_faults(token)
+        shared.sandbox.set_rate_limit(token, None)
+    return shared
 
 
 async def put(w: World, platform: str, chat_id: int, text: str = "سلام", **kw: object) -> None:
@@ -257,7 +273,7 @@ async def test_buttons_reach_the_user(world: World) -> None:
     assert message["reply_markup"] == markup
 
 
-def test_payloads_name_their_method() -> None:
+async def test_payloads_name_their_method() -> None:
     message = build_method(5, {"text": "hi", "expires_at": "2030-01-01T00:00:00+00:00"})
     assert type(message).__name__ == "SendMessage" and message.text == "hi"
     document = build_method(5, {"method": "sendDocument", "file_id": "F1", "text": "lease"})

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_rubric_strategies import rubric_data
 
 from scoring.rubric import RubricError, parse_rubric_text, rubric_from_dict
+from tests.unit.test_rubric_strategies import rubric_data
 
 Data = dict[str, Any]
 # A mutation breaks a valid rubric in one place and returns the path the error must name; None if

@@ -8,11 +8,11 @@ from typing import Any
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from test_rubric_strategies import answer_sets, rubrics
 
 from scoring.answers import validate_answers
 from scoring.rubric import OFFICE_TYPES, Rubric, load_sample_rubric
 from scoring.score import AppliedNegative, ExternalInputs, score
+from tests.unit.test_rubric_strategies import answer_sets, rubrics
 
 SAMPLE = load_sample_rubric()
 PROPERTY = settings(max_examples=30, deadline=None)
