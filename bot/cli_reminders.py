@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
             if not dry_run:
                 session.expunge(found)
                 return await sweep_period(session, found, now, config.tz)
-            return [await plan_owner_reminders(session, found, now, config.tz),
+            return [await plan_owner_reminders(session, found, now, config.tz, with_preview=True),
                     await plan_liaison_reminders(session, found, now, config.tz)]
 
         outcome = with_db(work)

@@ -88,8 +88,9 @@ class RateLimiter:
 
     Turns are handed out in call order at `current` per second, with at most `burst` sends
     catching up after a stall. `slow_down()` halves the pace (once per half second, so a volley
-    of 429s from sends already in flight counts once); the pace recovers by half again each
-    second without one. `pause(seconds)` stops every send until then.
+    of 429s from sends already in flight counts once); from half a second after the last one the
+    pace grows by half again every quarter second, back to `rate`. `pause(seconds)` stops every
+    send until then.
     """
 
     def __init__(self, rate: float, burst: float | None = None, min_rate: float = 0.5) -> None:
@@ -103,8 +104,8 @@ class RateLimiter:
         self._recovered_at = -math.inf
 
     def _recover(self, now: float) -> None:
-        if self.current < self.rate and now - self._slowed_at >= 1.0 \
-                and now - self._recovered_at >= 1.0:
+        if self.current < self.rate and now - self._slowed_at >= 0.5 \
+                and now - self._recovered_at >= 0.25:
             self.current = min(self.rate, self.current * 1.5)
             self._recovered_at = now
 
@@ -229,6 +230,7 @@ class OutboxSender:
         self.dialect = engine.dialect.name if engine is not None else "sqlite"
         self.engine = engine
         self._wake = asyncio.Event()
+        self._running = False
         self.lanes: dict[str, Lane] = {}
         for bot in bots:
             platform = getattr(bot, "platform", "telegram")
@@ -265,12 +267,19 @@ class OutboxSender:
         if not self.lanes:
             await stop.wait()
             return
-        await asyncio.gather(*(self._run_lane(lane, stop) for lane in self.lanes.values()))
+        self._running = True
+        try:
+            await asyncio.gather(*(self._run_lane(lane, stop) for lane in self.lanes.values()))
+        finally:
+            self._running = False
 
     async def drain_once(self, within: float = 60.0) -> int:
         """Send every row due now (and retries that come due meanwhile are left for later);
-        returns how many were sent."""
+        returns how many were sent. While `run` is going, wait until it has done so."""
         before = sum(lane.stats.sent for lane in self.lanes.values())
+        if self._running:
+            await asyncio.wait_for(self._until_idle(), within)
+            return sum(lane.stats.sent for lane in self.lanes.values()) - before
 
         async def one(lane: Lane) -> None:
             done = asyncio.Event()
@@ -294,6 +303,19 @@ class OutboxSender:
         await asyncio.wait_for(asyncio.gather(*(one(lane) for lane in self.lanes.values())),
                                within)
         return sum(lane.stats.sent for lane in self.lanes.values()) - before
+
+    async def _until_idle(self) -> None:
+        while True:
+            self.wake()
+            await asyncio.sleep(0.05)
+            if any(lane.held for lane in self.lanes.values()):
+                continue
+            now = utcnow()
+            async with self.sessionmaker() as session:
+                due = await session.scalar(select(Outbox.id).where(or_(
+                    *(self._due(p, now) for p in self.lanes))).limit(1))
+            if due is None and not any(lane.held for lane in self.lanes.values()):
+                return
 
     async def _run_lane(self, lane: Lane, stop: asyncio.Event) -> None:
         async with self._exclusive(lane, stop) as ok:

@@ -18,6 +18,7 @@ from handlers import (
     results,
     review,
     start,
+    survey,
 )
 
 
@@ -46,6 +47,7 @@ def _tree() -> Router:
     answerers.callback_query.filter(experts.IsAnswerer())
     answerers.include_router(experts.router)
     private.include_routers(
+        survey.router,         # citizens' survey (/start s_…), owners' and regions' /survey
         contact.router,        # the owner's questions to experts (its steps end on any other
         answerers,             # button, so it comes first), and the experts' inbox
         start.router,          # /start, linking, menu, language

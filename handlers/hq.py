@@ -89,6 +89,12 @@ async def _panel(message: Message, session: AsyncSession, t: Translator,
     await message.answer("\n".join(lines), reply_markup=kb.as_markup())
 
 
+def _check(period: PeriodRecord, now: datetime) -> None:
+    refusal = publish_refusal(period, now)
+    if period.published_at is None and refusal is not None:
+        raise refusal
+
+
 @router.message(Command("publish"))
 async def open_panel(message: Message, session: AsyncSession, t: Translator,
                      clock: Clock) -> None:
@@ -126,15 +132,14 @@ async def on_button(callback: CallbackQuery, session: AsyncSession, actor: Actor
                                                seconds=round(summary.seconds, 2)),
                                              *_ranking_lines(t, summary)]))
         elif parts[1] == "p":
-            refusal = publish_refusal(period, now)
-            if period.published_at is None and refusal is not None:
-                raise refusal
+            _check(period, now)
             answered = await callback.answer()
             kb = InlineKeyboardBuilder()
             kb.button(text=t("hq-button-publish-yes"), callback_data=f"hq:py:{period.id}")
             await message.answer(t("hq-publish-ask", period=period_title(period.code, t.lang)),
                                  reply_markup=kb.as_markup())
         else:
+            _check(period, now)
             answered = await callback.answer(t("hq-publishing"))
             summary = await publish(session, period.id, now, actor=who(actor).label,
                                     actor_account_id=actor.account_id)

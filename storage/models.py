@@ -404,3 +404,8 @@ class Holiday(Base):
     __tablename__ = "holidays"
     day: Mapped[str] = mapped_column(String(10), primary_key=True)  # ISO Gregorian date
     name: Mapped[str] = mapped_column(String(100), default="")
+
+
+# Feature tables defined beside their feature; imported here so that `Base.metadata` (and so
+# Alembic's comparison and every test) knows every table.
+from storage import models_reminders, models_survey  # noqa: E402,F401

@@ -23,11 +23,11 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -76,7 +76,7 @@ class Planned:
     chat_id: int
     locale: str
     text: str
-    preview: str  # the same text without markup, for people at a console
+    preview: str  # the same text without markup, for a console (owners' only when asked for)
     reply_markup: dict[str, Any] | None = None
     expires_at: datetime | None = None
     office_id: int | None = None
@@ -142,23 +142,34 @@ def _titles(t: Translator, missing: Sequence[Missing]) -> Markup:
     return Markup(text)
 
 
+def owner_parts(t: Translator, flavour: ms.Flavour, now: datetime, closes_at: datetime,
+                missing: Sequence[Missing], started: bool, tz: ZoneInfo = TEHRAN
+                ) -> tuple[str, str, str]:
+    """The lines every owner in the same situation shares: the time left, what is missing, and
+    what the button does."""
+    left = _span(t, ms.time_left(now, closes_at))
+    head = t(f"remind-{flavour.replace('_', '-')}", left=left,
+             deadline=_deadline(closes_at, t.lang, tz))
+    if not started:
+        status = t("remind-not-started", count=len(missing), items=_titles(t, missing))
+    elif missing:
+        status = t("remind-missing", count=len(missing), items=_titles(t, missing))
+    else:
+        status = t("remind-complete")
+    return head, status, t("remind-hint-resume" if started else "remind-hint-start")
+
+
+def office_line(t: Translator, office_name: str, office_code: str) -> str:
+    return t("remind-office", office=_digits(office_name, t.lang),
+             code=_digits(office_code, t.lang))
+
+
 def owner_text(t: Translator, flavour: ms.Flavour, now: datetime, closes_at: datetime,
                office_name: str, office_code: str, missing: Sequence[Missing], started: bool,
                tz: ZoneInfo = TEHRAN) -> str:
-    """A reminder: the time left, what is still missing, the office and the deadline."""
-    left = _span(t, ms.time_left(now, closes_at))
-    deadline = _deadline(closes_at, t.lang, tz)
-    lines = [t(f"remind-{flavour.replace('_', '-')}", left=left, deadline=deadline)]
-    if not started:
-        lines.append(t("remind-not-started", count=len(missing), items=_titles(t, missing)))
-    elif missing:
-        lines.append(t("remind-missing", count=len(missing), items=_titles(t, missing)))
-    else:
-        lines.append(t("remind-complete"))
-    lines.append(t("remind-office", office=_digits(office_name, t.lang),
-                   code=_digits(office_code, t.lang), deadline=deadline))
-    lines.append(t("remind-hint-resume" if started else "remind-hint-start"))
-    return "\n".join(lines)
+    """A reminder: the time left, what is still missing, the office, and the button's use."""
+    head, status, hint = owner_parts(t, flavour, now, closes_at, missing, started, tz)
+    return "\n".join((head, status, office_line(t, office_name, office_code), hint))
 
 
 def resume_markup(t: Translator, started: bool) -> dict[str, Any]:
@@ -196,8 +207,7 @@ def _judge(plan: Plan, sweeps: list[ReminderSweep]) -> None:
             plan.later_swept = sweep.milestone
 
 
-async def _owner_rows(session: AsyncSession, period_id: int,
-                      office_id: int | None = None) -> list[Any]:
+async def _owner_rows(session: AsyncSession, period_id: int) -> list[Any]:
     """Linked owner accounts of offices without a submitted declaration, with the draft's id."""
     query = (
         select(Office.id, Office.code, Office.name, Office.office_type, Account.id,
@@ -209,8 +219,6 @@ async def _owner_rows(session: AsyncSession, period_id: int,
                                      Declaration.period_id == period_id))
         .where((Declaration.id.is_(None)) | (Declaration.status.in_(NOT_SUBMITTED)))
         .order_by(Office.id, Account.id))
-    if office_id is not None:
-        query = query.where(Office.id == office_id)
     return list((await session.execute(query)).all())
 
 
@@ -243,8 +251,9 @@ async def _drafts(session: AsyncSession, rubric: Rubric, declaration_ids: set[in
 # ------------------------------------------------------------------------------ planning
 
 async def plan_owner_reminders(session: AsyncSession, period: Period, now: datetime,
-                               tz: ZoneInfo = TEHRAN) -> Plan:
-    """Who the owners' reminder sweep would write to now, and what."""
+                               tz: ZoneInfo = TEHRAN, *, with_preview: bool = False) -> Plan:
+    """Who the owners' reminder sweep would write to now, and what (`preview`: the same text
+    without markup, for a console, when asked for)."""
     milestones = milestones_of(period)
     due = ms.latest_due(now, period.opens_at, period.closes_at, milestones, tz)
     plan = Plan(period.id, period.code, "owners", due)
@@ -260,8 +269,8 @@ async def plan_owner_reminders(session: AsyncSession, period: Period, now: datet
     rubric = rubric_of_text(period.rubric_text)
     rows = await _owner_rows(session, period.id)
     answers, counts = await _drafts(session, rubric, {r[9] for r in rows if r[9] is not None})
-    missing_by_office: dict[int, list[Missing]] = {}
-    texts: dict[tuple[int, str, str], tuple[str, str, dict[str, Any]]] = {}
+    missing_by_office: dict[int, tuple[Missing, ...]] = {}
+    parts: dict[tuple[Any, ...], tuple[str, str, str, dict[str, Any]]] = {}
     for (office_id, code, name, office_type, account_id, platform, user_id, locale,
          unreachable_at, declaration_id) in rows:
         if unreachable_at is not None:
@@ -269,21 +278,23 @@ async def plan_owner_reminders(session: AsyncSession, period: Period, now: datet
             continue
         started = declaration_id is not None
         if office_id not in missing_by_office:
-            missing_by_office[office_id] = missing_items(
+            missing_by_office[office_id] = tuple(missing_items(
                 rubric, office_type, answers.get(declaration_id, {}) if started else {},
-                counts.get(declaration_id, {}) if started else {})
+                counts.get(declaration_id, {}) if started else {}))
         missing = missing_by_office[office_id]
-        cache_key = (office_id, locale, platform)
-        if cache_key not in texts:
-            def render(t: Translator, name: str = name, code: str = code,
-                       missing: list[Missing] = missing, started: bool = started) -> str:
-                return owner_text(t, flavour, now, period.closes_at, name, code, missing,
-                                  started, tz)
-
-            text, preview = _both(locale, platform, render)
-            texts[cache_key] = (text, preview, resume_markup(Translator(locale, platform),
-                                                             started))
-        text, preview, markup = texts[cache_key]
+        # 8,000 offices share a handful of situations: render each once, only the office differs
+        key = (locale, platform, started, missing)
+        if key not in parts:
+            t = Translator(locale, platform)
+            parts[key] = (*owner_parts(t, flavour, now, period.closes_at, missing, started, tz),
+                          resume_markup(t, started))
+        head, status, hint, markup = parts[key]
+        t = Translator(locale, platform)
+        text = "\n".join((head, status, office_line(t, name, code), hint))
+        preview = ""
+        if with_preview:
+            preview = owner_text(Translator(locale, None), flavour, now, period.closes_at, name,
+                                 code, missing, started, tz)
         plan.messages.append(Planned(
             f"remind:{period.id}:{office_id}:{account_id}:{due.key}", OWNER_KIND, account_id,
             platform, user_id, locale, text, preview, markup, expires, office_id, code))
@@ -379,6 +390,7 @@ async def _write(session: AsyncSession, plan: Plan, now: datetime) -> int:
 
     `not_before` stays the wall clock's (the sender's time), whatever the business clock says.
     """
+    utc_now = datetime.now(UTC)  # the sender's clock, not the business clock
     keys = [m.dedup_key for m in plan.messages]
     existing: set[str] = set()
     for start in range(0, len(keys), 500):
@@ -393,11 +405,13 @@ async def _write(session: AsyncSession, plan: Plan, now: datetime) -> int:
             payload["reply_markup"] = markup_to_json(message.reply_markup)
         if message.expires_at is not None:
             payload["expires_at"] = message.expires_at.isoformat()
-        rows.append(Outbox(platform=message.platform, chat_id=message.chat_id,
-                           account_id=message.account_id, kind=message.kind,
-                           dedup_key=message.dedup_key,
-                           payload_json=json.dumps(payload, ensure_ascii=False)))
-    session.add_all(rows)
+        rows.append({"platform": message.platform, "chat_id": message.chat_id,
+                     "account_id": message.account_id, "kind": message.kind,
+                     "dedup_key": message.dedup_key, "status": "queued", "attempts": 0,
+                     "not_before": utc_now, "created_at": utc_now,
+                     "payload_json": json.dumps(payload, ensure_ascii=False)})
+    for start in range(0, len(rows), 1000):
+        await session.execute(insert(Outbox), rows[start:start + 1000])
     assert plan.due is not None
     session.add(ReminderSweep(period_id=plan.period_id, kind=plan.kind,
                               milestone=plan.due.key, due_at=plan.due.due_at, swept_at=now,

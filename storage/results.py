@@ -19,6 +19,7 @@ sends nothing new.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -31,12 +32,13 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Markup, Translator, format_number
+from scoring.answers import AnswerError, from_json
 from scoring.calendar import format_jalali_date, period_title
 from scoring.rubric import Rubric
-from scoring.score import AppliedNegative, Breakdown, ExternalInputs, score_period
+from scoring.score import AppliedNegative, Breakdown, ExternalInputs, Line, score_period
 from scoring.status import DeclarationStatus, can_transition
 from storage.admin import audit, period_record
-from storage.declarations import period_rubric, typed_answers
+from storage.declarations import period_rubric
 from storage.models import (
     Account,
     AccountOffice,
@@ -58,6 +60,7 @@ S = DeclarationStatus
 DECLARED = (S.SUBMITTED, S.RETURNED, S.CONFIRMED, S.PUBLISHED)
 CONFIRMED = (S.CONFIRMED, S.PUBLISHED)
 CHUNK = 1000
+log = logging.getLogger(__name__)
 
 
 class ResultsError(ValueError):
@@ -127,13 +130,40 @@ async def _period(session: AsyncSession, period_id: int) -> Period:
     return period
 
 
-async def _answers_by_declaration(session: AsyncSession, query: Any
+async def _answers_by_declaration(session: AsyncSession, query: Any, rubric: Rubric
                                   ) -> dict[int, dict[str, Any]]:
-    """Stored answers (the reviewer's accepted value where there is one) per declaration."""
+    """Typed answers (the reviewer's accepted value where there is one) per declaration.
+
+    Most offices give one of a few values per item, so each distinct stored text is parsed and
+    validated once; an answer the rubric no longer accepts counts as unanswered."""
+    typed: dict[tuple[str, str], Any] = {}
     answers: dict[int, dict[str, Any]] = defaultdict(dict)
     for declaration_id, key, value, accepted in (await session.execute(query)).all():
-        answers[declaration_id][key] = json.loads(accepted if accepted is not None else value)
+        text = accepted if accepted is not None else value
+        memo_key = (key, text)
+        try:
+            parsed = typed[memo_key]
+        except KeyError:
+            parsed = typed[memo_key] = _typed(rubric, key, text)
+        if parsed is not _INVALID:
+            answers[declaration_id][key] = parsed
     return answers
+
+
+_INVALID = object()
+
+
+def _typed(rubric: Rubric, key: str, text: str) -> Any:
+    try:
+        indicator = rubric.indicator(key)
+    except KeyError:
+        return _INVALID
+    try:
+        value = from_json(indicator, json.loads(text))
+    except (AnswerError, ValueError):
+        log.warning("stored answer %s no longer valid: %r", key, text[:80])
+        return _INVALID
+    return _INVALID if value is None else value
 
 
 async def _evidence_counts(session: AsyncSession, query: Any) -> dict[int, dict[str, int]]:
@@ -167,7 +197,7 @@ async def compute_period(session: AsyncSession, period: PeriodRecord, rubric: Ru
         select(Declaration.office_id, Declaration.id).where(
             Declaration.period_id == period.id, Declaration.status.in_(DECLARED)))).all())
     this_answers = await _answers_by_declaration(session, select(*_answer_columns()).where(
-        Answer.declaration_id.in_(this)))
+        Answer.declaration_id.in_(this)), rubric)
     this_files = await _evidence_counts(session, select(*_evidence_columns()).where(
         Evidence.declaration_id.in_(this), *_live_evidence())
         .group_by(Evidence.declaration_id, Evidence.item_key))
@@ -184,7 +214,7 @@ async def compute_period(session: AsyncSession, period: PeriodRecord, rubric: Ru
     previous = dict((await session.execute(
         select(ranked.c.office_id, ranked.c.id).where(ranked.c.n == 1))).all())
     previous_answers = await _answers_by_declaration(session, select(*_answer_columns()).where(
-        Answer.declaration_id.in_(latest)))
+        Answer.declaration_id.in_(latest)), rubric)
     previous_files = await _evidence_counts(session, select(*_evidence_columns()).where(
         Evidence.declaration_id.in_(latest), *_live_evidence())
         .group_by(Evidence.declaration_id, Evidence.item_key))
@@ -213,10 +243,10 @@ async def compute_period(session: AsyncSession, period: PeriodRecord, rubric: Ru
         this_period = last_confirmed = None
         counts: dict[str, int] | None = None
         if this_id is not None:
-            this_period = typed_answers(rubric, this_answers.get(this_id, {}))
+            this_period = this_answers.get(this_id, {})
             counts = this_files.get(this_id, {})
         elif previous_id is not None:
-            last_confirmed = typed_answers(rubric, previous_answers.get(previous_id, {}))
+            last_confirmed = previous_answers.get(previous_id, {})
             counts = previous_files.get(previous_id, {})
         breakdowns[office_id] = score_period(
             rubric, office_type, this_period, last_confirmed, external.get(office_id),
@@ -224,8 +254,35 @@ async def compute_period(session: AsyncSession, period: PeriodRecord, rubric: Ru
     return breakdowns, skipped
 
 
-def _breakdown_json(breakdown: Breakdown) -> str:
-    return json.dumps(breakdown.to_dict(), ensure_ascii=False, sort_keys=True)
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _line_json(line: Line) -> str:
+    args = {k: float(v) if isinstance(v, Decimal) else v for k, v in line.reason_args.items()}
+    return _dumps({"key": line.key, "kind": line.kind, "title_fa": line.title_fa,
+                   "title_en": line.title_en, "points": str(line.points),
+                   "max_points": str(line.max_points), "reason_key": line.reason_key,
+                   "reason_args": args})
+
+
+def _breakdown_json(breakdown: Breakdown, lines: dict[Any, str]) -> str:
+    """`Breakdown.to_dict()` as compact JSON. Most offices share most lines (the same band of
+    area, the same location…), so each distinct line's JSON is made once per run (`lines`)."""
+    def one(line: Line) -> str:
+        key = (line[:7], tuple(line.reason_args.items()))
+        text = lines.get(key)
+        if text is None:
+            text = lines[key] = _line_json(line)
+        return text
+
+    b = breakdown
+    codes = f'"office_type":{_dumps(b.office_type)},"rubric_code":{_dumps(b.rubric_code)}'
+    return (f'{{"lines":[{",".join(map(one, b.lines))}],'
+            f'"negatives":[{",".join(map(one, b.negatives))}],'
+            f'"max_total":"{b.max_total}",{codes},"penalty":"{b.penalty}","rank":{b.rank},'
+            f'"service_share":{b.service_share},"source":{_dumps(b.source)},'
+            f'"subtotal":"{b.subtotal}","total":"{b.total}"}}')
 
 
 def _chunks(items: Sequence[dict[str, Any]], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -257,11 +314,12 @@ async def rank_period(session: AsyncSession, period_id: int, now: datetime) -> R
     breakdowns, summary.skipped = await compute_period(session, period, rubric)
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    line_json: dict[Any, str] = {}
     for office_id, breakdown in breakdowns.items():
         values = {"period_id": period_id, "office_id": office_id, "source": breakdown.source,
                   "total": breakdown.total, "rank": breakdown.rank,
                   "service_share": breakdown.service_share,
-                  "breakdown_json": _breakdown_json(breakdown), "computed_at": now}
+                  "breakdown_json": _breakdown_json(breakdown, line_json), "computed_at": now}
         old = existing.get(office_id)
         if old is None:
             inserts.append(values)
@@ -270,8 +328,8 @@ async def rank_period(session: AsyncSession, period_id: int, now: datetime) -> R
             updates.append(values)
         else:
             summary.unchanged += 1
-    for chunk in _chunks(inserts):
-        await session.execute(insert(ResultRow), chunk)
+    for chunk in _chunks(inserts):  # Core: the ORM's bulk path costs more than the insert
+        await session.execute(insert(ResultRow.__table__), chunk)
     for chunk in _chunks(updates):
         await session.execute(update(ResultRow), chunk)
     summary.inserted, summary.updated = len(inserts), len(updates)

@@ -39,6 +39,30 @@ async def _reset_postgres(url: str) -> None:
         await engine.dispose()
 
 
+_OWN_DATABASE: dict[str, str] = {}
+
+
+async def _own_postgres_database() -> str:
+    """A database of this test run's own, so that runs on one server never share tables."""
+    if "url" in _OWN_DATABASE:
+        return _OWN_DATABASE["url"]
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    assert PG_URL is not None
+    name = f"pishkhan_test_{os.getpid()}"
+    admin = create_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await admin.dispose()
+    _OWN_DATABASE["url"] = make_url(PG_URL).set(database=name).render_as_string(
+        hide_password=False)
+    return _OWN_DATABASE["url"]
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database URL on each backend."""
@@ -47,10 +71,32 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if not PG_URL:
         _pg_unavailable("PISHKHAN_TEST_POSTGRES_URL is not set")
     try:
-        await asyncio.wait_for(_reset_postgres(PG_URL), 20)
+        url = await asyncio.wait_for(_own_postgres_database(), 30)
+        await asyncio.wait_for(_reset_postgres(url), 20)
     except (OSError, TimeoutError) as exc:
         _pg_unavailable(f"cannot reach {PG_URL}: {exc}")
-    return PG_URL
+    return url
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop this run's own PostgreSQL database."""
+    if "url" not in _OWN_DATABASE or PG_URL is None:
+        return
+    from sqlalchemy import text
+
+    async def drop() -> None:
+        admin = create_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            async with admin.connect() as conn:
+                await conn.execute(text(
+                    f'DROP DATABASE IF EXISTS "pishkhan_test_{os.getpid()}" WITH (FORCE)'))
+        finally:
+            await admin.dispose()
+
+    try:
+        asyncio.run(drop())
+    except Exception as exc:  # a leftover test database is harmless; say so and go on
+        print(f"could not drop the test database: {exc}")
 
 
 @pytest.fixture

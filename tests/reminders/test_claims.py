@@ -135,3 +135,38 @@ async def test_stopping_lets_go_of_rows_not_yet_sent(sessionmaker: Any) -> None:
         attempts = set((await session.scalars(
             select(Outbox.attempts).where(Outbox.status == "queued"))).all())
     assert attempts == {0}  # an attempt that never reached the platform does not count
+
+
+async def test_only_one_worker_sweeps_at_a_time(sessionmaker: Any) -> None:
+    """On PostgreSQL the advisory lock keeps a second worker's sweep out; in one process, a
+    sweep that is running keeps the next one out."""
+    from types import SimpleNamespace
+
+    from sqlalchemy import text
+
+    from bot.clock import Clock
+    from bot.scheduler import SWEEP_LOCK_KEY, Sweeper
+
+    engine = sessionmaker.kw["bind"]
+    app = SimpleNamespace(engine=engine, sessionmaker=sessionmaker, clock=Clock(),
+                          settings=SETTINGS, services={})
+    sweeper = Sweeper(app)
+    if engine.dialect.name == "postgresql":
+        async with engine.connect() as other_worker:
+            assert await other_worker.scalar(text("SELECT pg_try_advisory_lock(:k)"),
+                                             {"k": SWEEP_LOCK_KEY})
+            assert await sweeper.run() == [] and sweeper.runs == 0
+            await other_worker.execute(text("SELECT pg_advisory_unlock(:k)"),
+                                       {"k": SWEEP_LOCK_KEY})
+    gate = asyncio.Event()
+
+    async def slow(_app: Any, _now: datetime) -> list[str]:
+        await gate.wait()
+        return ["slow"]
+
+    sweeper.extra.append(slow)
+    first = asyncio.create_task(sweeper.run())
+    await asyncio.sleep(0.1)
+    assert await sweeper.run() == []  # the first is still running
+    gate.set()
+    assert await first == ["slow"] and sweeper.runs == 1

@@ -182,10 +182,18 @@ async def test_return_fix_resubmit_adjust_negative_confirm_publish(world: World)
         assert json.loads(audited.new) == {"holder_years": 8}
         assert audited.reason == "پروانه در ۱۳۹۶ صادر شده است."
 
-    # 4. After the window, HQ publishes; the owner is told; publishing again sends nothing.
+    # 4. HQ cannot publish while the review window is open; after it, HQ publishes, the owner
+    #    is told, and publishing again sends nothing.
     assert world.period is not None
-    world.clock.set(world.period.review_closes_at + timedelta(minutes=5))
     hq = world.user(*HQ, "ستاد")
+    await hq.send_command("/publish")
+    early = await hq.wait_text("نتایج ششماههٔ نخست ۱۴۰۴")
+    assert "تا پایان ۱۳ آبان ۱۴۰۴ باز است" in early["text"]
+    assert "📢 اعلام نتایج به همهٔ دفاتر" not in await hq.buttons()
+    await hq.press_callback(f"hq:py:{world.period.id}")
+    assert "باز است" in (await hq.wait_callback_answer())["text"]
+    assert await status_of(world, filed.declaration_id) == "confirmed"
+    world.clock.set(world.period.review_closes_at + timedelta(minutes=5))
     await hq.send_command("/publish")
     await hq.wait_text("نتایج ششماههٔ نخست ۱۴۰۴")
     await hq.press("📢 اعلام نتایج به همهٔ دفاتر")
