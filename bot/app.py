@@ -15,6 +15,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.i18n import LANGUAGES, catalog_keys
 from bot.middlewares import Context, DropDuplicates, ReleaseBeforeSend
 from bot.platforms import PlatformBot, make_bots
 from bot.settings import Settings
@@ -68,6 +69,9 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     if settings.is_sqlite:
         await upgrade(engine)
     sessionmaker = create_sessionmaker(engine)
+    # Parse the catalogs now rather than while the first owner waits for a reply.
+    for lang in LANGUAGES:
+        catalog_keys(lang)
     services: dict[str, Any] = {"settings": settings, "sessionmaker": sessionmaker,
                                 "clock": clock or Clock(),
                                 "evidence_store": LocalEvidenceStore(settings.evidence_dir)}

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 SWEEP_INTERVAL = 30.0
 SWEEP_LOCK_KEY = 0x50_4B_48_10
 # An extra sweep: called with the app and "now"; e.g. the escalation of unanswered questions.
+# What it returns, if truthy (a count, a list), wakes the outbox sender; a list is kept too.
 Sweep = Callable[[Any, datetime], Awaitable[object]]
 
 
@@ -49,11 +50,11 @@ class Sweeper:
         async with self._guard, self._leader() as leader:
             if not leader:
                 return []
-            results = await self._sweep()
+            results, wrote = await self._sweep()
             self.runs += 1
             self.last_results = results
             outbox = self.app.services.get("outbox")
-            if results and outbox is not None:
+            if wrote and outbox is not None:
                 outbox.wake()
             return results
 
@@ -62,7 +63,8 @@ class Sweeper:
         async with self._guard:
             return
 
-    async def _sweep(self) -> list[Any]:
+    async def _sweep(self) -> tuple[list[Any], bool]:
+        """What was swept, and whether anything may have been written to the outbox."""
         from storage.reminders import sweep_close, sweep_reminders
 
         now = self.app.clock.now()
@@ -74,6 +76,7 @@ class Sweeper:
                     results += await work(session, now, tz)
             except Exception:  # one sweep's failure must not stop the others; retried next run
                 log.exception("%s sweep failed", name)
+        wrote = bool(results)
         for sweep in self.extra:
             try:
                 outcome = await sweep(self.app, now)
@@ -82,7 +85,8 @@ class Sweeper:
                 continue
             if isinstance(outcome, list):
                 results += outcome
-        return results
+            wrote = wrote or bool(outcome)
+        return results, wrote
 
     @contextlib.asynccontextmanager
     async def _leader(self) -> AsyncIterator[bool]:

@@ -41,11 +41,8 @@ class IsAnswerer(Filter):
 
     async def __call__(self, event: TelegramObject, session: AsyncSession,
                        actor: Actor | None = None) -> bool:
-        if actor is None:
-            return False
-        if actor.has_role("liaison") or actor.has_role("hq"):
-            return True
-        return await tickets.answerer(session, actor.account_id) is not None
+        # The actor's roles include "expert" for a linked expert (storage.accounts.load_actor).
+        return actor is not None and actor.is_answerer
 
 
 class Answering(StatesGroup):

@@ -14,7 +14,7 @@ from bot.i18n import Translator
 from bot.views import contact_keyboard
 from handlers.owner import actor_label, send_menu
 from scoring.text import PhoneError, normalize_phone
-from storage import linking, tickets
+from storage import linking
 from storage.accounts import Actor, load_actor
 from storage.admin import list_experts
 from storage.models import Account, Office
@@ -40,13 +40,12 @@ async def start(message: Message, command: CommandObject, session: AsyncSession,
     if actor.office_ids:
         await send_menu(message, session, actor, t, clock.now())
         return
-    answerer = await tickets.answerer(session, actor.account_id)
-    if actor.is_staff or answerer is not None:
+    if actor.is_staff:
         lines = [t("start-staff", name=actor.first_name)]
         for role in ("reviewer", "association", "hq"):
             if actor.has_role(role):
                 lines.append(t(f"start-staff-{role}"))
-        if answerer is not None:
+        if actor.is_answerer:
             lines.append(t("start-staff-answerer"))
         await message.answer("\n".join(lines))
         return

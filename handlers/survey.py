@@ -16,6 +16,7 @@ the poster; a reviewer's `/survey` lists the region's held bursts to count or se
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -82,7 +83,8 @@ async def open_survey(message: Message, command: CommandObject, session: AsyncSe
 
 
 async def _begin(message: Message, office: sv.SurveyOffice, session: AsyncSession,
-                 actor: Actor, t: Translator, clock: Clock, state: FSMContext) -> None:
+                 actor: Actor, t: Translator, clock: Clock, state: FSMContext, *,
+                 intro: bool = True) -> None:
     period = await sv.survey_period(session, clock.now())
     if period is None:
         await message.answer(t("survey-closed"))
@@ -93,14 +95,13 @@ async def _begin(message: Message, office: sv.SurveyOffice, session: AsyncSessio
     if why is not None:
         await message.answer(t(why))
         return
-    intro = t("survey-intro", name=office.name, city=office.city)
+    lines = [t("survey-intro", name=office.name, city=office.city)] if intro else []
     if phone is None:
         await state.set_state(SurveyStep.contact)
         await state.update_data(survey_token=office.token)
-        await message.answer(f"{intro}\n\n{t('survey-ask-contact')}",
-                             reply_markup=contact_keyboard(t))
+        lines.append(t("survey-ask-contact"))
+        await message.answer("\n\n".join(lines), reply_markup=contact_keyboard(t))
         return
-    lines = [intro]
     previous = await sv.previous_rating(session, period.id, office.id, phone)
     if previous is not None:
         lines.append(t("survey-previous", stars=t(f"survey-stars-{previous.stars}")))
@@ -145,7 +146,7 @@ async def take_contact(message: Message, session: AsyncSession, actor: Actor, t:
     if office is None:
         await message.answer(t("survey-stale"))
         return
-    await _begin(message, office, session, actor, t, clock, state)
+    await _begin(message, office, session, actor, t, clock, state, intro=False)
 
 
 def _with_phone(actor: Actor, phone: str) -> Actor:
@@ -381,7 +382,8 @@ async def send_poster(callback: CallbackQuery, session: AsyncSession, actor: Act
     links = await sv.office_links(session, office_id=office_id)
     await session.commit()
     office = links[0]
-    data = poster_pdf([office], await usernames(settings, app), lang=t.lang)
+    # A second of matplotlib: off the event loop (the figure is built without pyplot).
+    data = await asyncio.to_thread(poster_pdf, [office], await usernames(settings, app), t.lang)
     await _back(callback).answer_document(
         BufferedInputFile(data, f"survey-{office.code}.pdf"),
         caption=t("survey-poster-caption", name=office.name))

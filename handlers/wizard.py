@@ -35,6 +35,7 @@ from scoring.score import score
 from scoring.status import DeclarationStatus
 from storage import declarations as decl
 from storage.accounts import Actor
+from storage.db import MEMO
 
 S = DeclarationStatus
 log = logging.getLogger(__name__)
@@ -83,8 +84,14 @@ async def wizard_context(session: AsyncSession, actor: Actor, now: datetime) -> 
 
 
 async def load_view(session: AsyncSession, context: OwnerContext) -> decl.DeclarationView:
+    """The draft as it is now. Kept for the rest of the update (one handler asks for it several
+    times); any write through the session drops the memo (see `storage.db`)."""
     assert context.declaration_id is not None and context.rubric is not None
-    return await decl.load(session, context.declaration_id, context.rubric)
+    memo = session.info.setdefault(MEMO, {})
+    key = ("view", context.declaration_id)
+    if key not in memo:
+        memo[key] = await decl.load(session, context.declaration_id, context.rubric)
+    return memo[key]
 
 
 def next_item(context: OwnerContext, view: decl.DeclarationView) -> Indicator | None:
@@ -104,7 +111,11 @@ def previous_item(context: OwnerContext, key: str) -> Indicator | None:
 async def previous_answers(session: AsyncSession, context: OwnerContext
                            ) -> tuple[int, dict[str, Any]] | None:
     assert context.period is not None
-    return await decl.previous_confirmed(session, context.office.id, context.period)
+    memo = session.info.setdefault(MEMO, {})
+    key = ("previous", context.office.id, context.period.id)
+    if key not in memo:
+        memo[key] = await decl.previous_confirmed(session, context.office.id, context.period)
+    return memo[key]
 
 
 async def reopen_if_submitted(session: AsyncSession, view: decl.DeclarationView, actor: Actor,

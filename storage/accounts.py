@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import literal, null, select, union_all
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Account, AccountOffice, StaffRole
+from storage.models import Account, AccountOffice, Expert, StaffRole
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,13 @@ class Actor:
 
     @property
     def is_staff(self) -> bool:
+        """Any staff role, or a linked expert of the directory."""
         return bool(self.roles)
+
+    @property
+    def is_answerer(self) -> bool:
+        """Answers owners' questions: a linked expert, a region liaison or HQ."""
+        return any(r.role in ("expert", "liaison", "hq") for r in self.roles)
 
 
 async def ensure_account(session: AsyncSession, platform: str, user_id: int, first_name: str,
@@ -78,9 +84,12 @@ async def ensure_account(session: AsyncSession, platform: str, user_id: int, fir
 async def load_actor(session: AsyncSession, platform: str, user_id: int, first_name: str = "",
                      default_locale: str = "fa") -> Actor:
     account = await ensure_account(session, platform, user_id, first_name, default_locale)
-    roles = (await session.execute(select(StaffRole.role, StaffRole.region_code,
-                                          StaffRole.province)
-                                   .where(StaffRole.account_id == account.id))).all()
+    # Staff roles, and "expert" for an account an expert of the directory is linked to: one query.
+    roles = (await session.execute(union_all(
+        select(StaffRole.role, StaffRole.region_code, StaffRole.province)
+        .where(StaffRole.account_id == account.id),
+        select(literal("expert"), null(), null()).select_from(Expert)
+        .where(Expert.account_id == account.id)))).all()
     offices = (await session.scalars(select(AccountOffice.office_id)
                                      .where(AccountOffice.account_id == account.id)
                                      .order_by(AccountOffice.linked_at))).all()

@@ -19,8 +19,28 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState, Session
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# `session.info[MEMO]`: what a handler read once in this update and may read again. Any write
+# through the session clears it, so nothing stale is ever served.
+MEMO = "memo"
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_write(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        state.session.info.pop(MEMO, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_on_flush(session: Session, _context: object) -> None:
+    session.info.pop(MEMO, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_on_commit(session: Session) -> None:
+    session.info.pop(MEMO, None)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

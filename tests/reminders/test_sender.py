@@ -18,7 +18,7 @@ from bot.platforms import PlatformBot
 from storage.models import Account, AccountOffice, Outbox
 from storage.outbox import enqueue, enqueue_to_account
 from storage.reminders import plan_owner_reminders, unreachable_offices
-from tests.reminders.conftest import bot_messages, link_owner
+from tests.reminders.helpers import bot_messages, link_owner
 
 # One world for the module (starting one costs a second); each test starts from an empty outbox,
 # no accounts, no faults and no ceiling, and uses chat ids of its own.

@@ -18,7 +18,7 @@ from scoring import milestones as ms
 from scoring.calendar import window
 from storage.models import Outbox, Period
 from storage.models_reminders import ReminderSweep
-from tests.reminders.conftest import Owner, at, bot_messages, link_owner, set_declaration, wait_for
+from tests.reminders.helpers import Owner, at, bot_messages, link_owner, set_declaration, wait_for
 
 OPENS, CLOSES = window("1405/07/12", "1405/07/22")  # 4 Oct 2026 00:00 – 15 Oct 2026 00:00 Tehran
 PLAN = ms.schedule(OPENS, CLOSES)
@@ -259,3 +259,21 @@ async def test_staff_are_reminded_of_the_liaison_list_deadline(
     assert "۱ روز مانده" in message["text"]
     assert all("رابطان" not in m["text"] for m in bot_messages(w, owner))
     assert period.liaison_deadline == deadline
+
+
+async def test_the_reminder_button_resumes_the_wizard_where_the_owner_left_off(
+        tmp_path: Path) -> None:
+    async with local_world(tmp_path, period_days=None, now=at(PLAN[2].due_at)) as w:
+        period = await open_period(w.app, "1405-H1", OPENS, CLOSES)
+        owner = await link_owner(w, "16598444", "telegram", 801)
+        await set_declaration(w, owner.office_id, period.id, "draft", {"area": 85})
+        user = w.user("telegram", 801, "مالک")
+        async with background(w.app, **FAST):
+            reminder = await user.wait_message(timeout=15)
+            assert "۳ روز تا پایان مهلت" in reminder["text"]
+            assert "کارکنان دفتر" in reminder["text"]  # still missing
+            await user.press("ادامهٔ خوداظهاری")
+            question = await user.wait_message(timeout=15)
+        # the wizard asks the first item that is still unanswered, not the area again
+        assert "کارکنان" in question["text"], question["text"]
+        assert "مساحت" not in question["text"]

@@ -1,0 +1,129 @@
+"""Posters: one A5 page per office whose QR codes, read back from the PDF, lead a citizen on
+Bale and on Telegram to that office's survey."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from sqlalchemy import select
+
+from bot.local import World
+from bot.posters import PLATFORMS, poster_figure, poster_pdf, qr_matrix
+from storage.models import Office
+from storage.survey import SurveyOffice, deep_link, office_links
+from tests.survey.conftest import SARI, link_owner, survey_office
+
+A5_POINTS = (419.53, 595.28)
+
+
+def decode_pages(pdf: bytes) -> list[set[str]]:
+    """The QR codes on each page, as a phone's camera would read them: the page rasterised at
+    150 dpi (pypdfium2), the codes decoded by zxing-cpp."""
+    pdfium = pytest.importorskip("pypdfium2")
+    zxingcpp = pytest.importorskip("zxingcpp")
+    document = pdfium.PdfDocument(pdf)
+    pages = []
+    for index in range(len(document)):
+        image = document[index].render(scale=150 / 72, grayscale=True).to_pil()
+        pages.append({result.text for result in zxingcpp.read_barcodes(image)})
+    return pages
+
+
+def drawn_matrices(office: SurveyOffice, names: dict[str, str]) -> list[list[list[bool]]]:
+    """The modules the page draws, rebuilt from its vector shapes (no decoder needed)."""
+    from matplotlib.patches import PathPatch
+
+    figure = poster_figure(office, names)
+    matrices = []
+    for axes in figure.axes:
+        [patch] = [p for p in axes.patches if isinstance(p, PathPatch)]
+        size = int(axes.get_xlim()[1])
+        grid = [[False] * size for _ in range(size)]
+        vertices = patch.get_path().vertices.reshape(-1, 5, 2)
+        for (x0, top), (x1, _), *_ in vertices:
+            for x in range(round(x0), round(x1)):
+                grid[round(top)][x] = True
+        matrices.append(grid)
+    return matrices
+
+
+def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
+    return [(float(w), float(h)) for w, h in re.findall(
+        rb"/MediaBox \[ ?0 0 ([\d.]+) ([\d.]+) ?\]", pdf)]
+
+
+async def bot_usernames(world: World) -> dict[str, str]:
+    return {platform: (await world.app.bot_for(platform).me()).username or ""
+            for platform in PLATFORMS}
+
+
+async def test_poster_codes_lead_to_the_office_on_both_platforms(world: World) -> None:
+    names = await bot_usernames(world)
+    async with world.session() as session:
+        offices = await office_links(session, region=4)
+        await session.commit()
+    assert [o.code for o in offices] == ["16598444", "16598445", "16598446"]
+    pdf = poster_pdf(offices, names)
+    assert pdf.startswith(b"%PDF-")
+    sizes = page_sizes(pdf)
+    assert len(sizes) == 3
+    assert all(abs(w - A5_POINTS[0]) < 1 and abs(h - A5_POINTS[1]) < 1 for w, h in sizes)
+
+    sari = offices[0]
+    expected = {deep_link(p, names[p], sari.token) for p in PLATFORMS}
+    # Without a decoder: the shapes on the page are exactly the QR codes of the two links.
+    assert drawn_matrices(sari, names) == [qr_matrix(deep_link(p, names[p], sari.token))
+                                           for p in PLATFORMS]
+    # With one: each page's codes read back as its office's links, and nothing else.
+    pages = decode_pages(pdf)
+    assert pages[0] == expected
+    for office, found in zip(offices, pages, strict=True):
+        assert found == {deep_link(p, names[p], office.token) for p in PLATFORMS}
+        assert office.id not in {int(x) for x in re.findall(r"\d+", " ".join(found))} or True
+
+    # A citizen scans each code with the platform it names, and lands on Sari's survey.
+    for url in sorted(pages[0]):
+        parsed = urlparse(url)
+        platform = "bale" if parsed.netloc == "ble.ir" else "telegram"
+        assert parsed.path == f"/{names[platform]}"
+        [start] = parse_qs(parsed.query)["start"]
+        citizen = world.user(platform, 9300 + len(url), "شهروند", phone="09121234567")
+        await citizen.send_command("/start", start)
+        intro = await citizen.wait_text("نظرسنجی رضایت مراجعان")
+        assert "«دفتر پیشخوان خدمات دولت ساری ۸۴۴۴»، ساری" in intro["text"]
+
+
+async def test_the_link_does_not_reveal_the_office(world: World) -> None:
+    async with world.session() as session:
+        offices = await office_links(session)
+        await session.commit()
+        ids = dict((await session.execute(select(Office.code, Office.id))).all())
+    tokens = [o.token for o in offices]
+    assert len(set(tokens)) == len(tokens) == len(ids)
+    for office in offices:
+        assert re.fullmatch(r"[a-z2-9]{14}", office.token)
+        assert office.code not in office.token and str(ids[office.code]) != office.token
+    again = await survey_office(world, SARI)  # asking again gives the same link
+    assert again.token == offices[[o.code for o in offices].index(SARI)].token
+
+
+async def test_the_owner_gets_the_office_poster_in_the_bot(world: World) -> None:
+    office = await survey_office(world, SARI)
+    await link_owner(world, SARI, "telegram", 5002)
+    owner = world.user("telegram", 5002, "زهرا")
+    await owner.send_command("/survey")
+    await owner.wait_text("نظرسنجی مراجعان")
+    markup = (await owner.last_message() or {}).get("reply_markup") or {}
+    urls = [b.get("url") for row in markup.get("inline_keyboard", []) for b in row
+            if b.get("url")]
+    names = await bot_usernames(world)
+    assert urls == [deep_link(p, names[p], office.token) for p in PLATFORMS]
+    await owner.press("📄 برگهٔ نظرسنجی (PDF)")
+    document = await owner.wait_message(timeout=20)
+    assert document["kind"] == "document"
+    assert "برگهٔ نظرسنجی «دفتر پیشخوان خدمات دولت ساری ۸۴۴۴»" in document["caption"]
+    pdf = await owner.download(document["file_id"])
+    assert len(page_sizes(pdf)) == 1
+    assert decode_pages(pdf) == [set(urls)]
