@@ -101,7 +101,7 @@ def register(app: typer.Typer) -> None:
     def _import(kind: str, file: Path, period: str, dry_run: bool) -> None:
         from bot.cli import _print_import
         from storage.review import ReviewError
-        from storage.review_inputs import import_scores
+        from storage.review_scores import import_scores
 
         async def work(session: Any) -> Any:
             record = await _period(session, period)

@@ -31,6 +31,7 @@ A5_MM = (148.0, 210.0)
 MM = 1 / 25.4
 QR_MM = 60.0  # the code with its quiet zone: about 1.6 mm a module for a link of ~60 characters
 PLATFORMS = ("bale", "telegram")  # Bale first: on a right-to-left page it stands on the right
+_WIDTHS: dict[tuple[str, float, bool], float] = {}
 
 
 def qr_matrix(url: str) -> list[list[bool]]:
@@ -84,10 +85,17 @@ class _Page:
         return x_mm / A5_MM[0], 1 - y_mm / A5_MM[1]
 
     def width_mm(self, text: str, size: float) -> float:
-        item = self.figure.text(0, 0, self._shape(text), fontproperties=self._font(size))
-        extent = item.get_window_extent(self.canvas.get_renderer())
-        item.remove()
-        return extent.width / self.figure.dpi * 25.4
+        # Every page repeats the same instructions: each (line, size) is measured once.
+        key = (text, size, self.rtl)
+        width = _WIDTHS.get(key)
+        if width is None:
+            item = self.figure.text(0, 0, self._shape(text), fontproperties=self._font(size))
+            extent = item.get_window_extent(self.canvas.get_renderer())
+            item.remove()
+            width = _WIDTHS[key] = extent.width / self.figure.dpi * 25.4
+            if len(_WIDTHS) > 20_000:
+                _WIDTHS.clear()
+        return width
 
     def _shape(self, text: str) -> str:
         return shape(text) if self.rtl else text
@@ -128,18 +136,20 @@ class _Page:
         (x0, y), (x1, _) = self._xy(10, y_mm), self._xy(A5_MM[0] - 10, y_mm)
         self.figure.add_artist(Line2D([x0, x1], [y, y], color="black", linewidth=0.6))
 
-    def qr(self, url: str, x_mm: float, y_mm: float, size_mm: float = QR_MM) -> None:
+    def qr(self, url: str, x_mm: float, y_mm: float, size_mm: float = QR_MM, *,
+           gid: str = "qr") -> None:
+        """The code of `url`, its top-left corner at (x, y) mm, as one vector shape in figure
+        coordinates (an Axes per code would cost a tenth of a second a page)."""
         from matplotlib.patches import PathPatch
+        from matplotlib.transforms import Affine2D
 
         matrix = qr_matrix(url)
         left, top = self._xy(x_mm, y_mm)
-        axes = self.figure.add_axes((left, top - size_mm / A5_MM[1], size_mm / A5_MM[0],
-                                     size_mm / A5_MM[1]))
-        axes.set_xlim(0, len(matrix))
-        axes.set_ylim(len(matrix), 0)
-        axes.set_axis_off()
-        axes.add_patch(PathPatch(_qr_path(matrix), facecolor="black", edgecolor="none",
-                                 linewidth=0, antialiased=False))
+        module = size_mm / len(matrix)
+        place = Affine2D().scale(module / A5_MM[0], -module / A5_MM[1]).translate(left, top)
+        self.figure.add_artist(PathPatch(
+            _qr_path(matrix), facecolor="black", edgecolor="none", linewidth=0,
+            antialiased=False, transform=place + self.figure.transFigure, gid=gid))
 
 
 def poster_figure(office: SurveyOffice, usernames: dict[str, str], lang: str = "fa"
@@ -164,7 +174,7 @@ def poster_figure(office: SurveyOffice, usernames: dict[str, str], lang: str = "
     for platform, centre in zip(platforms, slots, strict=False):
         url = deep_link(platform, usernames[platform], office.token)
         page.text(t(f"survey-poster-{platform}"), top, 16, align="centre", x_mm=centre)
-        page.qr(url, centre - QR_MM / 2, top - 1)
+        page.qr(url, centre - QR_MM / 2, top - 1, gid=f"qr-{platform}")
         page.text(url.removeprefix("https://"), top + QR_MM + 2, 6, align="centre",
                   x_mm=centre, max_mm=66, min_size=4.5)
     y = page.paragraph(t("survey-poster-anonymous"), top + QR_MM + 13, 10.5, align="centre")

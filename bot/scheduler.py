@@ -42,10 +42,11 @@ class Sweeper:
         self._guard = asyncio.Lock()
         self.runs = 0
         self.last_results: list[Any] = []
+        self.closing = False
 
     async def run(self) -> list[Any]:
         """One pass; returns what was swept (empty when another pass or worker is at it)."""
-        if self._guard.locked():
+        if self._guard.locked() or self.closing:
             return []
         async with self._guard, self._leader() as leader:
             if not leader:
@@ -141,8 +142,13 @@ async def background(app: Any, *, sweep_interval: float = SWEEP_INTERVAL,
     try:
         yield sender
     finally:
+        # Let a sweep in progress finish: shutting the scheduler down cancels running jobs.
+        sweeper = app.services["sweeper"]
+        sweeper.closing = True
+        scheduler.pause()
+        await sweeper.idle()
+        await asyncio.sleep(0.01)  # a run dispatched meanwhile sees `closing` and returns
         scheduler.shutdown(wait=False)
-        await app.services["sweeper"].idle()
         stop.set()
         try:
             await asyncio.wait_for(task, sender.request_timeout + 40)

@@ -23,12 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Markup, Translator
-from handlers.review import HasRole, who
+from handlers.review_base import TYPED, HasRole, who
 from handlers.review_views import explain
 from scoring.answers import AnswerError, parse_external_score
 from scoring.calendar import format_jalali_date, period_title
 from scoring.rubric import ExternalInput
-from storage import review, review_inputs
+from storage import review, review_inputs, review_scores
 from storage.accounts import Actor
 from storage.declarations import period_rubric
 from storage.records import PeriodRecord
@@ -152,7 +152,7 @@ async def _save(message: Message, session: AsyncSession, actor: Actor, t: Transl
                            old=old if old is not None else 0), reply_markup=_done(t))
 
 
-@router.message(Entry.code, F.text)
+@router.message(Entry.code, TYPED)
 async def take_code(message: Message, session: AsyncSession, actor: Actor, t: Translator,
                     clock: Clock, state: FSMContext) -> None:
     now = clock.now()
@@ -178,7 +178,7 @@ async def take_code(message: Message, session: AsyncSession, actor: Actor, t: Tr
         await message.answer(explain(t, error))
 
 
-@router.message(Entry.score, F.text)
+@router.message(Entry.score, TYPED)
 async def take_score(message: Message, session: AsyncSession, actor: Actor, t: Translator,
                      clock: Clock, state: FSMContext) -> None:
     now = clock.now()
@@ -220,7 +220,7 @@ async def take_file(message: Message, bot: Bot, session: AsyncSession, actor: Ac
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"scores{suffix}"
             path.write_bytes(data)
-            report = await review_inputs.import_scores(
+            report = await review_scores.import_scores(
                 session, path, period, "association", provinces=actor.provinces(),
                 actor=who(actor).label, actor_account_id=actor.account_id)
     except ReviewError as error:
@@ -253,7 +253,7 @@ def _not_owner(_event: object, actor: Actor) -> bool:
     return not actor.office_ids
 
 
-@router.message(StateFilter(None), F.text, ~F.text.startswith("/"), _not_owner)
+@router.message(StateFilter(None), TYPED, _not_owner)
 async def staff_panel(message: Message, session: AsyncSession, actor: Actor, t: Translator,
                       clock: Clock, state: FSMContext) -> None:
     """Anything an association member (not also an owner) sends outside a step: the panel."""

@@ -22,7 +22,8 @@ from handlers.wizard import Refused, editable_context, save, wizard_context
 from scoring.answers import AnswerError, parse_answer, parse_staff_name, validate_value
 from scoring.rubric import Indicator
 from storage import declarations as decl
-from storage.accounts import Actor
+from storage import linking
+from storage.accounts import Actor, load_actor
 
 router = Router(name=__name__)
 
@@ -41,12 +42,22 @@ def item_by_key(context: OwnerContext, key: str) -> Indicator:
     raise Refused("item-gone")
 
 
-@router.callback_query(F.data.in_({"w:resume", "menu:continue", "menu:review"}))
+@router.callback_query(F.data.in_({"w:resume", "menu:continue", "menu:review"})
+                       | F.data.regexp(r"^w:resume:\d+$"))
 async def resume(callback: CallbackQuery, session: AsyncSession, actor: Actor, t: Translator,
                  clock: Clock) -> None:
-    """Continue where the owner left off (the menu's button and every reminder's button)."""
+    """Continue where the owner left off (the menu's button and every reminder's button; a
+    reminder's names its office, which must be one of the account's own)."""
     message = callback.message
     assert isinstance(message, Message)
+    data = callback.data or ""
+    if data.startswith("w:resume:"):
+        office_id = int(data.rsplit(":", 1)[1])
+        if not await linking.choose_office(session, actor.account_id, office_id):
+            await callback.answer(t("not-your-office"), show_alert=True)
+            return
+        await session.commit()
+        actor = await load_actor(session, actor.platform, actor.user_id)
     try:
         context = await wizard_context(session, actor, clock.now())
     except Refused as refused:

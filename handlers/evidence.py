@@ -77,7 +77,8 @@ async def take_file(message: Message, bot: Bot, session: AsyncSession, actor: Ac
                             platform=actor.platform, file_id=file_id, actor=actor_label(actor))
     await wizard.reopen_if_submitted(session, view, actor, now)
     await session.commit()
-    count = len(view.evidence_for(item.key)) + 1
+    # Counted afresh: the files of an album arrive as separate updates handled side by side.
+    count = await decl.evidence_count(session, view.id, item.key)
     assert context.period is not None
     await message.answer(t("evidence-received", count=count, title=title(item, t.lang)),
                          reply_markup=evidence_keyboard(context.period.id, item.key, count, t))

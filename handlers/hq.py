@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translator
-from handlers.review import HasRole, who
+from handlers.review_base import HasRole, who
 from scoring.calendar import format_jalali_date, period_title
 from storage.accounts import Actor
 from storage.admin import period_record

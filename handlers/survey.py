@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -35,7 +37,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import Translator
+from bot.i18n import Markup, Translator
 from bot.views import contact_keyboard
 from scoring.calendar import format_jalali_date, period_title
 from scoring.text import PhoneError, normalize_phone
@@ -49,6 +51,7 @@ from storage.declarations import period_rubric
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
 SURVEY_START = CommandStart(deep_link=True, magic=F.args.regexp(r"^s_"))
+COMMENT_WINDOW = timedelta(minutes=15)
 
 
 class SurveyStep(StatesGroup):
@@ -90,8 +93,8 @@ async def _begin(message: Message, office: sv.SurveyOffice, session: AsyncSessio
         await message.answer(t("survey-closed"))
         return
     phone = await _phone(actor, state)
-    why = await sv.refusal(session, office, account_id=actor.account_id,
-                           office_ids=actor.office_ids, is_staff=actor.is_staff, phone=phone)
+    why = await sv.refusal(session, office, office_ids=actor.office_ids,
+                           is_staff=actor.is_staff, phone=phone)
     if why is not None:
         await message.answer(t(why))
         return
@@ -104,7 +107,7 @@ async def _begin(message: Message, office: sv.SurveyOffice, session: AsyncSessio
         return
     previous = await sv.previous_rating(session, period.id, office.id, phone)
     if previous is not None:
-        lines.append(t("survey-previous", stars=t(f"survey-stars-{previous.stars}")))
+        lines.append(t("survey-previous", stars=Markup(t(f"survey-stars-{previous.stars}"))))
     lines.append(t("survey-ask-service"))
     await message.answer("\n\n".join(lines),
                          reply_markup=await _services_keyboard(session, office.token, t))
@@ -213,8 +216,8 @@ async def take_stars(callback: CallbackQuery, session: AsyncSession, actor: Acto
         else:  # the FSM forgot an unproven number: start over from the poster's link
             await _begin(message, office, session, actor, t, clock, state)
         return
-    why = await sv.refusal(session, office, account_id=actor.account_id,
-                           office_ids=actor.office_ids, is_staff=actor.is_staff, phone=phone)
+    why = await sv.refusal(session, office, office_ids=actor.office_ids,
+                           is_staff=actor.is_staff, phone=phone)
     if why is not None:
         await callback.answer()
         await message.answer(t(why))
@@ -242,14 +245,14 @@ async def take_stars(callback: CallbackQuery, session: AsyncSession, actor: Acto
     kb.button(text=t("survey-button-no"), callback_data=f"sv:f:{rating_id}:n")
     kb.button(text=t("survey-button-skip"), callback_data=f"sv:f:{rating_id}:x")
     kb.adjust(2, 1)
-    stars = t(f"survey-stars-{outcome.rating.stars}")
+    stars = Markup(t(f"survey-stars-{outcome.rating.stars}"))
     await message.answer(f"{t('survey-rated', stars=stars)}\n\n{t('survey-ask-fee')}",
                          reply_markup=kb.as_markup())
 
 
 @router.callback_query(F.data.startswith("sv:f:"))
 async def take_fee(callback: CallbackQuery, session: AsyncSession, actor: Actor,
-                   t: Translator, state: FSMContext) -> None:
+                   t: Translator, clock: Clock, state: FSMContext) -> None:
     parts = (callback.data or "").split(":")
     answer = parts[3] if len(parts) == 4 else ""
     if not parts[2].isdigit() or answer not in ("y", "n", "x") or not await sv.set_fee(
@@ -259,7 +262,8 @@ async def take_fee(callback: CallbackQuery, session: AsyncSession, actor: Actor,
     await session.commit()
     await callback.answer()
     await state.set_state(SurveyStep.comment)
-    await state.update_data(survey_rating=int(parts[2]))
+    await state.update_data(survey_rating=int(parts[2]),
+                            survey_until=(clock.now() + COMMENT_WINDOW).timestamp())
     kb = InlineKeyboardBuilder()
     kb.button(text=t("survey-button-finish"), callback_data=f"sv:c:{parts[2]}")
     lines = [t("survey-fee-noted")] if answer == "y" else []
@@ -281,9 +285,13 @@ async def finish(callback: CallbackQuery, session: AsyncSession, actor: Actor, t
 
 @router.message(StateFilter(SurveyStep.comment), F.text, ~F.text.startswith("/"))
 async def take_comment(message: Message, session: AsyncSession, actor: Actor, t: Translator,
-                       state: FSMContext) -> None:
-    rating_id = (await state.get_data()).get("survey_rating")
+                       clock: Clock, state: FSMContext) -> None:
+    data = await state.get_data()
+    rating_id = data.get("survey_rating")
     await state.set_state(None)
+    if clock.now().timestamp() > data.get("survey_until", 0):
+        # Long after the question: the text is meant for something else (an owner's wizard).
+        raise SkipHandler
     if not isinstance(rating_id, int) or not await sv.set_comment(
             session, rating_id, actor.account_id, message.text or ""):
         await message.answer(t("survey-stale"))
@@ -409,7 +417,8 @@ async def list_flags(message: Message, session: AsyncSession, actor: Actor,
         return
     await message.answer(t("survey-flags-title", count=len(open_flags)))
     for flag in open_flags[:10]:
-        reasons = "، ".join(t(f"survey-reason-{r}") for r in flag.reason.split(","))
+        separator = "، " if t.lang == "fa" else ", "
+        reasons = Markup(separator.join(t(f"survey-reason-{r}") for r in flag.reason.split(",")))
         kb = InlineKeyboardBuilder()
         kb.button(text=t("survey-button-clear"), callback_data=f"sv:k:{flag.id}")
         kb.button(text=t("survey-button-reject"), callback_data=f"sv:x:{flag.id}")

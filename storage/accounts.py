@@ -84,6 +84,11 @@ async def ensure_account(session: AsyncSession, platform: str, user_id: int, fir
 async def load_actor(session: AsyncSession, platform: str, user_id: int, first_name: str = "",
                      default_locale: str = "fa") -> Actor:
     account = await ensure_account(session, platform, user_id, first_name, default_locale)
+    if account.unreachable_at is not None:
+        # They wrote to the bot, so it can reach them again (they had blocked it, or never
+        # started it): reminders and notices resume.
+        account.unreachable_at = None
+        await session.commit()
     # Staff roles, and "expert" for an account an expert of the directory is linked to: one query.
     roles = (await session.execute(union_all(
         select(StaffRole.role, StaffRole.region_code, StaffRole.province)

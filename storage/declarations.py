@@ -226,6 +226,12 @@ async def add_evidence(session: AsyncSession, declaration_id: int, key: str, *, 
     return item.id
 
 
+async def evidence_count(session: AsyncSession, declaration_id: int, key: str) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Evidence).where(
+        Evidence.declaration_id == declaration_id, Evidence.item_key == key,
+        Evidence.removed_at.is_(None), Evidence.rejected_reason.is_(None))) or 0)
+
+
 async def remove_evidence(session: AsyncSession, declaration_id: int, evidence_id: int,
                           now: datetime, actor: str) -> bool:
     """Remove a file of this declaration; False when the id is not one of its files."""

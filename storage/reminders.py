@@ -177,6 +177,13 @@ def resume_markup(t: Translator, started: bool) -> dict[str, Any]:
     return {"inline_keyboard": [[{"text": label, "callback_data": RESUME_CALLBACK}]]}
 
 
+def with_office(markup: dict[str, Any], office_id: int) -> dict[str, Any]:
+    """The resume button names the office: a holder of several offices lands on the right one."""
+    row = [dict(button, callback_data=f"{RESUME_CALLBACK}:{office_id}")
+           for button in markup["inline_keyboard"][0]]
+    return {"inline_keyboard": [row]}
+
+
 def _both(lang: str, platform: str, render: Any) -> tuple[str, str]:
     """The text for the platform, and the same without markup for a console."""
     return render(Translator(lang, platform)), render(Translator(lang, None))
@@ -289,6 +296,7 @@ async def plan_owner_reminders(session: AsyncSession, period: Period, now: datet
             parts[key] = (*owner_parts(t, flavour, now, period.closes_at, missing, started, tz),
                           resume_markup(t, started))
         head, status, hint, markup = parts[key]
+        markup = with_office(markup, office_id)
         t = Translator(locale, platform)
         text = "\n".join((head, status, office_line(t, name, code), hint))
         preview = ""

@@ -31,9 +31,9 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Markup, Translator, format_number
+from bot.i18n import Translator
 from scoring.answers import AnswerError, from_json
-from scoring.calendar import format_jalali_date, period_title
+from scoring.calendar import format_jalali_date
 from scoring.rubric import Rubric
 from scoring.score import AppliedNegative, Breakdown, ExternalInputs, Line, score_period
 from scoring.status import DeclarationStatus, can_transition
@@ -53,6 +53,12 @@ from storage.models import (
 )
 from storage.models import Result as ResultRow
 from storage.records import PeriodRecord
+from storage.results_text import (  # noqa: F401 - reading results is part of this API
+    PreviousResult,
+    ResultView,
+    office_result,
+    result_text,
+)
 
 S = DeclarationStatus
 # What counts as "declared this period": submitted once, whatever the region did since. A draft
@@ -99,24 +105,6 @@ class PublishSummary:
     declarations_published: int = 0
     queued: int = 0
     unreachable: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class PreviousResult:
-    period_code: str
-    total: Decimal
-    rank: int
-
-
-@dataclass(frozen=True, slots=True)
-class ResultView:
-    """One office's published result, as the owner's message shows it."""
-
-    period_code: str
-    office_name: str
-    office_code: str
-    breakdown: Breakdown
-    previous: PreviousResult | None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -271,7 +259,10 @@ def _breakdown_json(breakdown: Breakdown, lines: dict[Any, str]) -> str:
     area, the same location…), so each distinct line's JSON is made once per run (`lines`)."""
     def one(line: Line) -> str:
         key = (line[:7], tuple(line.reason_args.items()))
-        text = lines.get(key)
+        try:
+            text = lines.get(key)
+        except TypeError:  # an argument that cannot be a key
+            return _line_json(line)
         if text is None:
             text = lines[key] = _line_json(line)
         return text
@@ -290,59 +281,79 @@ def _chunks(items: Sequence[dict[str, Any]], size: int = CHUNK) -> Iterable[Sequ
         yield items[start:start + size]
 
 
-async def rank_period(session: AsyncSession, period_id: int, now: datetime) -> RankSummary:
-    """Compute and store the score and rank of every office of the period, in the caller's
-    transaction (this function flushes, the caller commits). Returns the summary. A published
-    period's results are frozen: they are counted, never changed."""
+@dataclass(slots=True)
+class _Plan:
+    """What a ranking will write, computed before anything is written."""
+
+    period: PeriodRecord
+    summary: RankSummary
+    breakdowns: dict[int, Breakdown]
+    inserts: list[dict[str, Any]]
+    updates: list[dict[str, Any]]
+    started: float
+
+
+async def _plan(session: AsyncSession, period_id: int, now: datetime) -> _Plan:
+    """Read and compute only: every office's breakdown and the rows that differ."""
     started = time.perf_counter()
-    row = await _period(session, period_id)
-    period = period_record(row)
+    period = period_record(await _period(session, period_id))
     summary = RankSummary(period.code)
     existing = {office_id: (source, Decimal(total), rank, share, breakdown)
                 for office_id, source, total, rank, share, breakdown in (await session.execute(
                     select(ResultRow.office_id, ResultRow.source, ResultRow.total,
                            ResultRow.rank, ResultRow.service_share, ResultRow.breakdown_json)
                     .where(ResultRow.period_id == period_id))).all()}
+    plan = _Plan(period, summary, {}, [], [], started)
     if period.published_at is not None:
         summary.frozen = True
         summary.offices = summary.unchanged = len(existing)
         summary.by_source = dict(Counter(v[0] for v in existing.values()))
         summary.by_rank = dict(Counter(v[2] for v in existing.values()))
-        summary.seconds = time.perf_counter() - started
-        return summary
+        return plan
     rubric = period_rubric(period)
-    breakdowns, summary.skipped = await compute_period(session, period, rubric)
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
+    plan.breakdowns, summary.skipped = await compute_period(session, period, rubric)
     line_json: dict[Any, str] = {}
-    for office_id, breakdown in breakdowns.items():
+    for office_id, breakdown in plan.breakdowns.items():
         values = {"period_id": period_id, "office_id": office_id, "source": breakdown.source,
                   "total": breakdown.total, "rank": breakdown.rank,
                   "service_share": breakdown.service_share,
                   "breakdown_json": _breakdown_json(breakdown, line_json), "computed_at": now}
         old = existing.get(office_id)
         if old is None:
-            inserts.append(values)
+            plan.inserts.append(values)
         elif old != (values["source"], breakdown.total, breakdown.rank,
                      breakdown.service_share, values["breakdown_json"]):
-            updates.append(values)
+            plan.updates.append(values)
         else:
             summary.unchanged += 1
-    for chunk in _chunks(inserts):  # Core: the ORM's bulk path costs more than the insert
+    summary.inserted, summary.updated = len(plan.inserts), len(plan.updates)
+    summary.offices = len(plan.breakdowns)
+    summary.by_source = dict(Counter(b.source for b in plan.breakdowns.values()))
+    summary.by_rank = dict(Counter(b.rank for b in plan.breakdowns.values()))
+    return plan
+
+
+async def _store(session: AsyncSession, plan: _Plan) -> RankSummary:
+    """Write what `_plan` found changed: a few bulk statements."""
+    for chunk in _chunks(plan.inserts):  # Core: the ORM's bulk path costs more than the insert
         await session.execute(insert(ResultRow.__table__), chunk)
-    for chunk in _chunks(updates):
+    for chunk in _chunks(plan.updates):
         await session.execute(update(ResultRow), chunk)
-    summary.inserted, summary.updated = len(inserts), len(updates)
-    summary.offices = len(breakdowns)
-    summary.by_source = dict(Counter(b.source for b in breakdowns.values()))
-    summary.by_rank = dict(Counter(b.rank for b in breakdowns.values()))
-    if inserts or updates:
+    if plan.inserts or plan.updates:
         await audit(session, actor="system", action="results.rank", entity="period",
-                    entity_id=period_id, new={"inserted": len(inserts), "updated": len(updates),
-                                              "offices": summary.offices})
+                    entity_id=plan.period.id,
+                    new={"inserted": len(plan.inserts), "updated": len(plan.updates),
+                         "offices": plan.summary.offices})
     await session.flush()
-    summary.seconds = time.perf_counter() - started
-    return summary
+    plan.summary.seconds = time.perf_counter() - plan.started
+    return plan.summary
+
+
+async def rank_period(session: AsyncSession, period_id: int, now: datetime) -> RankSummary:
+    """Compute and store the score and rank of every office of the period, in the caller's
+    transaction (this function flushes, the caller commits). Returns the summary. A published
+    period's results are frozen: they are counted, never changed."""
+    return await _store(session, await _plan(session, period_id, now))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,18 +386,39 @@ async def _previous_published(session: AsyncSession, period: PeriodRecord
     return row.code, results
 
 
+async def open_grace(session: AsyncSession, period_id: int) -> datetime | None:
+    """The last instant a region may still act on a declaration it gave a grace period."""
+    from storage.review import REVIEW_AFTER_GRACE
+
+    latest = await session.scalar(select(func.max(Declaration.grace_until)).where(
+        Declaration.period_id == period_id,
+        Declaration.status.in_((S.RETURNED, S.SUBMITTED)),
+        Declaration.grace_until.is_not(None)))
+    return latest + REVIEW_AFTER_GRACE if latest is not None else None
+
+
 async def publish(session: AsyncSession, period_id: int, now: datetime, *, actor: str,
                   actor_account_id: int | None = None) -> PublishSummary:
     """Rank, freeze, publish and queue every linked owner's result; commits. Publishing a
-    published period does nothing and says when it was published."""
-    row = await _period(session, period_id)
-    period = period_record(row)
+    published period does nothing and says when it was published.
+
+    Everything is computed and every message rendered before the first write, so the write
+    transaction (SQLite has one writer at a time) lasts only as long as the bulk statements."""
+    period = period_record(await _period(session, period_id))
     if period.published_at is not None:
         return PublishSummary(period.code, period.published_at, True, None)
     refusal = publish_refusal(period, now)
     if refusal is not None:
         raise refusal
-    ranking = await rank_period(session, period_id, now)
+    grace = await open_grace(session, period_id)
+    if grace is not None and now < grace:
+        last = grace - timedelta(microseconds=1)
+        raise ResultsError(f"period {period.code}: a returned declaration may be reviewed until "
+                           f"{format_jalali_date(last, 'en')}; publish after it",
+                           "hq-grace-open", date=last)
+    plan = await _plan(session, period_id, now)
+    messages, unreachable = await _result_messages(session, period, plan.breakdowns)
+    ranking = await _store(session, plan)
     row = await session.get(Period, period_id, with_for_update=True, populate_existing=True)
     assert row is not None
     if row.published_at is not None:  # another HQ member published a moment ago
@@ -398,9 +430,11 @@ async def publish(session: AsyncSession, period_id: int, now: datetime, *, actor
         update(Declaration).where(Declaration.period_id == period_id,
                                   Declaration.status == S.CONFIRMED)
         .values(status=S.PUBLISHED).execution_options(synchronize_session=False))
+    for chunk in _chunks(messages):
+        await session.execute(insert(Outbox), chunk)
     summary = PublishSummary(period.code, now, False, ranking,
-                             declarations_published=moved.rowcount or 0)
-    summary.queued, summary.unreachable = await _queue_results(session, period)
+                             declarations_published=moved.rowcount or 0,
+                             queued=len(messages), unreachable=unreachable)
     await audit(session, actor=actor, actor_account_id=actor_account_id,
                 action="results.publish", entity="period", entity_id=period_id,
                 new={"offices": ranking.offices, "by_rank": ranking.by_rank,
@@ -410,28 +444,28 @@ async def publish(session: AsyncSession, period_id: int, now: datetime, *, actor
     return summary
 
 
-async def _queue_results(session: AsyncSession, period: PeriodRecord) -> tuple[int, int]:
-    """One outbox row per (linked account, office), rendered in the account's language; rows
-    written in bulk, each with a dedup key."""
+async def _result_messages(session: AsyncSession, period: PeriodRecord,
+                           breakdowns: dict[int, Breakdown]) -> tuple[list[dict[str, Any]], int]:
+    """One outbox row per (linked account, office), rendered in the account's language, each
+    with a dedup key; and how many linked accounts are known to be unreachable."""
     links = (await session.execute(
         select(Account.id, Account.platform, Account.platform_user_id, Account.locale,
-               Account.unreachable_at, Office.id, Office.name, Office.code,
-               ResultRow.breakdown_json)
+               Account.unreachable_at, Office.id, Office.name, Office.code)
         .join(AccountOffice, AccountOffice.account_id == Account.id)
         .join(Office, Office.id == AccountOffice.office_id)
-        .join(ResultRow, (ResultRow.office_id == Office.id)
-              & (ResultRow.period_id == period.id))
         .order_by(Office.id, Account.id))).all()
     prefix = f"result:{period.id}:"
     sent_before = set((await session.scalars(select(Outbox.dedup_key).where(
         Outbox.dedup_key.like(prefix + "%")))).all())
     previous = await _previous_published(session, period)
     translators: dict[tuple[str, str], Translator] = {}
-    breakdowns: dict[int, Breakdown] = {}
+    caches: dict[tuple[str, str], dict[Any, str]] = {}
     rows: list[dict[str, Any]] = []
     unreachable = 0
-    for (account_id, platform, chat_id, locale, gone, office_id, name, code,
-         breakdown_json) in links:
+    for account_id, platform, chat_id, locale, gone, office_id, name, code in links:
+        breakdown = breakdowns.get(office_id)
+        if breakdown is None:
+            continue
         if gone is not None:
             unreachable += 1
             continue
@@ -439,95 +473,20 @@ async def _queue_results(session: AsyncSession, period: PeriodRecord) -> tuple[i
         if key in sent_before:
             continue
         t = translators.setdefault((locale, platform), Translator(locale, platform))
-        breakdown = breakdowns.get(office_id)
-        if breakdown is None:
-            breakdown = breakdowns[office_id] = Breakdown.from_dict(json.loads(breakdown_json))
         before = None
         if previous is not None and office_id in previous[1]:
             before = PreviousResult(previous[0], *previous[1][office_id])
-        text = result_text(t, ResultView(period.code, name, code, breakdown, before))
+        text = result_text(t, ResultView(period.code, name, code, breakdown, before),
+                           caches.setdefault((locale, platform), {}))
         payload = {"text": text, "reply_markup": _menu_markup(t)}
         rows.append({"platform": platform, "chat_id": chat_id, "account_id": account_id,
                      "kind": "result", "dedup_key": key,
                      "payload_json": json.dumps(payload, ensure_ascii=False)})
-    for chunk in _chunks(rows):
-        await session.execute(insert(Outbox), chunk)
-    return len(rows), unreachable
+    return rows, unreachable
 
 
 def _menu_markup(t: Translator) -> dict[str, Any]:
     return {"inline_keyboard": [[{"text": t("button-menu"), "callback_data": "menu:main"}]]}
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading and rendering a result
-
-
-async def office_result(session: AsyncSession, office_id: int) -> ResultView | None:
-    """The office's result of the latest published period, with the one before for comparison."""
-    rows = (await session.execute(
-        select(Period.code, ResultRow.breakdown_json, ResultRow.total, ResultRow.rank,
-               Office.name, Office.code)
-        .join(ResultRow, ResultRow.period_id == Period.id)
-        .join(Office, Office.id == ResultRow.office_id)
-        .where(ResultRow.office_id == office_id, Period.published_at.is_not(None))
-        .order_by(Period.opens_at.desc()).limit(2))).all()
-    if not rows:
-        return None
-    latest = rows[0]
-    previous = None
-    if len(rows) > 1:
-        previous = PreviousResult(rows[1].code, Decimal(rows[1].total), rows[1].rank)
-    return ResultView(latest[0], latest.name, latest[5],
-                      Breakdown.from_dict(json.loads(latest.breakdown_json)), previous)
-
-
-def _title(line: Any, lang: str) -> str:
-    return line.title_fa if lang == "fa" else line.title_en
-
-
-def _signed(value: Decimal, lang: str) -> Markup:
-    sign = "+" if value > 0 else "−" if value < 0 else ""
-    return Markup(sign + format_number(abs(value), lang))
-
-
-def result_text(t: Translator, view: ResultView) -> str:
-    """The owner's result: total, rank and share, the reason for every line, negatives, and the
-    change from the previous period."""
-    b = view.breakdown
-    lang = t.lang
-    lines = [t("result-title", period=period_title(view.period_code, lang)),
-             t("result-office", name=view.office_name, code=view.office_code),
-             t("result-total", total=b.total, max=b.max_total, rank=b.rank)]
-    if b.service_share >= 100:
-        lines.append(t("result-share-all"))
-    else:
-        lines.append(t("result-share-part", share=b.service_share))
-    lines.append(t(f"result-source-{b.source}"))
-    lines += ["", t("result-breakdown")]
-    for line in b.lines:
-        reason = Markup(t(line.reason_key, **line.reason_args))
-        lines.append(t("result-line", title=_title(line, lang), points=line.points,
-                       max=line.max_points, reason=reason))
-    if b.negatives:
-        lines += ["", t("result-negatives")]
-        for line in b.negatives:
-            reason = Markup(t(line.reason_key, **line.reason_args))
-            lines.append(t("result-negative-line", title=_title(line, lang), reason=reason))
-    else:
-        lines.append(t("result-no-negatives"))
-    lines.append("")
-    if view.previous is None:
-        lines.append(t("result-no-previous"))
-    else:
-        before = period_title(view.previous.period_code, lang)
-        delta = _signed(b.total - view.previous.total, lang)
-        if view.previous.rank == b.rank:
-            lines.append(t("result-change-same-rank", period=before, delta=delta, rank=b.rank))
-        else:
-            lines.append(t("result-change", period=before, delta=delta,
-                           old=view.previous.rank, new=b.rank))
-    return "\n".join(lines)
 
 
 async def published_count(session: AsyncSession, period_id: int) -> int:

@@ -12,12 +12,12 @@ functions do not commit: the handler commits before it replies.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Markup, Translator
@@ -35,7 +35,6 @@ from storage.models import (
     Answer,
     AuditLog,
     Declaration,
-    Discrepancy,
     Evidence,
     ExternalScore,
     NegativePoint,
@@ -44,6 +43,14 @@ from storage.models import (
 )
 from storage.outbox import enqueue
 from storage.records import OfficeRecord, PeriodRecord
+from storage.review_queue import (  # noqa: F401 - the queue is part of this module's API
+    FILTERS,
+    QueueCounts,
+    QueueRow,
+    list_queue,
+    next_to_review,
+    queue_counts,
+)
 
 S = DeclarationStatus
 TICK = timedelta(microseconds=1)
@@ -52,8 +59,6 @@ REVIEW_AFTER_GRACE = timedelta(days=2)
 GRACE_DAYS = (3, 7)
 QUICK_REASONS = ("illegible", "unrelated", "expired")
 MAX_TEXT = 500
-FILTERS: dict[str, tuple[S, ...]] = {"s": (S.SUBMITTED,), "r": (S.RETURNED,),
-                                     "c": (S.CONFIRMED, S.PUBLISHED)}
 
 
 class ReviewError(Exception):
@@ -70,26 +75,6 @@ class Who:
 
     label: str
     account_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class QueueCounts:
-    to_review: int
-    returned: int
-    confirmed: int
-    drafts: int
-    discrepancies: int
-
-
-@dataclass(frozen=True, slots=True)
-class QueueRow:
-    declaration_id: int
-    office_code: str
-    office_name: str
-    city: str
-    status: str
-    submitted_at: datetime | None
-    version: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,69 +148,6 @@ def check_window(period: PeriodRecord, now: datetime, grace_until: datetime | No
 
 
 # ---------------------------------------------------------------------------------------------
-# The queue
-
-
-def _in_regions(regions: Iterable[int]) -> Any:
-    return Office.region_code.in_(sorted(regions) or [-1])
-
-
-async def queue_counts(session: AsyncSession, period_id: int, regions: set[int]) -> QueueCounts:
-    by_status = dict((await session.execute(
-        select(Declaration.status, func.count()).join(Office, Office.id == Declaration.office_id)
-        .where(Declaration.period_id == period_id, _in_regions(regions))
-        .group_by(Declaration.status))).all())
-    open_reports = await session.scalar(
-        select(func.count()).select_from(Discrepancy).join(Office, Office.id ==
-                                                           Discrepancy.office_id)
-        .where(Discrepancy.status == "open", _in_regions(regions))) or 0
-    return QueueCounts(by_status.get(S.SUBMITTED, 0), by_status.get(S.RETURNED, 0),
-                       by_status.get(S.CONFIRMED, 0) + by_status.get(S.PUBLISHED, 0),
-                       by_status.get(S.DRAFT, 0), open_reports)
-
-
-async def list_queue(session: AsyncSession, period_id: int, regions: set[int], which: str,
-                     page: int = 0, per_page: int = 8) -> tuple[list[QueueRow], int]:
-    """One page of the region's declarations in a state, oldest submission first; and how many
-    there are in all."""
-    statuses = FILTERS.get(which)
-    if statuses is None:
-        raise ReviewError("rv-stale")
-    where = (Declaration.period_id == period_id, Declaration.status.in_(statuses),
-             _in_regions(regions))
-    total = await session.scalar(select(func.count()).select_from(Declaration).join(
-        Office, Office.id == Declaration.office_id).where(*where)) or 0
-    rows = (await session.execute(
-        select(Declaration.id, Office.code, Office.name, Office.city, Declaration.status,
-               Declaration.submitted_at, Declaration.version)
-        .join(Office, Office.id == Declaration.office_id).where(*where)
-        .order_by(Declaration.submitted_at, Declaration.id)
-        .offset(max(page, 0) * per_page).limit(per_page))).all()
-    return [QueueRow(*row) for row in rows], total
-
-
-async def next_to_review(session: AsyncSession, period_id: int, regions: set[int],
-                         after_id: int | None = None) -> int | None:
-    """The oldest submitted declaration of the regions; with `after_id`, the one after it in
-    that order (wrapping round), so that skipping one moves on."""
-    base = (select(Declaration.id).join(Office, Office.id == Declaration.office_id)
-            .where(Declaration.period_id == period_id, Declaration.status == S.SUBMITTED,
-                   _in_regions(regions))
-            .order_by(Declaration.submitted_at, Declaration.id).limit(1))
-    if after_id:
-        after = await session.get(Declaration, after_id)
-        if after is not None and after.submitted_at is not None:
-            later = await session.scalar(base.where(or_(
-                Declaration.submitted_at > after.submitted_at,
-                and_(Declaration.submitted_at == after.submitted_at,
-                     Declaration.id > after.id))))
-            if later is not None:
-                return later
-        return await session.scalar(base.where(Declaration.id != after_id))
-    return await session.scalar(base)
-
-
-# ---------------------------------------------------------------------------------------------
 # Opening
 
 
@@ -253,6 +175,16 @@ async def open_declaration(session: AsyncSession, declaration_id: int, regions: 
         except (KeyError, AnswerError):
             continue
     return ReviewTarget(office, period, rubric, view, accepted)
+
+
+async def check_region(session: AsyncSession, declaration_id: int, regions: set[int]) -> None:
+    """Refuse a declaration of another region (whatever its status)."""
+    region = await session.scalar(select(Office.region_code).join(
+        Declaration, Declaration.office_id == Office.id).where(Declaration.id == declaration_id))
+    if region is None:
+        raise ReviewError("rv-stale")
+    if region not in regions:
+        raise ReviewError("rv-not-yours")
 
 
 async def evidence_target(session: AsyncSession, evidence_id: int, regions: set[int]

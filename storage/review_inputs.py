@@ -10,40 +10,27 @@ every row first and write all or nothing, as the registry import does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from scoring.answers import AnswerError, parse_external_score
 from scoring.calendar import TEHRAN, format_jalali_date, format_jalali_numeric, period_title
-from scoring.rubric import ExternalInput, Rubric
-from scoring.text import NumberError, normalize_persian, parse_decimal, to_ascii_digits
+from scoring.rubric import Rubric
+from scoring.text import normalize_persian, to_ascii_digits
 from storage import declarations as decl
 from storage.admin import audit
 from storage.models import Discrepancy, ExternalScore, NegativePoint, Office
 from storage.records import OfficeRecord, PeriodRecord
-from storage.registry import OFFICE_TYPES, ImportReport, RegistryFileError, RowError, read_table
+from storage.registry import OFFICE_TYPES
 from storage.review import MAX_TEXT, ReviewError, Who, check_window, tell_owners
 
 CENT = Decimal("0.01")
-CODE = ("office_code", "کد دفتر")
-SCORE = ("score", "امتیاز")
-MEAN = ("mean", "میانگین")
-RESPONDENTS = ("respondents", "تعداد پاسخ‌دهندگان", "پاسخ‌دهندگان")
 DISCREPANCY_FIELDS = {"name": "name", "type": "office_type", "address": "address",
                       "holder": "holder_name"}
-
-
-def _frozen(period: PeriodRecord) -> None:
-    if period.published_at is not None:
-        raise ReviewError("rv-published", period_code=period.code)
 
 
 async def office_by_code(session: AsyncSession, code: str) -> OfficeRecord | None:
@@ -200,145 +187,6 @@ async def association_progress(session: AsyncSession, period_id: int, provinces:
         .where(where, ExternalScore.period_id == period_id,
                ExternalScore.association.is_not(None))) or 0
     return offices, scored
-
-
-def _column(headers: set[str], aliases: Iterable[str]) -> str | None:
-    for alias in aliases:
-        name = normalize_persian(alias).lower()
-        if name in headers:
-            return name
-    return None
-
-
-def _number(text: str) -> Decimal:
-    try:
-        return parse_decimal(text)
-    except NumberError:
-        raise AnswerError("answer-not-a-number", text=text[:40]) from None
-
-
-def _in_range(spec_min: Decimal, spec_max: Decimal, text: str) -> Decimal:
-    value = _number(text)
-    if not spec_min <= value <= spec_max:
-        raise AnswerError("answer-out-of-range", min=spec_min, max=spec_max)
-    return value
-
-
-def _why(error: AnswerError) -> str:
-    if error.key == "answer-out-of-range":
-        return f"out of range: must be between {error.args['min']} and {error.args['max']}"
-    return f"not a number: {error.args.get('text', '')!r}"
-
-
-async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord, kind: str, *,
-                        provinces: set[str] | None = None, dry_run: bool = False,
-                        actor: str = "cli", actor_account_id: int | None = None
-                        ) -> ImportReport:
-    """Association scores (office code, score) or satisfaction (office code, score and/or
-    mean rating, respondents) for a period, from CSV/XLSX with English or Persian headers.
-    Every row is validated first; any bad row means nothing is written. `provinces` limits the
-    offices to an association's own."""
-    if kind not in ("association", "satisfaction"):
-        raise ValueError(kind)
-    _frozen(period)
-    rubric = decl.period_rubric(period)
-    rows = read_table(path)
-    headers = set(rows[0])
-    code_col, score_col = _column(headers, CODE), _column(headers, SCORE)
-    mean_col, people_col = _column(headers, MEAN), _column(headers, RESPONDENTS)
-    if code_col is None:
-        raise RegistryFileError("missing column: office_code (کد دفتر)")
-    if kind == "association" and score_col is None:
-        raise RegistryFileError("missing column: score (امتیاز)")
-    if kind == "satisfaction" and score_col is None and mean_col is None:
-        raise RegistryFileError("missing column: score (امتیاز) or mean (میانگین)")
-    offices = {code: (office_id, province) for office_id, code, province in (
-        await session.execute(select(Office.id, Office.code, Office.province))).all()}
-    spec: ExternalInput = getattr(rubric.external, kind)
-    report = ImportReport()
-    good: dict[int, dict[str, Any]] = {}
-    first_row: dict[str, int] = {}
-    for number, row in enumerate(rows, start=2):
-        errors_before = len(report.rejected)
-
-        def bad(column: str, reason: str, _n: int = number) -> None:
-            report.rejected.append(RowError(_n, column, reason))
-
-        code = to_ascii_digits(row.get(code_col, "")).strip()
-        office = offices.get(code)
-        if not code:
-            bad("office_code", "empty")
-        elif code in first_row:
-            bad("office_code", f"duplicate code {code} (first on row {first_row[code]})")
-        elif office is None:
-            bad("office_code", f"no office with code {code}")
-        elif provinces is not None and office[1] not in provinces:
-            bad("office_code", f"office {code} is in {office[1]}, not your province")
-        first_row.setdefault(code, number)
-        values: dict[str, Any] = {}
-        score_text = row.get(score_col, "").strip() if score_col else ""
-        mean_text = row.get(mean_col, "").strip() if mean_col else ""
-        try:
-            if kind == "association":
-                values["association"] = parse_external_score(spec, score_text).quantize(CENT)
-            else:
-                if not score_text and not mean_text:
-                    bad("score", "give a score or a mean rating")
-                if score_text:
-                    values["satisfaction"] = parse_external_score(spec, score_text
-                                                                  ).quantize(CENT)
-        except AnswerError as error:
-            bad("score", "empty" if not score_text else _why(error))
-        if kind == "satisfaction":
-            if mean_text:
-                try:
-                    sat = rubric.external.satisfaction
-                    values["satisfaction_mean"] = _in_range(sat.mean_min, sat.mean_max,
-                                                            mean_text).quantize(CENT)
-                except AnswerError as error:
-                    bad("mean", _why(error))
-            people = to_ascii_digits(row.get(people_col, "") if people_col else "").strip()
-            if people and not people.isdigit():
-                bad("respondents", f"not a whole number: {people!r}")
-            elif people:
-                values["respondents"] = int(people)
-        if len(report.rejected) == errors_before and office is not None:
-            good[office[0]] = values
-    columns = (("association",) if kind == "association"
-               else ("satisfaction", "satisfaction_mean", "respondents"))
-    existing = {r.office_id: r for r in (await session.execute(
-        select(ExternalScore.office_id, *(getattr(ExternalScore, c) for c in columns))
-        .where(ExternalScore.period_id == period.id))).all()}
-    inserts, updates = [], []
-    for office_id, values in good.items():
-        full = {c: values.get(c) for c in columns}
-        old = existing.get(office_id)
-        if old is None:
-            inserts.append({"period_id": period.id, "office_id": office_id, **full})
-        elif any(_differs(getattr(old, c), full[c]) for c in columns):
-            updates.append({"period_id": period.id, "office_id": office_id, **full})
-        else:
-            report.unchanged += 1
-    report.inserted, report.updated = len(inserts), len(updates)
-    if dry_run or report.rejected:
-        return report
-    for start in range(0, len(inserts), 1000):
-        await session.execute(insert(ExternalScore), inserts[start:start + 1000])
-    for start in range(0, len(updates), 1000):
-        await session.execute(update(ExternalScore), updates[start:start + 1000])
-    await audit(session, actor=actor, actor_account_id=actor_account_id,
-                action=f"score.{kind}.import", entity="period", entity_id=period.id,
-                new={"file": path.name, "inserted": report.inserted,
-                     "updated": report.updated, "unchanged": report.unchanged})
-    await session.commit()
-    report.written = True
-    return report
-
-
-def _differs(old: Any, new: Any) -> bool:
-    if old is None or new is None:
-        return old is not new
-    return Decimal(old) != Decimal(new)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,7 +37,6 @@ from storage.admin import AdminError, audit, period_record
 from storage.models import (
     Account,
     AccountOffice,
-    Expert,
     Office,
     Period,
     StaffRole,
@@ -299,14 +298,13 @@ async def survey_period(session: AsyncSession, now: datetime) -> PeriodRecord | 
     return period_record(opened) if opened is not None else None
 
 
-async def refusal(session: AsyncSession, office: SurveyOffice, *, account_id: int,
+async def refusal(session: AsyncSession, office: SurveyOffice, *,
                   office_ids: tuple[int, ...], is_staff: bool, phone: str | None
                   ) -> str | None:
     """Why this account (or number) may not rate the office, as a catalog key; None if it may."""
     if office.id in office_ids or (phone is not None and phone == office.holder_phone):
         return "survey-own-office"
-    if is_staff or await session.scalar(select(Expert.id).where(
-            Expert.account_id == account_id).limit(1)) is not None:
+    if is_staff:  # staff roles, and experts of the directory linked to the account
         return "survey-staff"
     if phone is not None:
         linked = await session.scalar(

@@ -201,3 +201,4 @@ hq-ranked = { $offices } offices: { $declared } declared, { $carried } carried f
 hq-ranks = Rank 1: { $one }; rank 2: { $two }; rank 3: { $three }
 hq-changed = Changed: { $changed }; unchanged: { $unchanged }
 hq-published = 📢 The results of { $period } are announced. { $queued } messages to owners are queued ({ $unreachable } accounts unreachable).
+hq-grace-open = Regions may review declarations they returned with extra days until the end of { $date }; announce the results after that.

@@ -70,10 +70,10 @@ survey-fee-notice = Survey of “{ $name }” (code { $code }): { $count } visit
 
 ## The poster (A5, black and white).
 survey-poster-title = Citizens' satisfaction survey
-survey-poster-place = { $city }, office code { $code }
+survey-poster-place = Office code { $code }, { $city }
 survey-poster-lead = Were you happy with the service you received today?
 survey-poster-lead-2 = Your opinion counts in this office's evaluation.
-survey-poster-step-1 = 1. Scan the Bale or Telegram code with your phone's camera.
+survey-poster-step-1 = 1. Scan a code below with your phone's camera: Bale or Telegram, whichever you have.
 survey-poster-step-2 = 2. Press “Start” in the bot and send your mobile number once.
 survey-poster-step-3 = 3. Choose the service and rate it; it takes less than a minute.
 survey-poster-anonymous = Your opinion is anonymous: the office cannot see who rated it.

@@ -143,3 +143,65 @@ async def test_a_discrepancy_report_is_saved_with_its_photo(world: World) -> Non
     await user.wait_text("مهلت خوداظهاری")
     await user.press("⚠️ گزارش مغایرت")
     assert "در انتظار بررسی منطقه" in (await user.wait_text("گزارش"))["text"]
+
+
+async def test_editing_after_submit_takes_it_back_to_draft_until_resubmitted(
+        world: World) -> None:
+    await _confirmed_last_period(world)
+    user = world.user("telegram", 607, "زهرا", phone="+989382413657")
+    await user.share_contact()
+    await user.wait_text("مهلت خوداظهاری")
+    await user.press("✍️ ادامهٔ خوداظهاری")
+    await user.wait_text("مساحت مفید دفتر")
+    await user.press("بدون تغییر برای همهٔ موارد")
+    await user.wait_text("مرور خوداظهاری")
+    await user.press("📤 ارسال خوداظهاری")
+    await user.wait_text("ارسال می‌کنید")
+    await user.press("✅ بله، ارسال شود")
+    await user.wait_text("ثبت شد")
+    await user.press("🏠 منوی اصلی")
+    menu = await user.wait_text("مهلت خوداظهاری")
+    assert "ارسال‌شده" in menu["text"]
+    await user.press("📋 مرور و ارسال")
+    await user.wait_text("مرور خوداظهاری")
+    await user.press("✏️ ۱")
+    await user.wait_text("پاسخ فعلی: ۹۰ متر مربع")
+    await user.send_text("۹۵")
+    await user.wait_text("ذخیره شد")
+    async with world.session() as session:
+        declaration = await session.scalar(select(Declaration).where(
+            Declaration.period_id == world.period.id))
+        assert (declaration.status, declaration.version) == ("draft", 1)
+    await user.press("✅ تمام")  # the area's files: the copied one is still there
+    review = await user.wait_text("مرور خوداظهاری")
+    assert "۹۵ متر مربع" in review["text"]
+    await user.press("📤 ارسال خوداظهاری")
+    await user.wait_text("ارسال می‌کنید")
+    await user.press("✅ بله، ارسال شود")
+    await user.wait_text("ثبت شد")
+    async with world.session() as session:
+        declaration = await session.get(Declaration, declaration.id, populate_existing=True)
+        assert (declaration.status, declaration.version) == ("submitted", 2)
+
+
+async def test_an_album_of_evidence_is_stored_file_by_file(world: World) -> None:
+    user = world.user("bale", 608, "زهرا", phone="+989382413657")
+    await user.share_contact()
+    await user.wait_text("مهلت خوداظهاری")
+    await user.press("✍️ ادامهٔ خوداظهاری")
+    await user.wait_text("مساحت مفید دفتر")
+    await user.send_text("85")
+    await user.wait_text("حداکثر")
+    await user.send_album([make_jpeg(color=c) for c in ("red", "green", "blue")])
+    await user.wait_text("۳ فایل")
+    async with world.session() as session:
+        hashes = (await session.scalars(select(Evidence.sha256))).all()
+    assert len(set(hashes)) == 3
+    await user.press("📎 فایل‌ها (۳)")
+    await user.wait_text("فایل‌های")
+    await user.press("🗑 حذف ۲")
+    await user.wait_text("حذف شد")
+    async with world.session() as session:
+        left = await session.scalar(select(func.count()).select_from(Evidence).where(
+            Evidence.removed_at.is_(None)))
+    assert left == 2

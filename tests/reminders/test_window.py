@@ -16,7 +16,7 @@ from bot.local import World, local_world, open_period
 from bot.scheduler import background
 from scoring import milestones as ms
 from scoring.calendar import window
-from storage.models import Outbox, Period
+from storage.models import Outbox, Period, Result
 from storage.models_reminders import ReminderSweep
 from tests.reminders.helpers import Owner, at, bot_messages, link_owner, set_declaration, wait_for
 
@@ -152,7 +152,9 @@ async def test_a_whole_window(world: tuple[World, Period]) -> None:
     first = draft_texts[0]
     assert "مساحت مفید دفتر (مستندات)" in first["text"]
     assert "دسترسی بدون پله" not in first["text"]  # answered already
-    assert first["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "w:resume"
+    # the button names the office, so a holder of several offices resumes the right one
+    assert first["reply_markup"]["inline_keyboard"][0][0]["callback_data"].startswith(
+        "w:resume:")
     not_started = bot_messages(w, cast.reminded[1])[0]
     assert "هنوز خوداظهاری این دفتر را شروع نکرده" in not_started["text"]
     assert not_started["reply_markup"]["inline_keyboard"][0][0]["text"] == "شروع خوداظهاری"
@@ -172,6 +174,11 @@ async def test_a_whole_window(world: tuple[World, Period]) -> None:
         assert list(sweeps) == [item.key for item in PLAN]
         statuses = set((await session.scalars(select(Outbox.status))).all())
         assert statuses == {"sent"}
+        # the close ranked the period: a draft counts as nothing, so carry-forward or minimum
+        sources = dict((await session.execute(
+            select(Result.office_id, Result.source).where(Result.period_id == period.id))).all())
+        assert sources[cast.draft.office_id] == "minimum"
+        assert sources[cast.carried.office_id] == "carried_forward"
 
 
 async def test_downtime_over_two_milestones_sends_only_the_later(

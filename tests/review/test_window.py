@@ -14,6 +14,7 @@ from scoring.calendar import format_jalali_date
 from scoring.rubric import load_rubric
 from storage.admin import create_period
 from storage.records import PeriodRecord
+from storage.results import ResultsError, publish
 from tests.review.conftest import (
     ASSOCIATION_FARS,
     BABOL,
@@ -150,6 +151,12 @@ async def test_equal_windows_close_together_but_a_grace_period_stretches_one(
     await reviewer.press_callback("rv:ng")
     assert "بسته است" in (await reviewer.wait_callback_answer())["text"]
     assert await status_of(world, other.declaration_id) == "submitted"
+
+    # HQ cannot publish while a returned declaration may still be fixed and reviewed.
+    async with world.session() as session:
+        with pytest.raises(ResultsError) as refused:
+            await publish(session, world.period.id, world.clock.now(), actor="test")
+    assert refused.value.key == "hq-grace-open"
 
     # …while the returned one is fixed in its grace and reviewed.
     owner = world.user("bale", 5001, "زهرا")

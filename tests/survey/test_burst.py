@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.local import World
 from storage.models import Outbox
-from storage.survey_scores import office_summary, write_scores
+from storage.survey_scores import SurveySummary, office_summary, write_scores
 from tests.survey.conftest import (
     SARI,
     make_staff,
@@ -22,7 +22,7 @@ from tests.survey.conftest import (
 )
 
 
-async def _summary(world: World, office_id: int):  # noqa: ANN202 - SurveySummary
+async def _summary(world: World, office_id: int) -> SurveySummary:
     assert world.period is not None
     async with world.session() as session:
         return await office_summary(session, world.period.id, office_id)

@@ -144,3 +144,58 @@ async def test_staff_bad_links_and_forged_buttons(world: World) -> None:
         assert (await stranger.wait_callback_answer())["show_alert"], forged
     [row] = await ratings(world, SARI)
     assert row.extra_fee is False and row.stars == 4
+
+
+async def test_a_linked_expert_is_refused_and_a_late_text_is_no_comment(world: World) -> None:
+    from datetime import timedelta
+
+    from storage.models import Expert
+
+    office = await survey_office(world, SARI)
+    async with world.session() as session:
+        account = Account(platform="bale", platform_user_id=7300, phone="+989121110000")
+        session.add(account)
+        await session.flush()
+        session.add(Expert(name="خانم ثقفی", phone="89662920", account_id=account.id))
+        await session.commit()
+    expert = world.user("bale", 7300, "ثقفی")
+    await expert.send_command("/start", f"s_{office.token}")
+    await expert.wait_text("کارکنان ستاد، مناطق، انجمن‌ها و کارشناسان")
+
+    citizen = world.user("telegram", 9001, "مینا", phone="09121112233")
+    await citizen.send_command("/start", f"s_{office.token}")
+    await citizen.wait_text("شمارهٔ همراه خود را با دکمهٔ زیر بفرستید")
+    await citizen.press("📱 ارسال شمارهٔ همراه من")
+    await citizen.wait_text("چه خدمتی گرفتید؟")
+    await citizen.press("سایر خدمات")
+    await citizen.wait_text("چقدر راضی بودید؟")
+    await citizen.press("😐 متوسط")
+    await citizen.wait_text("تعرفهٔ رسمی")
+    await citizen.press("پاسخ نمی‌دهم")
+    await citizen.wait_text("«پایان» را بزنید")
+    world.clock.advance(timedelta(minutes=16))
+    await citizen.send_text("۸۵")  # an hour later, meant for something else
+    reply = await citizen.wait_message()
+    assert "سپاس از وقتی که گذاشتید" not in reply["text"]
+    [row] = await ratings(world, SARI)
+    assert (row.stars, row.extra_fee, row.comment) == (3, None, None)
+
+
+async def test_a_card_that_does_not_say_whose_it_is_serves_this_survey_only(
+        world: World) -> None:
+    office = await survey_office(world, SARI)
+    citizen = world.user("bale", 9200, "سارا", phone="09125556677")
+    await citizen.send_command("/start", f"s_{office.token}")
+    await citizen.wait_text("شمارهٔ همراه خود را با دکمهٔ زیر بفرستید")
+    await citizen.share_contact(omit_user_id=True)  # Bale may leave out the user id
+    await citizen.wait_text("چه خدمتی گرفتید؟")
+    await citizen.press("خدمات مالیاتی")
+    await citizen.wait_text("چقدر راضی بودید؟")
+    await citizen.press("😍 عالی")
+    await citizen.wait_text("ثبت شد: 😍 عالی.")
+    [row] = await ratings(world, SARI)
+    assert (row.phone, row.stars, row.platform) == ("+989125556677", 5, "bale")
+    async with world.session() as session:  # not proven: not kept on the account
+        phone = await session.scalar(select(Account.phone).where(
+            Account.platform == "bale", Account.platform_user_id == 9200))
+    assert phone is None

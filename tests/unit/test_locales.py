@@ -37,6 +37,7 @@ def test_key_families_built_at_run_time_exist() -> None:
         "evidence-accepts-": ("photo", "document", "either"),
         "disc-field-": ("name", "type", "address", "holder"),
         "start-staff-": ("reviewer", "association", "hq", "answerer"),
+        "remind-": ("opened", "days", "last-day", "hours"),
         "disc-status-": ("open", "fixed", "answered"),
     }
     missing = [prefix + name for prefix, names in families.items() for name in names
