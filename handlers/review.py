@@ -331,7 +331,7 @@ async def _return_screen(c: Ctx, target: ReviewTarget) -> None:
         if item.key in target.view.comments:
             lines.append(c.t("rv-return-comment", number=number, title=title(item, c.t.lang),
                              comment=target.view.comments[item.key]))
-    rejected = [e for e in target.view.evidence if e.rejected_reason]
+    rejected = review.rejected_to_tell(target)
     if rejected:
         lines.append(c.t("rv-return-rejected", count=len(rejected)))
     if len(lines) == 1:
@@ -386,7 +386,7 @@ async def take_comment(message: Message, **data: Any) -> None:
 async def _return_grace(c: Ctx, args: list[str]) -> None:
     target = await c.target(arg(args, 0))
     review.must_be_actionable(target, c.now)
-    if not target.view.comments and not any(e.rejected_reason for e in target.view.evidence):
+    if not target.view.comments and not review.rejected_to_tell(target):
         raise ReviewError("rv-return-empty")
     kb = InlineKeyboardBuilder()
     if target.period.is_open(c.now):

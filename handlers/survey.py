@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -34,6 +35,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -153,8 +155,6 @@ async def take_contact(message: Message, session: AsyncSession, actor: Actor, t:
 
 
 def _with_phone(actor: Actor, phone: str) -> Actor:
-    from dataclasses import replace
-
     return replace(actor, phone=phone)
 
 
@@ -225,17 +225,25 @@ async def take_stars(callback: CallbackQuery, session: AsyncSession, actor: Acto
     if parts[3] not in {s.key for s in await sv.services(session)}:
         await callback.answer(t("survey-stale"), show_alert=True)
         return
-    try:
-        outcome = await sv.rate(session, office=office, period=period,
-                                account_id=actor.account_id, platform=platform, phone=phone,
-                                service=parts[3], stars=int(parts[4]), now=now,
-                                rules=sv.rules_from_settings(settings))
-    except sv.SurveyRefusal as refusal:
-        await session.rollback()
-        await callback.answer()
-        await message.answer(t(refusal.key, **refusal.args_))
-        return
-    await session.commit()
+    for attempt in (1, 2):
+        try:
+            outcome = await sv.rate(session, office=office, period=period,
+                                    account_id=actor.account_id, platform=platform,
+                                    phone=phone, service=parts[3], stars=int(parts[4]),
+                                    now=now, rules=sv.rules_from_settings(settings))
+            await session.commit()
+            break
+        except sv.SurveyRefusal as refusal:
+            await session.rollback()
+            await callback.answer()
+            await message.answer(t(refusal.key, **refusal.args_))
+            return
+        except IntegrityError:
+            # A double tap: the other tap inserted this number's rating a moment ago. Once more
+            # replaces it, as a later rating does.
+            await session.rollback()
+            if attempt == 2:
+                raise
     if outcome.new_flag:
         log.info("survey burst at office %s: flag %s", office.code, outcome.flag_id)
     await callback.answer()
@@ -302,7 +310,11 @@ async def take_comment(message: Message, session: AsyncSession, actor: Actor, t:
 
 # --- the owner -------------------------------------------------------------------------------
 
-@router.message(Command("survey"), lambda _m, actor: bool(actor.office_ids))
+def _is_owner(_event: object, actor: Actor) -> bool:
+    return bool(actor.office_ids)
+
+
+@router.message(Command("survey"), _is_owner)
 async def owner_command(message: Message, session: AsyncSession, actor: Actor, t: Translator,
                         clock: Clock, settings: Any = None, app: Any = None) -> None:
     await _owner_summary(message, session, actor, t, clock, settings, app)

@@ -269,8 +269,18 @@ async def _adjust_reasons(session: AsyncSession, declaration_id: int) -> dict[st
     return reasons
 
 
-def _notes(t: Translator, target: ReviewTarget, reasons: dict[str, str]) -> list[str]:
-    """Adjusted values and rejected files, for the owner."""
+def rejected_to_tell(target: ReviewTarget) -> list[decl.EvidenceRecord]:
+    """Rejected files the owner must hear about: those of items still short of accepted files
+    (a file rejected in an earlier round and since replaced is history)."""
+    live = target.live_counts()
+    items = {i.key: i for i in target.items}
+    return [e for e in target.view.evidence if e.rejected_reason and (
+        e.item_key not in items or live.get(e.item_key, 0) < items[e.item_key].evidence.min_count)]
+
+
+def _notes(t: Translator, target: ReviewTarget, reasons: dict[str, str], *,
+           final: bool = False) -> list[str]:
+    """Adjusted values and rejected files, for the owner (`final`: nothing more to send)."""
     lines = []
     items = {i.key: i for i in target.items}
     for key, value in target.accepted.items():
@@ -280,10 +290,10 @@ def _notes(t: Translator, target: ReviewTarget, reasons: dict[str, str]) -> list
                            declared=format_value(item, target.view.answers.get(key), t),
                            accepted=format_value(item, value, t),
                            reason=reasons.get(key, "")))
-    files = [e for e in target.view.evidence if e.rejected_reason]
-    for file in files:
+    for file in rejected_to_tell(target):
         item = items.get(file.item_key)
-        lines.append(t("rv-owner-rejected", title=_title(item, t.lang) if item else file.item_key,
+        lines.append(t("rv-owner-rejected-final" if final else "rv-owner-rejected",
+                       title=_title(item, t.lang) if item else file.item_key,
                        reason=Markup(reason_text(t, file.rejected_reason))))
     return lines
 
@@ -312,7 +322,7 @@ async def confirm(session: AsyncSession, target: ReviewTarget, who: Who, now: da
     def render(t: Translator) -> str:
         lines = [t("rv-owner-confirmed", name=target.office.name, code=target.office.code,
                    period=period_title(target.period.code, t.lang))]
-        notes = _notes(t, target, reasons)
+        notes = _notes(t, target, reasons, final=True)
         if notes:
             lines += [t("rv-owner-notes"), *notes]
         return "\n".join(lines)
@@ -407,7 +417,7 @@ async def return_to_owner(session: AsyncSession, target: ReviewTarget, who: Who,
     deadline (the window's close, or the grace period's end if later)."""
     must_be_actionable(target, now)
     comments = dict(target.view.comments)
-    rejected = [e for e in target.view.evidence if e.rejected_reason]
+    rejected = rejected_to_tell(target)
     if not comments and not rejected:
         raise ReviewError("rv-return-empty")
     if grace_days and grace_days not in GRACE_DAYS:

@@ -70,7 +70,7 @@ class SurveyRules:
     new_account_age: timedelta = timedelta(hours=24)
     office_per_hour: int = 40
     account_per_day: int = 5
-    min_respondents: int = 10  # when the rubric does not say
+    min_respondents: int = 10  # when the rubric does not say (`min_respondents` of satisfaction)
 
 
 def rules_from_settings(settings: Any) -> SurveyRules:
@@ -87,8 +87,7 @@ def rules_from_settings(settings: Any) -> SurveyRules:
         new_account_age=timedelta(hours=get("new_account_hours",
                                             base.new_account_age.total_seconds() / 3600)),
         office_per_hour=get("office_per_hour", base.office_per_hour),
-        account_per_day=get("account_per_day", base.account_per_day),
-        min_respondents=get("min_respondents", base.min_respondents))
+        account_per_day=get("account_per_day", base.account_per_day))
 
 
 class SurveyRefusal(Exception):

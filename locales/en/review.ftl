@@ -146,11 +146,12 @@ rv-owner-returned = ↩️ <b>The declaration of «{ $name }» (code { $code }) 
     Correct the items below and submit it again:
 rv-owner-comment = • { $title }: { $comment }
 rv-owner-rejected = • A file for «{ $title }» was not accepted: { $reason }. Send the right file.
+rv-owner-rejected-final = • A file for «{ $title }» was not accepted: { $reason }.
 rv-owner-adjusted = • { $title }: declared { $declared }, accepted { $accepted } ({ $reason })
 rv-owner-deadline = Deadline to correct: end of { $date }.
 rv-owner-button-fix = 📋 Review and correct
 rv-owner-confirmed = ✅ The region confirmed the declaration of «{ $name }» (code { $code }) for { $period }.
-rv-owner-notes = The region changed these items:
+rv-owner-notes = What the region changed:
 rv-owner-negative = ➖ A violation committee decision was recorded for «{ $name }» (code { $code }): { $title }, decision { $reference } of { $date }. It takes { $points } points off the result of { $period }.
 rv-owner-disc-fixed = ✅ Discrepancy report { $number }: «{ $field }» was corrected to «{ $answer }».
 rv-owner-disc-answered = 💬 The region's answer to discrepancy report { $number } ({ $field }): { $answer }

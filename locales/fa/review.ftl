@@ -146,11 +146,12 @@ rv-owner-returned = ↩️ <b>خوداظهاری «{ $name }» (کد { $code }) 
     موارد زیر را اصلاح کنید و دوباره ارسال کنید:
 rv-owner-comment = • { $title }: { $comment }
 rv-owner-rejected = • فایل «{ $title }» پذیرفته نشد: { $reason }. فایل درست را بفرستید.
+rv-owner-rejected-final = • فایل «{ $title }» پذیرفته نشد: { $reason }.
 rv-owner-adjusted = • { $title }: اعلام‌شده { $declared }، پذیرفته { $accepted } ({ $reason })
 rv-owner-deadline = مهلت اصلاح: تا پایان { $date }.
 rv-owner-button-fix = 📋 مرور و اصلاح
 rv-owner-confirmed = ✅ خوداظهاری «{ $name }» (کد { $code }) برای { $period } را منطقه تأیید کرد.
-rv-owner-notes = منطقه این موارد را تغییر داد:
+rv-owner-notes = تغییرهای منطقه:
 rv-owner-negative = ➖ رأی کمیتهٔ رسیدگی به تخلفات برای «{ $name }» (کد { $code }) ثبت شد: { $title }، رأی شمارهٔ { $reference } مورخ { $date }. این رأی { $points } امتیاز از نتیجهٔ { $period } کم می‌کند.
 rv-owner-disc-fixed = ✅ گزارش مغایرت شمارهٔ { $number }: «{ $field }» به «{ $answer }» اصلاح شد.
 rv-owner-disc-answered = 💬 پاسخ منطقه به گزارش مغایرت شمارهٔ { $number } ({ $field }): { $answer }

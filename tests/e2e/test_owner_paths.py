@@ -205,3 +205,19 @@ async def test_an_album_of_evidence_is_stored_file_by_file(world: World) -> None
         left = await session.scalar(select(func.count()).select_from(Evidence).where(
             Evidence.removed_at.is_(None)))
     assert left == 2
+
+
+async def test_a_reminders_button_resumes_the_office_it_names(world: World) -> None:
+    user = world.user("bale", 609, "علی", phone="+989121110001")  # offices 16598445 and 6
+    await user.share_contact()
+    await user.wait_text("کدام دفتر")
+    async with world.session() as session:
+        amol = await session.scalar(select(Office.id).where(Office.code == "16598446"))
+        shiraz = await session.scalar(select(Office.id).where(Office.code == "71100001"))
+    await user.press_callback(f"w:resume:{shiraz}")  # not theirs: refused, nothing changes
+    assert "متصل نیست" in (await user.wait_callback_answer())["text"]
+    await user.press_callback(f"w:resume:{amol}")
+    await user.wait_text("پرسش ۱")
+    async with world.session() as session:
+        declaration = await session.scalar(select(Declaration))
+    assert declaration.office_id == amol

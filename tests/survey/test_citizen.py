@@ -199,3 +199,29 @@ async def test_a_card_that_does_not_say_whose_it_is_serves_this_survey_only(
         phone = await session.scalar(select(Account.phone).where(
             Account.platform == "bale", Account.platform_user_id == 9200))
     assert phone is None
+
+
+async def test_a_double_tap_on_the_faces_leaves_one_rating(world: World) -> None:
+    import asyncio
+
+    office = await survey_office(world, SARI)
+    citizen = world.user("telegram", 9001, "مینا", phone="09121112233")
+    await citizen.send_command("/start", f"s_{office.token}")
+    await citizen.wait_text("شمارهٔ همراه خود را با دکمهٔ زیر بفرستید")
+    await citizen.press("📱 ارسال شمارهٔ همراه من")
+    await citizen.wait_text("چه خدمتی گرفتید؟")
+    await citizen.press("سایر خدمات")
+    await citizen.wait_text("چقدر راضی بودید؟")
+    data = f"sv:r:{office.token}:other:4"
+    await asyncio.gather(citizen.press_callback(data), citizen.press_callback(data))
+    async def saved_twice() -> int:
+        return sum("ثبت شد: 🙂 خوب." in (e.get("text") or "")
+                   for e in await citizen.transcript())
+
+    for _ in range(100):  # both taps answered
+        if await saved_twice() == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert await saved_twice() == 2
+    [row] = await ratings(world, SARI)  # one rating: the second tap replaced the first
+    assert (row.stars, row.replaced) == (4, 1)
