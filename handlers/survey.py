@@ -365,11 +365,14 @@ async def _owner_summary(message: Message, session: AsyncSession, actor: Actor, 
         spec = rubric.external.satisfaction
         line = scores.satisfaction_line(rubric, summary)
         lines.append(t("survey-owner-period", period=period_title(period.code, t.lang)))
-        if summary.respondents:
+        if summary.respondents >= summary.shown_from:
             lines.append(t("survey-owner-counted", count=summary.respondents,
                            mean=summary.mean))
             s = summary.stars
             lines.append(t("survey-owner-stars", s1=s[0], s2=s[1], s3=s[2], s4=s[3], s5=s[4]))
+        elif summary.respondents:
+            lines.append(t("survey-owner-counted-few", count=summary.respondents,
+                           min=summary.shown_from))
         elif not summary.held:
             lines.append(t("survey-owner-none"))
         if summary.held:

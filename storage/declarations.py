@@ -177,6 +177,8 @@ async def save_answer(session: AsyncSession, declaration_id: int, key: str, valu
         session.add(Answer(declaration_id=declaration_id, item_key=key, value_json=stored))
     elif answer.value_json != stored:
         answer.value_json = stored
+        # The owner answered again: a value the region had adjusted no longer stands.
+        answer.accepted_json = None
     if old != stored:
         await audit(session, actor=actor, action="answer.set", entity="declaration",
                     entity_id=declaration_id, old={key: json.loads(old) if old else None},

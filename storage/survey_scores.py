@@ -31,6 +31,7 @@ from storage.records import PeriodRecord
 from storage.survey import STARS, SurveyRules
 
 CENT = Decimal("0.01")
+PRIVACY_FLOOR = 5  # the fewest counted ratings whose mean and faces an owner is shown
 
 
 # --- flags -----------------------------------------------------------------------------------
@@ -121,6 +122,12 @@ class SurveySummary:
     def scored_mean(self) -> Decimal | None:
         """The mean the score uses: None below the minimum (the rubric's default applies)."""
         return self.mean if self.enough else None
+
+    @property
+    def shown_from(self) -> int:
+        """How many counted ratings an owner needs before the mean and the faces are shown:
+        with fewer, an owner who saw who came in could tell who gave what."""
+        return max(PRIVACY_FLOOR, self.min_respondents)
 
 
 def min_respondents(rubric: Rubric | None, rules: SurveyRules = SurveyRules()) -> int:

@@ -43,6 +43,7 @@ survey-owner-period = Period: { $period }
 survey-owner-none = No ratings yet in this period.
 survey-owner-counted = Ratings counted: { $count } (mean { $mean } of 5)
 survey-owner-stars = 😍 { $s5 } · 🙂 { $s4 } · 😐 { $s3 } · 🙁 { $s2 } · 😠 { $s1 }
+survey-owner-counted-few = Ratings counted: { $count }. The mean and details are shown from { $min } ratings on, so that no one's rating can be recognised.
 survey-owner-held = Awaiting the region's review: { $count }
 survey-owner-points = Satisfaction score: { $points } of { $max }
 survey-owner-below = Until { $min } ratings are counted, the default score ({ $points } of { $max }) applies.

@@ -43,6 +43,7 @@ survey-owner-period = دوره: { $period }
 survey-owner-none = هنوز نظری برای این دوره ثبت نشده است.
 survey-owner-counted = نظرهای شمرده‌شده: { $count } (میانگین { $mean } از ۵)
 survey-owner-stars = 😍 { $s5 } · 🙂 { $s4 } · 😐 { $s3 } · 🙁 { $s2 } · 😠 { $s1 }
+survey-owner-counted-few = نظرهای شمرده‌شده: { $count }. میانگین و جزئیات از { $min } نظر به بعد نشان داده می‌شود تا نظر هیچ‌کس شناخته نشود.
 survey-owner-held = در انتظار بررسی منطقه: { $count }
 survey-owner-points = امتیاز رضایتمندی: { $points } از { $max }
 survey-owner-below = تا رسیدن به { $min } نظر، امتیاز پیش‌فرض ({ $points } از { $max }) حساب می‌شود.

@@ -1,9 +1,7 @@
 """The survey's migration goes up, down to the revision before it, and up again, and leaves a
-schema that matches the models."""
+schema that matches the models, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -20,7 +18,7 @@ async def _tables(engine: AsyncEngine) -> set[str]:
         return set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
 
 
-async def test_up_down_up_and_models_agree(tmp_path: Path) -> None:
+async def test_up_down_up_and_models_agree(db_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
     from alembic.script import ScriptDirectory
@@ -30,7 +28,7 @@ async def test_up_down_up_and_models_agree(tmp_path: Path) -> None:
     script = ScriptDirectory.from_config(alembic_config())
     survey = script.get_revision("0006")
     assert survey is not None
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}")
+    engine = create_engine(db_url)
     try:
         await upgrade(engine)
         assert SURVEY_TABLES <= await _tables(engine)

@@ -104,6 +104,14 @@ async def test_owner_of_an_office_with_few_ratings_is_told_the_default(world: Wo
     assert "هنوز نظری برای این دوره ثبت نشده است." in text
     assert "تا رسیدن به ۱۰ نظر، امتیاز پیش‌فرض (۷٫۵ از ۱۵) حساب می‌شود." in text
 
+    # Three ratings: the count only; a mean of three could tell the owner who gave what.
+    await seed_ratings(world, BABOL, [5, 1, 4], start=world.clock.now() - timedelta(days=1),
+                       step=timedelta(hours=2))
+    await owner.send_command("/survey")
+    text = (await owner.wait_text("نظرسنجی مراجعان"))["text"]
+    assert "نظرهای شمرده‌شده: ۳. میانگین و جزئیات از ۱۰ نظر به بعد" in text
+    assert "میانگین ۳٫۳۳" not in text and "😍" not in text
+
 
 async def test_rate_limits_per_office_and_per_account(world: World) -> None:
     assert world.period is not None
