@@ -20,7 +20,7 @@ from bot.middlewares import Context, DropDuplicates, ReleaseBeforeSend
 from bot.platforms import PlatformBot, make_bots
 from bot.settings import Settings
 from handlers import build_router
-from storage.db import create_engine, create_sessionmaker, upgrade
+from storage.db import connection_limit, create_engine, create_sessionmaker, upgrade
 from storage.evidence import LocalEvidenceStore
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,10 @@ def build_dispatcher(settings: Settings, sessionmaker: async_sessionmaker[AsyncS
                      services: dict[str, Any]) -> Dispatcher:
     dispatcher = Dispatcher(storage=make_fsm_storage(settings))
     dispatcher.update.outer_middleware(DropDuplicates())
-    dispatcher.update.outer_middleware(Context(sessionmaker, settings.default_locale, services))
+    dispatcher.update.outer_middleware(Context(
+        sessionmaker, settings.default_locale, services,
+        # Two connections stay free for the outbox sender and the scheduler's sweeps.
+        concurrency=max(1, connection_limit(settings.database_url) - 2)))
     dispatcher.include_router(build_router())
     return dispatcher
 

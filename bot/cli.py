@@ -414,10 +414,10 @@ def demo(registry: Annotated[Path | None, typer.Option(
 
 def _register_feature_commands() -> None:
     """Commands that live beside their feature: reminders and the outbox, experts and FAQ,
-    review inputs, ranking and publishing."""
-    from bot import cli_experts, cli_reminders, cli_review
+    review inputs, ranking and publishing, the citizens' survey."""
+    from bot import cli_experts, cli_reminders, cli_review, cli_survey
 
-    for module in (cli_reminders, cli_experts, cli_review):
+    for module in (cli_reminders, cli_experts, cli_review, cli_survey):
         module.register(app)
 
 

@@ -3,6 +3,7 @@ the actor's language, before any router sees it."""
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import logging
 from collections import OrderedDict
@@ -71,10 +72,14 @@ class Context(BaseMiddleware):
     """One session per update, the actor, and a translator for the actor's language."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], default_locale: str,
-                 services: dict[str, Any]) -> None:
+                 services: dict[str, Any], concurrency: int = 16) -> None:
         self.sessionmaker = sessionmaker
         self.default_locale = default_locale
         self.services = services
+        # aiogram starts a task per update; past the connection pool's size they would only
+        # queue for connections (and time out after 30 s under a burst). Queue them here
+        # instead, in arrival order, before they hold anything.
+        self.gate = asyncio.Semaphore(concurrency)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]
                        ) -> Any:
@@ -83,7 +88,7 @@ class Context(BaseMiddleware):
         platform = getattr(bot, "platform", "telegram")
         data["platform"] = platform
         data.update(self.services)
-        async with self.sessionmaker() as session:
+        async with self.gate, self.sessionmaker() as session:
             token = CURRENT_SESSION.set(session)
             data["session"] = session
             session.info["settings"] = self.services.get("settings")

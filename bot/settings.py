@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     ticket_flood_messages: int = Field(default=8, ge=1)
     ticket_flood_minutes: int = Field(default=10, ge=1)
     ticket_max_chars: int = Field(default=1500, ge=100, le=4000)
+    # The bots' usernames (without @), for deep links and the survey posters' QR codes.
+    telegram_username: str | None = None
+    bale_username: str | None = None
+    # Citizens' survey: bursts are flagged for the region, ratings held until cleared.
+    survey_window_minutes: int = Field(default=60, ge=5)
+    survey_burst_top: int = Field(default=8, ge=2)
+    survey_burst_new: int = Field(default=12, ge=2)
+    survey_new_account_hours: float = Field(default=24, gt=0)
+    survey_office_per_hour: int = Field(default=40, ge=1)
+    survey_account_per_day: int = Field(default=5, ge=1)
     # Webhook mode.
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None

@@ -158,13 +158,14 @@ def menu_keyboard(t: Translator, *, has_period: bool, several_offices: bool, sub
                   callback_data="menu:continue")
         kb.button(text=t("menu-review"), callback_data="menu:review")
     kb.button(text=t("menu-results"), callback_data="menu:results")
+    kb.button(text=t("survey-menu-button"), callback_data="sv:o")
     kb.button(text=t("menu-contact"), callback_data="menu:contact")
     kb.button(text=t("menu-discrepancy"), callback_data="menu:disc")
     kb.button(text=t("menu-help"), callback_data="menu:help")
     kb.button(text=t("menu-language"), callback_data="menu:lang")
     if several_offices:
         kb.button(text=t("menu-switch-office"), callback_data="menu:offices")
-    kb.adjust(1, 1, 2, 2, 2, 1)
+    kb.adjust(*((1, 1) if has_period else ()), 2, 2, 2, 1)
     return kb.as_markup()
 
 

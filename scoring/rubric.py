@@ -368,6 +368,8 @@ class SatisfactionInput(ExternalInput):
 
     mean_min: Num = Decimal(1)
     mean_max: Num = Decimal(5)
+    # Fewer survey respondents than this: the mean is not used, `default` applies.
+    min_respondents: StrictInt = Field(default=0, ge=0, le=100_000)
 
     @model_validator(mode="after")
     def _check_mean(self) -> SatisfactionInput:

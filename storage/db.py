@@ -52,16 +52,30 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+# Connections per process: SQLite has one writer at a time, so a few are plenty; PostgreSQL more.
+POOL = {"sqlite": (8, 0), "postgresql": (10, 10)}
+
+
+def connection_limit(url: str) -> int:
+    """How many connections a process may hold at once: the bot runs at most this many updates
+    side by side."""
+    size, overflow = POOL.get(make_url(url).get_backend_name(), (5, 10))
+    return size + overflow
+
+
 def create_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
+    size, overflow = POOL.get(parsed.get_backend_name(), (5, 10))
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=size,
+                                     max_overflow=overflow, pool_timeout=120)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, pool_size=size, max_overflow=overflow,
+                               pool_timeout=120)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

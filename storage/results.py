@@ -59,6 +59,7 @@ from storage.results_text import (  # noqa: F401 - reading results is part of th
     office_result,
     result_text,
 )
+from storage.survey_scores import write_scores
 
 S = DeclarationStatus
 # What counts as "declared this period": submitted once, whatever the region did since. A draft
@@ -311,6 +312,8 @@ async def _plan(session: AsyncSession, period_id: int, now: datetime) -> _Plan:
         summary.by_rank = dict(Counter(v[2] for v in existing.values()))
         return plan
     rubric = period_rubric(period)
+    # The in-bot survey's means and respondents become the period's satisfaction inputs.
+    await write_scores(session, period_id)
     plan.breakdowns, summary.skipped = await compute_period(session, period, rubric)
     line_json: dict[Any, str] = {}
     for office_id, breakdown in plan.breakdowns.items():

@@ -1,6 +1,6 @@
 start-welcome = Welcome to the self-declaration bot of the government service counter offices.
 start-staff = Welcome, { $name }. Your tasks:
-start-staff-reviewer = • /review — the region's declarations to review
+start-staff-reviewer = • /review — the region's declarations to review; /survey — the region's suspicious survey bursts
 start-staff-association = • /scores — association scores for the province's offices
 start-staff-hq = • /publish — publish a period's results
 start-staff-answerer = • /inbox — questions from offices

@@ -1,6 +1,6 @@
 start-welcome = به ربات خوداظهاری دفاتر پیشخوان خدمات دولت خوش آمدید.
 start-staff = { $name } عزیز، خوش آمدید. کارهای شما:
-start-staff-reviewer = • /review — صف بررسی خوداظهاری‌های منطقه
+start-staff-reviewer = • /review — صف بررسی خوداظهاری‌های منطقه؛ /survey — نظرسنجی‌های مشکوک منطقه
 start-staff-association = • /scores — ثبت امتیاز انجمن برای دفاتر استان
 start-staff-hq = • /publish — انتشار نتایج دوره
 start-staff-answerer = • /inbox — پرسش‌های دفاتر

@@ -28,7 +28,8 @@ def test_the_demo_tells_the_whole_story(registry: Path | None, tmp_path: Path) -
     elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     positions = [done.stdout.find(text) for text in MILESTONES]
-    assert all(p >= 0 for p in positions), [m for m, p in zip(MILESTONES, positions) if p < 0]
+    missing = [m for m, p in zip(MILESTONES, positions, strict=True) if p < 0]
+    assert missing == [], missing
     # The owner's result comes last, after headquarters has published.
     assert done.stdout.rfind("🏅 نتیجهٔ ارزیابی ششماههٔ") > done.stdout.rfind("اعلام شد")
     assert "Traceback" not in done.stdout + done.stderr
