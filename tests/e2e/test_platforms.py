@@ -153,3 +153,14 @@ async def test_own_contact_links_whatever_form_the_number_takes(world: World, st
     user = world.user("bale", 9300, "زهرا", phone="+989382413657")
     await user.share_contact(phone_style=style)
     assert "متصل شد" in (await user.wait_message())["text"]
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+async def test_groups_and_strangers_get_a_clear_answer(world: World, platform: str) -> None:
+    user = world.user(platform, 9400, "غریبه")
+    await user.send_raw({"chat": {"id": 9400, "type": "group", "title": "گروه دفاتر"},
+                         "text": "/start"})
+    assert "فقط در گفت‌وگوی خصوصی" in (await user.wait_message())["text"]
+    for command in ("/review", "/publish", "/inbox", "/scores"):
+        await user.send_text(command)  # an account nobody linked or gave a role
+        assert "تعریف نشده" in (await user.wait_message())["text"], command
