@@ -117,6 +117,19 @@ def not_command(message: Message) -> bool:
     return not (message.text or "").startswith("/")
 
 
+async def receive_attachment(message: Message, bot: Bot, session: AsyncSession, t: Translator,
+                             store: EvidenceStore) -> NewFile | None:
+    """A photo or PDF sent into a thread, its caption checked too; None (after saying why) if
+    either is refused. Used by both sides of a thread."""
+    policy = tickets.policy_of(session)
+    try:
+        tickets.clean_text(message.caption, policy, allow_empty=True)
+    except TicketError as error:
+        await refuse(message, t, error)
+        return None
+    return await receive_file(message, bot, t, store, policy.max_file_bytes)
+
+
 async def receive_file(message: Message, bot: Bot, t: Translator, store: EvidenceStore,
                        max_bytes: int) -> NewFile | None:
     """Download, check by bytes and store a photo or PDF; None (after saying why) if refused.
@@ -520,13 +533,7 @@ async def take_reply(message: Message, session: AsyncSession, actor: Actor, t: T
 async def take_reply_file(message: Message, bot: Bot, session: AsyncSession, actor: Actor,
                           t: Translator, state: FSMContext, clock: Clock,
                           evidence_store: EvidenceStore) -> None:
-    policy = tickets.policy_of(session)
-    try:
-        tickets.clean_text(message.caption, policy, allow_empty=True)
-    except TicketError as error:
-        await refuse(message, t, error)
-        return
-    file = await receive_file(message, bot, t, evidence_store, policy.max_file_bytes)
+    file = await receive_attachment(message, bot, session, t, evidence_store)
     if file is not None:
         await _append(message, session, actor, t, state, clock, message.caption, file)
 

@@ -22,7 +22,7 @@ from handlers.contact import (
     EndWritingStep,
     TicketCb,
     not_command,
-    receive_file,
+    receive_attachment,
     refuse,
     say,
     send_files,
@@ -211,13 +211,7 @@ async def take_answer(message: Message, session: AsyncSession, actor: Actor, t: 
 async def take_answer_file(message: Message, bot: Bot, session: AsyncSession, actor: Actor,
                            t: Translator, state: FSMContext, clock: Clock,
                            evidence_store: EvidenceStore) -> None:
-    policy = tickets.policy_of(session)
-    try:
-        tickets.clean_text(message.caption, policy, allow_empty=True)
-    except TicketError as error:
-        await refuse(message, t, error)
-        return
-    file = await receive_file(message, bot, t, evidence_store, policy.max_file_bytes)
+    file = await receive_attachment(message, bot, session, t, evidence_store)
     if file is not None:
         await _answer(message, session, actor, t, state, clock, message.caption, file)
 
