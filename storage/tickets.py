@@ -27,7 +27,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Markup, Translator
-from scoring.calendar import format_jalali_date, to_jalali
+from scoring.calendar import format_jalali_date, period_title, to_jalali
 from scoring.text import to_persian_digits
 from scoring.workhours import (
     WorkSchedule,
@@ -789,7 +789,7 @@ def header_lines(t: Translator, view: TicketView) -> list[str]:
     lines = [t("expert-card-office", office=view.office.name, code=view.office.code,
                region=region)]
     if view.period_code:
-        lines.append(t("expert-card-period", period=view.period_code,
+        lines.append(t("expert-card-period", period=period_title(view.period_code, t.lang),
                        status=Markup(t(f"ticket-decl-{view.declaration_status or 'none'}"))))
     else:
         lines.append(t("expert-card-no-period"))

@@ -55,7 +55,7 @@ async def test_whole_thread(world: World) -> None:
     # The liaison is told, with the office, the period and the declaration's status.
     assert await drain(world) == 1
     note = (await liaison.wait_text("پرسش تازه"))["text"]
-    assert to_persian_digits("16598444") in note and to_persian_digits("1404-H1") in note
+    assert to_persian_digits("16598444") in note and "ششماههٔ نخست ۱۴۰۴" in note
     assert "آغاز نشده" in note
     assert "*فضای*" in note  # the owner's own words, untouched on Telegram
     await liaison.press("مشاهده")
