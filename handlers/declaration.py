@@ -43,7 +43,7 @@ def item_by_key(context: OwnerContext, key: str) -> Indicator:
 
 
 @router.callback_query(F.data.in_({"w:resume", "menu:continue", "menu:review"})
-                       | F.data.regexp(r"^w:resume:\d+$"))
+                       | F.data.regexp(r"^w:(resume|review):\d+$"))
 async def resume(callback: CallbackQuery, session: AsyncSession, actor: Actor, t: Translator,
                  clock: Clock) -> None:
     """Continue where the owner left off (the menu's button and every reminder's button; a
@@ -51,7 +51,7 @@ async def resume(callback: CallbackQuery, session: AsyncSession, actor: Actor, t
     message = callback.message
     assert isinstance(message, Message)
     data = callback.data or ""
-    if data.startswith("w:resume:"):
+    if data.startswith(("w:resume:", "w:review:")):
         office_id = int(data.rsplit(":", 1)[1])
         if not await linking.choose_office(session, actor.account_id, office_id):
             await callback.answer(t("not-your-office"), show_alert=True)
@@ -64,7 +64,7 @@ async def resume(callback: CallbackQuery, session: AsyncSession, actor: Actor, t
         await callback.answer(t(refused.key, **refused.args_), show_alert=True)
         return
     await callback.answer()
-    if callback.data == "menu:review":
+    if data == "menu:review" or data.startswith("w:review:"):
         await wizard.show_review(message, session, t, context)
     else:
         await wizard.resume(message, session, t, context)

@@ -454,6 +454,6 @@ async def return_to_owner(session: AsyncSession, target: ReviewTarget, who: Who,
         return "\n".join(lines)
 
     await tell_owners(session, target.office.id, "review.returned", render,
-                      callback="menu:review", button="rv-owner-button-fix",
+                      callback=f"w:review:{target.office.id}", button="rv-owner-button-fix",
                       dedup=f"rv-return:{target.view.id}:{target.view.version}")
     return deadline
