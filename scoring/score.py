@@ -70,6 +70,7 @@ REASON_KEYS = frozenset({
     "reason-satisfaction",
     "reason-satisfaction-mean",
     "reason-satisfaction-missing",
+    "reason-satisfaction-few",
     "reason-negative",
     "reason-no-data",
 })
@@ -88,6 +89,8 @@ class ExternalInputs:
     association: Decimal | None = None
     satisfaction: Decimal | None = None
     satisfaction_mean: Decimal | None = None
+    # Survey respondents; with no mean, some respondents means "too few to use", not "none".
+    respondents: int | None = None
 
 
 NO_EXTERNAL = ExternalInputs()
@@ -219,7 +222,8 @@ def score(rubric: Rubric, office_type: str, answers: Mapping[str, Any],
         lines.append(_cached(memo, ("association", association),
                              _association, rubric.external.association, association))
         satisfaction = (_finite("satisfaction", external.satisfaction),
-                        _finite("satisfaction_mean", external.satisfaction_mean))
+                        _finite("satisfaction_mean", external.satisfaction_mean),
+                        external.respondents or 0)
         lines.append(_cached(memo, ("satisfaction", *satisfaction),
                              _satisfaction, rubric.external.satisfaction, *satisfaction))
         negative_lines = _negatives(rubric, negatives)
@@ -435,7 +439,8 @@ def _association(spec: ExternalInput, value: Decimal | None) -> Line:
                      spec.points, "reason-association", value=value, max=spec.max)
 
 
-def _satisfaction(spec: SatisfactionInput, score: Decimal | None, mean: Decimal | None) -> Line:
+def _satisfaction(spec: SatisfactionInput, score: Decimal | None, mean: Decimal | None,
+                  respondents: int = 0) -> Line:
     """A satisfaction score if there is one, else a survey mean mapped onto the scale, else the
     default."""
     def line(points: Decimal, reason: str, /, **args: Any) -> Line:
@@ -451,6 +456,9 @@ def _satisfaction(spec: SatisfactionInput, score: Decimal | None, mean: Decimal 
         return line(_scaled(spec, value), "reason-satisfaction-mean", mean=mean,
                     mean_max=spec.mean_max)
     points = ZERO if spec.default is None else _scaled(spec, spec.default)
+    if respondents > 0:
+        return line(points, "reason-satisfaction-few", count=respondents,
+                    min=spec.min_respondents)
     return line(points, "reason-satisfaction-missing")
 
 

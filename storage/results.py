@@ -208,11 +208,13 @@ async def compute_period(session: AsyncSession, period: PeriodRecord, rubric: Ru
         Evidence.declaration_id.in_(latest), *_live_evidence())
         .group_by(Evidence.declaration_id, Evidence.item_key))
 
-    external = {office_id: ExternalInputs(association, satisfaction, mean)
-                for office_id, association, satisfaction, mean in (await session.execute(
-                    select(ExternalScore.office_id, ExternalScore.association,
-                           ExternalScore.satisfaction, ExternalScore.satisfaction_mean)
-                    .where(ExternalScore.period_id == period.id))).all()}
+    external = {office_id: ExternalInputs(association, satisfaction, mean, respondents)
+                for office_id, association, satisfaction, mean, respondents in (
+                    await session.execute(
+                        select(ExternalScore.office_id, ExternalScore.association,
+                               ExternalScore.satisfaction, ExternalScore.satisfaction_mean,
+                               ExternalScore.respondents)
+                        .where(ExternalScore.period_id == period.id))).all()}
     known_negatives = {n.key for n in rubric.negatives}
     negatives: dict[int, list[AppliedNegative]] = defaultdict(list)
     for office_id, key, count in (await session.execute(

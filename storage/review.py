@@ -203,7 +203,8 @@ async def provisional(session: AsyncSession, target: ReviewTarget) -> Breakdown:
     """The score as it stands: accepted values, live files, entered external scores and the
     committee's decisions so far."""
     ext = (await session.execute(select(ExternalScore.association, ExternalScore.satisfaction,
-                                        ExternalScore.satisfaction_mean).where(
+                                        ExternalScore.satisfaction_mean,
+                                        ExternalScore.respondents).where(
         ExternalScore.period_id == target.period.id,
         ExternalScore.office_id == target.office.id))).first()
     known = {n.key for n in target.rubric.negatives}

@@ -141,7 +141,8 @@ def satisfaction_line(rubric: Rubric, summary: SurveySummary) -> Line:
     the mean, or its default below the minimum)."""
     from scoring.score import _satisfaction  # the score's own rule, so the two never differ
 
-    return _satisfaction(rubric.external.satisfaction, None, summary.scored_mean)
+    return _satisfaction(rubric.external.satisfaction, None, summary.scored_mean,
+                         summary.respondents)
 
 
 async def summaries(session: AsyncSession, period_id: int, rubric: Rubric | None = None,

@@ -40,6 +40,7 @@ reason-association = Association score: { $value } of { $max } → { $points } p
 reason-association-missing = The association entered no score → { $points } points
 reason-satisfaction = Satisfaction score: { $value } of { $max } → { $points } points
 reason-satisfaction-mean = Survey mean: { $mean } of { $mean_max } → { $points } points
+reason-satisfaction-few = { $count } respondents, fewer than the minimum of { $min }; the default → { $points } points
 reason-satisfaction-missing = No survey on record; the default → { $points } points
 reason-negative = { $count } × { $per } points → { $deduction } points deducted
 reason-no-data = No data: the minimum score

@@ -40,6 +40,7 @@ reason-association = امتیاز انجمن: { $value } از { $max } ← { $po
 reason-association-missing = انجمن امتیازی ثبت نکرده است ← { $points } امتیاز
 reason-satisfaction = امتیاز رضایتمندی: { $value } از { $max } ← { $points } امتیاز
 reason-satisfaction-mean = میانگین نظرسنجی: { $mean } از { $mean_max } ← { $points } امتیاز
+reason-satisfaction-few = { $count } نفر در نظرسنجی شرکت کرده‌اند، کمتر از حداقل { $min } نفر؛ امتیاز پیش‌فرض ← { $points } امتیاز
 reason-satisfaction-missing = نظرسنجی ثبت نشده است؛ امتیاز پیش‌فرض ← { $points } امتیاز
 reason-negative = { $count } مورد × { $per } امتیاز ← کسر { $deduction } امتیاز
 reason-no-data = بدون اطلاعات: حداقل امتیاز

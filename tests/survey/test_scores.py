@@ -55,9 +55,11 @@ async def test_the_score_follows_the_rubric_and_its_minimum(world: World) -> Non
     await seed_ratings(world, SARI, [4] * (minimum - 1), start=now - timedelta(days=5),
                        step=timedelta(hours=7))
 
-    # Nine respondents: too few, the rubric's default (50 of 100 → 7.5 of 15 points) applies.
+    # Nine respondents: too few, the rubric's default (50 of 100 → 7.5 of 15 points) applies,
+    # and the reason says so (not "no survey").
     line = await _rank_line(world, SARI)
-    assert (line["points"], line["reason_key"]) == ("7.50", "reason-satisfaction-missing")
+    assert (line["points"], line["reason_key"]) == ("7.50", "reason-satisfaction-few")
+    assert line["reason_args"]["count"] == minimum - 1
     async with world.session() as session:
         office_id = await session.scalar(select(Office.id).where(Office.code == SARI))
         row = await session.get(ExternalScore, (world.period.id, office_id))
