@@ -214,8 +214,8 @@ async def take_text(message: Message, session: AsyncSession, actor: Actor, t: Tr
         await wizard.ask(message, session, t, context, item)
         return
     await save(session, actor, now, view, item.key, value, None)
-    await message.answer(t("answer-saved", title=title(item, t.lang)))
-    await wizard.after_answer(message, session, t, context, item)
+    await wizard.after_answer(message, session, t, context, item,
+                              note=t("answer-saved", title=title(item, t.lang)))
 
 
 @router.message(~F.text & ~F.photo & ~F.document & ~F.contact)

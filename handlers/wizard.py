@@ -129,10 +129,15 @@ async def reopen_if_submitted(session: AsyncSession, view: decl.DeclarationView,
 
 
 async def ask(message: Message, session: AsyncSession, t: Translator, context: OwnerContext,
-              item: Indicator) -> None:
-    """Send one question with its keyboard, after recording that the owner is on it."""
+              item: Indicator, note: str | None = None) -> None:
+    """Send one question with its keyboard, after recording that the owner is on it. `note`
+    (e.g. «saved») goes on top of the same message: one message, not two, on a slow line."""
     text, markup = await question(session, t, context, item, record=True)
-    await message.answer(text, reply_markup=markup)
+    await message.answer(_with_note(note, text), reply_markup=markup)
+
+
+def _with_note(note: str | None, text: str) -> str:
+    return f"{note}\n\n{text}" if note else text
 
 
 async def refresh_keyboard(message: Message, session: AsyncSession, t: Translator,
@@ -196,16 +201,16 @@ async def question(session: AsyncSession, t: Translator, context: OwnerContext,
 
 
 async def ask_evidence(message: Message, session: AsyncSession, t: Translator,
-                       context: OwnerContext, item: Indicator) -> None:
+                       context: OwnerContext, item: Indicator, note: str | None = None) -> None:
     assert context.period is not None
     view = await load_view(session, context)
     await decl.set_current(session, view.id, f"ev:{item.key}")
     await session.commit()
     count = len(view.evidence_for(item.key))
     prompt = item.evidence.prompt_fa if t.lang == "fa" else item.evidence.prompt_en
-    await message.answer(
-        t("evidence-ask", prompt=prompt, count=count, needed=item.evidence.min_count,
-          max_mb=_max_mb(session), accepts=t(f"evidence-accepts-{item.evidence.kind}")),
+    await message.answer(_with_note(note, t(
+        "evidence-ask", prompt=prompt, count=count, needed=item.evidence.min_count,
+        max_mb=_max_mb(session), accepts=t(f"evidence-accepts-{item.evidence.kind}"))),
         reply_markup=evidence_keyboard(context.period.id, item.key, count, t))
 
 
@@ -216,26 +221,26 @@ def _max_mb(session: AsyncSession) -> int:
 
 
 async def after_answer(message: Message, session: AsyncSession, t: Translator,
-                       context: OwnerContext, item: Indicator) -> None:
+                       context: OwnerContext, item: Indicator, note: str | None = None) -> None:
     """What follows an answer: its evidence if it needs some, else the next question."""
     view = await load_view(session, context)
     value = view.answers.get(item.key)
     if item.needs_evidence and has_substance(value):
-        await ask_evidence(message, session, t, context, item)
+        await ask_evidence(message, session, t, context, item, note)
         return
-    await go_on(message, session, t, context)
+    await go_on(message, session, t, context, note)
 
 
 async def go_on(message: Message, session: AsyncSession, t: Translator,
-                context: OwnerContext) -> None:
+                context: OwnerContext, note: str | None = None) -> None:
     view = await load_view(session, context)
     item = next_item(context, view)
     if item is None:
         await decl.set_current(session, view.id, None)
         await session.commit()
-        await show_review(message, session, t, context)
+        await show_review(message, session, t, context, note)
         return
-    await ask(message, session, t, context, item)
+    await ask(message, session, t, context, item, note)
 
 
 async def resume(message: Message, session: AsyncSession, t: Translator,
@@ -273,7 +278,7 @@ async def show_staff_member(message: Message, t: Translator, context: OwnerConte
 
 
 async def show_review(message: Message, session: AsyncSession, t: Translator,
-                      context: OwnerContext) -> None:
+                      context: OwnerContext, note: str | None = None) -> None:
     """All answers with evidence counts, missing items marked, the provisional score."""
     assert context.period is not None and context.rubric is not None
     view = await load_view(session, context)
@@ -312,7 +317,7 @@ async def show_review(message: Message, session: AsyncSession, t: Translator,
     actions.button(text=t("button-menu"), callback_data="menu:main")
     actions.adjust(1)
     kb.attach(actions)
-    await message.answer("\n".join(lines), reply_markup=kb.as_markup())
+    await message.answer(_with_note(note, "\n".join(lines)), reply_markup=kb.as_markup())
 
 
 __all__ = ["ask", "after_answer", "go_on", "menu_button", "resume", "show_review"]
