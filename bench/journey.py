@@ -140,6 +140,12 @@ async def _prepare_database(folder: Path, url: str) -> None:
     from storage.registry import import_offices, import_regions
 
     engine = create_engine(url)
+    if engine.dialect.name == "postgresql":  # a given server database: start from empty
+        from sqlalchemy import text
+
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
     await upgrade(engine)
     sessions = create_sessionmaker(engine)
     async with sessions() as session:
@@ -159,12 +165,13 @@ async def _prepare_database(folder: Path, url: str) -> None:
     await engine.dispose()
 
 
-async def run_async(count: int = 200, think: float = 1.0) -> dict[str, dict[str, float]]:
+async def run_async(count: int = 200, think: float = 1.0, database_url: str | None = None
+                    ) -> dict[str, dict[str, float]]:
     jpeg = _jpeg()
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        url = f"sqlite+aiosqlite:///{folder / 'bench.db'}"
+        url = database_url or f"sqlite+aiosqlite:///{folder / 'bench.db'}"
         await _prepare_database(folder, url)
         async with Sandbox() as sandbox:
             echo_token = sandbox.add_bot("telegram")
@@ -208,16 +215,20 @@ async def run_async(count: int = 200, think: float = 1.0) -> dict[str, dict[str,
     return results
 
 
-def run(count: int = 200, think: float = 1.0) -> dict[str, dict[str, float]]:
-    return asyncio.run(run_async(count, think))
+def run(count: int = 200, think: float = 1.0, database_url: str | None = None
+        ) -> dict[str, dict[str, float]]:
+    return asyncio.run(run_async(count, think, database_url))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--owners", type=int, default=200)
     parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--database-url", default=None,
+                        help="an empty database to use instead of a new SQLite file "
+                             "(e.g. postgresql+asyncpg://…); its tables are dropped first")
     options = parser.parse_args()
-    r = run(options.owners, options.think)
+    r = run(options.owners, options.think, options.database_url)
     for name in ("echo", "journey"):
         f = r[name]
         print(f"{name:8} {f['updates']:6.0f} actions  {f['per_second']:7.1f}/s  "
