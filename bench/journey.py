@@ -116,6 +116,15 @@ def _start(args: list[str], env: dict[str, str], ready: str) -> subprocess.Popen
     return process
 
 
+def _cpu_seconds(process: subprocess.Popen[bytes]) -> float | None:
+    """CPU time (user + system) the process has used so far; None where /proc is missing."""
+    try:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
@@ -124,11 +133,16 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
-def _figures(latencies: list[float], elapsed: float) -> dict[str, float]:
+def _figures(latencies: list[float], elapsed: float, cpu: float | None) -> dict[str, float]:
     ordered = sorted(latencies)
     return {"updates": len(ordered), "per_second": len(ordered) / elapsed,
+            "cpu_ms": (cpu or 0.0) * 1000 / max(1, len(ordered)),
             "p50_ms": statistics.median(ordered) * 1000,
             "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000}
+
+
+def _delta(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
 
 
 async def _prepare_database(folder: Path, url: str) -> None:
@@ -185,9 +199,11 @@ async def run_async(count: int = 200, think: float = 1.0, database_url: str | No
                 users = [ScriptedUser(sandbox.base_url, echo_token, 10_000 + i)
                          for i in range(count)]
                 latencies: list[float] = []
+                cpu = _cpu_seconds(echo)
                 started = time.perf_counter()
                 await asyncio.gather(*(echo_journey(u, think, latencies, 17) for u in users))
-                results["echo"] = _figures(latencies, time.perf_counter() - started)
+                results["echo"] = _figures(latencies, time.perf_counter() - started,
+                                           _delta(cpu, _cpu_seconds(echo)))
                 for user in users:
                     await user.close()
             finally:
@@ -203,9 +219,11 @@ async def run_async(count: int = 200, think: float = 1.0, database_url: str | No
                 users = [ScriptedUser(sandbox.base_url, app_token, 20_000 + i, "مالک",
                                       phone=phone) for i, (_, phone) in enumerate(owners(count))]
                 latencies = []
+                cpu = _cpu_seconds(bot)
                 started = time.perf_counter()
                 await asyncio.gather(*(owner_journey(u, think, latencies, jpeg) for u in users))
-                results["journey"] = _figures(latencies, time.perf_counter() - started)
+                results["journey"] = _figures(latencies, time.perf_counter() - started,
+                                              _delta(cpu, _cpu_seconds(bot)))
                 for user in users:
                     await user.close()
             finally:
@@ -232,7 +250,8 @@ def main() -> None:
     for name in ("echo", "journey"):
         f = r[name]
         print(f"{name:8} {f['updates']:6.0f} actions  {f['per_second']:7.1f}/s  "
-              f"p50 {f['p50_ms']:6.1f} ms  p99 {f['p99_ms']:6.1f} ms")
+              f"p50 {f['p50_ms']:6.1f} ms  p99 {f['p99_ms']:6.1f} ms  "
+              f"bot CPU {f['cpu_ms']:5.2f} ms/action")
     print(f"journey throughput / echo throughput: {r['ratio']['throughput']:.2f} "
           f"(goal ≥ 0.5); journey p99 {r['journey']['p99_ms']:.0f} ms (goal < 100 ms)")
 

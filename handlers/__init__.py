@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from aiogram import F, Router
+from aiogram.dispatcher.event.handler import CallableObject
 
 from handlers import (
     association,
@@ -60,4 +62,29 @@ def _tree() -> Router:
         fallback.router,       # stale buttons and anything else: last
     )
     root.include_router(private)
+    run_filters_inline(root)
     return root
+
+
+def run_filters_inline(root: Router) -> None:
+    """aiogram runs every synchronous filter (`F.data == …`, a lambda) in a worker thread; an
+    update passes dozens of them on its way down the tree, each a thread hop that costs more than
+    the filter (and waits for the GIL behind the busy event loop). They are pure and quick: run
+    them in the loop."""
+    for router in root.chain_tail:
+        for observer in router.observers.values():
+            for handler in [observer._handler, *observer.handlers]:
+                for callable_ in [handler, *(handler.filters or ())]:
+                    _make_inline(callable_)
+
+
+def _make_inline(callable_: CallableObject) -> None:
+    if callable_.awaitable:
+        return
+    sync = callable_.callback
+
+    async def run_now(*args: Any, **kwargs: Any) -> Any:
+        return sync(*args, **kwargs)
+
+    callable_.callback = run_now
+    callable_.awaitable = True

@@ -119,21 +119,23 @@ async def _act(message: Message, session: AsyncSession, actor: Actor, t: Transla
         item = item_by_key(context, args[0])
     if action == "a":  # a choice
         value = validate_value(item, args[1] if len(args) > 1 else "")
-        await save(session, actor, now, view, item.key, value, None)
+        await save(session, actor, now, view, item.key, value, None, rubric=context.rubric)
         await wizard.after_answer(message, session, t, context, item)
     elif action == "y":  # yes / no
-        await save(session, actor, now, view, item.key, args[1:2] == ["1"], None)
+        await save(session, actor, now, view, item.key, args[1:2] == ["1"], None,
+                   rubric=context.rubric)
         await wizard.after_answer(message, session, t, context, item)
     elif action == "t":  # toggle one option of a multi-choice, saved at once
         chosen = list(view.answers.get(item.key) or [])
         option = args[1] if len(args) > 1 else ""
         validate_value(item, [option])  # an option this item really has
         chosen = [k for k in chosen if k != option] if option in chosen else [*chosen, option]
-        await save(session, actor, now, view, item.key, validate_value(item, chosen), item.key)
+        await save(session, actor, now, view, item.key, validate_value(item, chosen), item.key,
+                   rubric=context.rubric)
         await wizard.refresh_keyboard(message, session, t, context, item)
     elif action == "td":  # multi-choice done
         value = validate_value(item, list(view.answers.get(item.key) or []))
-        await save(session, actor, now, view, item.key, value, None)
+        await save(session, actor, now, view, item.key, value, None, rubric=context.rubric)
         await wizard.after_answer(message, session, t, context, item)
     elif action == "k":  # no change: last period's answer
         await _keep(message, session, actor, t, now, context, view, [item.key])
@@ -146,7 +148,7 @@ async def _act(message: Message, session: AsyncSession, actor: Actor, t: Transla
     elif action == "s":  # skip an optional question
         if item.required:
             raise Refused("cannot-skip")
-        await save(session, actor, now, view, item.key, None, None)
+        await save(session, actor, now, view, item.key, None, None, rubric=context.rubric)
         await wizard.go_on(message, session, t, context)
     elif action == "b":  # back
         previous = wizard.previous_item(context, item.key)
@@ -213,7 +215,7 @@ async def take_text(message: Message, session: AsyncSession, actor: Actor, t: Tr
         await message.answer(t(error.key, **error.args))
         await wizard.ask(message, session, t, context, item)
         return
-    await save(session, actor, now, view, item.key, value, None)
+    await save(session, actor, now, view, item.key, value, None, rubric=context.rubric)
     await wizard.after_answer(message, session, t, context, item,
                               note=t("answer-saved", title=title(item, t.lang)))
 

@@ -96,9 +96,7 @@ async def evidence_action(message: Message, session: AsyncSession, actor: Actor,
         item = items[key]
         if len(view.evidence_for(key)) < item.evidence.min_count:
             await message.answer(t("evidence-still-missing", needed=item.evidence.min_count))
-        await decl.set_current(session, view.id, None)
-        await session.commit()
-        await wizard.go_on(message, session, t, context)
+        await wizard.go_on(message, session, t, context)  # which records the next step
     elif action == "el":  # list the files of an item
         key = args[0] if args else ""
         if key not in items:

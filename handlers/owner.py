@@ -21,6 +21,7 @@ from scoring.status import DeclarationStatus
 from storage import declarations as decl
 from storage.accounts import Actor
 from storage.admin import current_period
+from storage.db import STABLE_MEMO
 from storage.records import OfficeRecord, PeriodRecord
 
 S = DeclarationStatus
@@ -47,10 +48,22 @@ def actor_label(actor: Actor) -> str:
 
 async def resolve(session: AsyncSession, actor: Actor, now: datetime, *, create: bool = False
                   ) -> OwnerContext | None:
-    """The owner's office and current period; None when the account acts for no single office."""
+    """The owner's office and current period; None when the account acts for no single office.
+    Read once per update: a handler and the helpers it calls ask for it several times."""
     office_id = actor.office_id
     if office_id is None:
         return None
+    memo = session.info.setdefault(STABLE_MEMO, {})
+    key = ("context", office_id, now)
+    known = memo.get(key)
+    if known is not None and (known.declaration_id is not None or not create):
+        return known
+    memo[key] = context = await _resolve(session, actor, office_id, now, create)
+    return context
+
+
+async def _resolve(session: AsyncSession, actor: Actor, office_id: int, now: datetime,
+                   create: bool) -> OwnerContext | None:
     office = await decl.get_office(session, office_id)
     if office is None:
         return None

@@ -16,7 +16,7 @@ from handlers import wizard
 from handlers.owner import OwnerContext
 from handlers.wizard import Refused, save
 from scoring.answers import AnswerError, parse_staff_name, validate_value
-from scoring.rubric import Indicator
+from scoring.rubric import Indicator, Rubric
 from storage import declarations as decl
 from storage.accounts import Actor
 
@@ -34,8 +34,9 @@ def _members(view: decl.DeclarationView, item: Indicator) -> list[dict[str, Any]
 
 async def _store(session: AsyncSession, actor: Actor, now: datetime,
                  view: decl.DeclarationView, item: Indicator, members: list[dict[str, Any]],
-                 current: str | None) -> None:
-    await save(session, actor, now, view, item.key, validate_value(item, members), current)
+                 current: str | None, rubric: Rubric) -> None:
+    await save(session, actor, now, view, item.key, validate_value(item, members), current,
+               rubric=rubric)
 
 
 def _index(args: list[str], members: list[dict[str, Any]]) -> int:
@@ -49,7 +50,7 @@ async def add_member(message: Message, session: AsyncSession, actor: Actor, t: T
                      item: Indicator, name: str) -> None:
     members = _members(view, item)
     member = {"name": name, **{f.key: False for f in item.staff_fields}}
-    await _store(session, actor, now, view, item, [*members, member], item.key)
+    await _store(session, actor, now, view, item, [*members, member], item.key, context.rubric)
     await wizard.show_staff_member(message, t, context, item, len(members), member)
 
 
@@ -64,7 +65,7 @@ async def rename_member(message: Message, session: AsyncSession, actor: Actor, t
     except AnswerError as error:
         await message.answer(t(error.key, **error.args))
         return
-    await _store(session, actor, now, view, item, members, item.key)
+    await _store(session, actor, now, view, item, members, item.key, context.rubric)
     await wizard.show_staff_member(message, t, context, item, index, members[index])
 
 
@@ -82,7 +83,7 @@ async def staff_action(message: Message, session: AsyncSession, actor: Actor, t:
         if field not in {f.key for f in item.staff_fields}:
             raise Refused("stale-button")
         members[index][field] = not members[index].get(field)
-        await _store(session, actor, now, view, item, members, item.key)
+        await _store(session, actor, now, view, item, members, item.key, context.rubric)
         await wizard.show_staff_member(message, t, context, item, index, members[index],
                                        in_place=True)
     elif action == "sr":  # rename: the next text is the new name
@@ -93,13 +94,13 @@ async def staff_action(message: Message, session: AsyncSession, actor: Actor, t:
     elif action == "sx":  # remove
         index = _index(args, members)
         removed = members.pop(index)
-        await _store(session, actor, now, view, item, members, item.key)
+        await _store(session, actor, now, view, item, members, item.key, context.rubric)
         await message.answer(t("staff-removed", name=removed.get("name", "")))
         await wizard.ask(message, session, t, context, item)
     elif action == "sv":  # back to the list
         await wizard.ask(message, session, t, context, item)
     elif action == "sd":  # the list is complete
-        await _store(session, actor, now, view, item, members, None)
+        await _store(session, actor, now, view, item, members, None, context.rubric)
         await wizard.after_answer(message, session, t, context, item)
     else:
         raise Refused("stale-button")

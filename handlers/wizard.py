@@ -30,7 +30,7 @@ from bot.views import (
 )
 from handlers.owner import OwnerContext, actor_label, edit_refusal, menu_button, resolve
 from scoring.answers import has_substance
-from scoring.rubric import Indicator
+from scoring.rubric import Indicator, Rubric
 from scoring.score import score
 from scoring.status import DeclarationStatus
 from storage import declarations as decl
@@ -50,11 +50,23 @@ class Refused(Exception):
 
 
 async def save(session: AsyncSession, actor: Actor, now: datetime, view: decl.DeclarationView,
-               key: str, value: Any, next_item: str | None) -> None:
-    """Save one answer (reopening a submitted declaration) and commit before any reply."""
-    await reopen_if_submitted(session, view, actor, now)
-    await decl.save_answer(session, view.id, key, value, actor_label(actor), next_item=next_item)
-    await session.commit()
+               key: str, value: Any, next_item: str | None, *, rubric: Rubric) -> None:
+    """Save one answer (reopening a submitted declaration).
+
+    With `next_item`, the wizard stays there and the answer is committed now. Without, the
+    caller moves the wizard on (`after_answer`, `go_on`, `ask`), which records the new position
+    and commits both together before it replies.
+    """
+    reopened = await reopen_if_submitted(session, view, actor, now)
+    await decl.save_answer(session, view.id, key, value, actor_label(actor),
+                           next_item=next_item, old=view.raw.get(key, decl.NO_ANSWER),
+                           move=next_item is not None)
+    # What was just written is known: the rest of the update reads it without a reload.
+    session.info.setdefault(MEMO, {})[("view", view.id)] = view.answered(
+        rubric, key, value, status=S.DRAFT if reopened else view.status,
+        current_item=next_item if next_item is not None else view.current_item)
+    if next_item is not None:
+        await session.commit()
 
 
 async def editable_context(session: AsyncSession, actor: Actor, now: datetime
@@ -136,6 +148,14 @@ async def ask(message: Message, session: AsyncSession, t: Translator, context: O
     await message.answer(_with_note(note, text), reply_markup=markup)
 
 
+async def _record_position(session: AsyncSession, view: decl.DeclarationView,
+                           current: str | None) -> None:
+    """Record where the owner is, with whatever the update saved before, and commit."""
+    if view.current_item != current:
+        await decl.set_current(session, view.id, current)
+    await session.commit()
+
+
 def _with_note(note: str | None, text: str) -> str:
     return f"{note}\n\n{text}" if note else text
 
@@ -162,8 +182,7 @@ async def question(session: AsyncSession, t: Translator, context: OwnerContext,
     assert context.period is not None and context.declaration_id is not None
     view = await load_view(session, context)
     if record:
-        await decl.set_current(session, view.id, item.key)
-        await session.commit()
+        await _record_position(session, view, item.key)
     previous = await previous_answers(session, context)
     previous_raw = previous[1] if previous else {}
     items = context.items
@@ -204,8 +223,7 @@ async def ask_evidence(message: Message, session: AsyncSession, t: Translator,
                        context: OwnerContext, item: Indicator, note: str | None = None) -> None:
     assert context.period is not None
     view = await load_view(session, context)
-    await decl.set_current(session, view.id, f"ev:{item.key}")
-    await session.commit()
+    await _record_position(session, view, f"ev:{item.key}")
     count = len(view.evidence_for(item.key))
     prompt = item.evidence.prompt_fa if t.lang == "fa" else item.evidence.prompt_en
     await message.answer(_with_note(note, t(
@@ -236,8 +254,7 @@ async def go_on(message: Message, session: AsyncSession, t: Translator,
     view = await load_view(session, context)
     item = next_item(context, view)
     if item is None:
-        await decl.set_current(session, view.id, None)
-        await session.commit()
+        await _record_position(session, view, None)
         await show_review(message, session, t, context, note)
         return
     await ask(message, session, t, context, item, note)

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import literal, null, select, union_all
+from sqlalchemy import (
+    Integer,
+    Row,
+    String,
+    bindparam,
+    cast,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Account, AccountOffice, Expert, StaffRole
+from storage.models import Account, AccountOffice, Expert, StaffRole, UTCDateTime
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,47 +69,59 @@ class Actor:
         return any(r.role in ("expert", "liaison", "hq") for r in self.roles)
 
 
-async def ensure_account(session: AsyncSession, platform: str, user_id: int, first_name: str,
-                         default_locale: str) -> Account:
-    account = await session.scalar(select(Account).where(
-        Account.platform == platform, Account.platform_user_id == user_id))
-    if account is not None:
-        return account
-    if session.bind is not None and session.bind.dialect.name == "sqlite":
-        statement = sqlite_insert(Account).values(
-            platform=platform, platform_user_id=user_id, first_name=first_name[:200],
-            locale=default_locale).on_conflict_do_nothing()
-        await session.execute(statement)
-    else:
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
+# The two statements every update runs, built once: building a select costs more than running
+# it on SQLite.
+_ACCOUNT = select(Account.id, Account.first_name, Account.locale, Account.phone,
+                  Account.current_office_id, Account.unreachable_at).where(
+    Account.platform == bindparam("platform"), Account.platform_user_id == bindparam("user_id"))
+# Staff roles, "expert" for an account an expert of the directory is linked to, and the linked
+# offices: one query. Typed NULLs, so PostgreSQL can match the columns of the three parts.
+_ROLES_AND_OFFICES = union_all(
+    select(StaffRole.role, StaffRole.region_code, StaffRole.province,
+           cast(null(), Integer).label("office_id"), cast(null(), UTCDateTime).label("linked_at"))
+    .where(StaffRole.account_id == bindparam("account_id")),
+    select(literal("expert"), cast(null(), Integer), cast(null(), String),
+           cast(null(), Integer), cast(null(), UTCDateTime)).select_from(Expert)
+    .where(Expert.account_id == bindparam("account_id")),
+    select(cast(null(), String), cast(null(), Integer), cast(null(), String),
+           AccountOffice.office_id, AccountOffice.linked_at)
+    .where(AccountOffice.account_id == bindparam("account_id")))
 
-        await session.execute(pg_insert(Account).values(
-            platform=platform, platform_user_id=user_id, first_name=first_name[:200],
-            locale=default_locale).on_conflict_do_nothing())
+
+async def _account_row(session: AsyncSession, platform: str, user_id: int, first_name: str,
+                       default_locale: str) -> Row[Any]:
+    """The account's row, created on first contact."""
+    key = {"platform": platform, "user_id": user_id}
+    row = (await session.execute(_ACCOUNT, key)).first()
+    if row is not None:
+        return row
+    if session.bind is not None and session.bind.dialect.name == "sqlite":
+        insert = sqlite_insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert
+    await session.execute(insert(Account).values(
+        platform=platform, platform_user_id=user_id, first_name=first_name[:200],
+        locale=default_locale).on_conflict_do_nothing())
     await session.commit()
-    account = await session.scalar(select(Account).where(
-        Account.platform == platform, Account.platform_user_id == user_id))
-    assert account is not None
-    return account
+    row = (await session.execute(_ACCOUNT, key)).first()
+    assert row is not None
+    return row
 
 
 async def load_actor(session: AsyncSession, platform: str, user_id: int, first_name: str = "",
                      default_locale: str = "fa") -> Actor:
-    account = await ensure_account(session, platform, user_id, first_name, default_locale)
+    account = await _account_row(session, platform, user_id, first_name, default_locale)
     if account.unreachable_at is not None:
         # They wrote to the bot, so it can reach them again (they had blocked it, or never
         # started it): reminders and notices resume.
-        account.unreachable_at = None
+        await session.execute(update(Account).where(Account.id == account.id)
+                              .values(unreachable_at=None))
         await session.commit()
-    # Staff roles, and "expert" for an account an expert of the directory is linked to: one query.
-    roles = (await session.execute(union_all(
-        select(StaffRole.role, StaffRole.region_code, StaffRole.province)
-        .where(StaffRole.account_id == account.id),
-        select(literal("expert"), null(), null()).select_from(Expert)
-        .where(Expert.account_id == account.id)))).all()
-    offices = (await session.scalars(select(AccountOffice.office_id)
-                                     .where(AccountOffice.account_id == account.id)
-                                     .order_by(AccountOffice.linked_at))).all()
+    rows = (await session.execute(_ROLES_AND_OFFICES, {"account_id": account.id})).all()
+    roles = tuple(Role(role, region, province) for role, region, province, office, _ in rows
+                  if office is None)
+    offices = tuple(office for *_, office, linked_at in
+                    sorted((r for r in rows if r.office_id is not None),
+                           key=lambda r: (r.linked_at, r.office_id)))
     return Actor(account.id, platform, user_id, account.first_name, account.locale,
-                 account.phone, tuple(Role(*r) for r in roles), tuple(offices),
-                 account.current_office_id)
+                 account.phone, roles, offices, account.current_office_id)

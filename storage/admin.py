@@ -12,9 +12,10 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scoring.calendar import utcnow
 from storage.models import Account, AuditLog, Expert, Period, Province, Region, StaffRole
 from storage.records import ExpertRecord, PeriodRecord, RegionRecord, StaffRecord
 
@@ -36,9 +37,15 @@ async def audit(session: AsyncSession, *, actor: str, action: str, entity: str,
             return value
         return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
-    session.add(AuditLog(actor=actor, actor_account_id=actor_account_id, action=action,
-                         entity=entity, entity_id=str(entity_id), old=dump(old), new=dump(new),
-                         reason=reason))
+    # A plain INSERT, not an ORM object: the unit of work costs more than the row.
+    await session.execute(_AUDIT, {
+        "at": utcnow(), "actor": actor, "actor_account_id": actor_account_id, "action": action,
+        "entity": entity, "entity_id": str(entity_id), "old": dump(old), "new": dump(new),
+        "reason": reason})
+
+
+_AUDIT = insert(AuditLog).values({column: bindparam(column) for column in (
+    "at", "actor", "actor_account_id", "action", "entity", "entity_id", "old", "new", "reason")})
 
 
 # --- accounts --------------------------------------------------------------------------------
@@ -211,11 +218,17 @@ async def get_period(session: AsyncSession, code: str) -> PeriodRecord:
     return period_record(period)
 
 
+_PERIODS_OPENED = (
+    select(Period.id, Period.code, Period.opens_at, Period.closes_at, Period.review_opens_at,
+           Period.review_closes_at, Period.liaison_deadline, Period.rubric_code,
+           Period.rubric_text, Period.closed_at, Period.published_at)
+    .where(Period.opens_at <= bindparam("now")).order_by(Period.opens_at.desc()))
+
+
 async def current_period(session: AsyncSession, now: datetime) -> PeriodRecord | None:
     """The period whose owners' window is open now, else the latest that has opened."""
-    rows = (await session.scalars(
-        select(Period).where(Period.opens_at <= now).order_by(Period.opens_at.desc()))).all()
-    for period in rows:
-        if period.opens_at <= now < period.closes_at:
-            return period_record(period)
-    return period_record(rows[0]) if rows else None
+    rows = (await session.execute(_PERIODS_OPENED, {"now": now})).all()
+    for row in rows:
+        if row.opens_at <= now < row.closes_at:
+            return PeriodRecord(*row)
+    return PeriodRecord(*rows[0]) if rows else None

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.answers import AnswerError, answers_from_json, missing_items, to_json
+from scoring.calendar import utcnow
 from scoring.rubric import Rubric, parse_rubric_text
 from scoring.status import DeclarationStatus, assert_transition
 from storage.admin import audit
@@ -66,6 +67,13 @@ class DeclarationView:
     grace_until: datetime | None
     raw: dict[str, Any] = field(default_factory=dict)
 
+    def answered(self, rubric: Rubric, key: str, value: Any, *, status: str,
+                 current_item: str | None) -> DeclarationView:
+        """This view after the owner saved `value` for `key` (what a reload would read)."""
+        raw = {**self.raw, key: to_json(value)}
+        return replace(self, status=status, current_item=current_item, raw=raw,
+                       answers={**self.answers, **typed_answers(rubric, {key: raw[key]})})
+
     def evidence_for(self, key: str) -> list[EvidenceRecord]:
         return [e for e in self.evidence if e.item_key == key and e.rejected_reason is None]
 
@@ -87,27 +95,43 @@ def office_record(office: Office) -> OfficeRecord:
                         office.holder_phone)
 
 
+# What the wizard reads on every update, built once (building a select costs more than running
+# it on SQLite) and read as plain rows, not ORM objects.
+_OFFICE = select(Office.id, Office.code, Office.name, Office.office_type, Office.region_code,
+                 Office.province, Office.city, Office.holder_name, Office.holder_phone
+                 ).where(Office.id == bindparam("id"))
+_DECLARATION = select(Declaration.id, Declaration.office_id, Declaration.period_id,
+                      Declaration.status, Declaration.version, Declaration.current_item,
+                      Declaration.submitted_at, Declaration.grace_until
+                      ).where(Declaration.id == bindparam("id"))
+_ANSWERS = select(Answer.item_key, Answer.value_json, Answer.review_comment
+                  ).where(Answer.declaration_id == bindparam("id"))
+_EVIDENCE = select(Evidence.id, Evidence.item_key, Evidence.sha256, Evidence.size, Evidence.mime,
+                   Evidence.filename, Evidence.platform, Evidence.file_id,
+                   Evidence.rejected_reason).where(
+    Evidence.declaration_id == bindparam("id"), Evidence.removed_at.is_(None)
+).order_by(Evidence.id)
+_FIND = select(Declaration.id).where(Declaration.office_id == bindparam("office_id"),
+                                     Declaration.period_id == bindparam("period_id"))
+
+
 async def get_office(session: AsyncSession, office_id: int) -> OfficeRecord | None:
-    office = await session.get(Office, office_id)
-    return office_record(office) if office else None
+    row = (await session.execute(_OFFICE, {"id": office_id})).first()
+    return OfficeRecord(*row) if row else None
 
 
 async def load(session: AsyncSession, declaration_id: int, rubric: Rubric) -> DeclarationView:
-    declaration = await session.get(Declaration, declaration_id, populate_existing=True)
+    key = {"id": declaration_id}
+    declaration = (await session.execute(_DECLARATION, key)).first()
     assert declaration is not None
-    rows = (await session.execute(
-        select(Answer.item_key, Answer.value_json, Answer.review_comment)
-        .where(Answer.declaration_id == declaration_id))).all()
-    raw = {key: json.loads(value) for key, value, _ in rows}
-    comments = {key: comment for key, _, comment in rows if comment}
-    evidence = (await session.scalars(
-        select(Evidence).where(Evidence.declaration_id == declaration_id,
-                               Evidence.removed_at.is_(None)).order_by(Evidence.id))).all()
+    rows = (await session.execute(_ANSWERS, key)).all()
+    raw = {item: json.loads(value) for item, value, _ in rows}
+    comments = {item: comment for item, _, comment in rows if comment}
+    evidence = (await session.execute(_EVIDENCE, key)).all()
     return DeclarationView(
         declaration.id, declaration.office_id, declaration.period_id, declaration.status,
         declaration.version, declaration.current_item, typed_answers(rubric, raw), comments,
-        tuple(EvidenceRecord(e.id, e.item_key, e.sha256, e.size, e.mime, e.filename, e.platform,
-                             e.file_id, e.rejected_reason) for e in evidence),
+        tuple(EvidenceRecord(*e) for e in evidence),
         declaration.submitted_at, declaration.grace_until, raw)
 
 
@@ -124,8 +148,8 @@ def typed_answers(rubric: Rubric, raw: dict[str, Any]) -> dict[str, Any]:
 
 
 async def find(session: AsyncSession, office_id: int, period_id: int) -> int | None:
-    return await session.scalar(select(Declaration.id).where(
-        Declaration.office_id == office_id, Declaration.period_id == period_id))
+    return (await session.execute(_FIND, {"office_id": office_id, "period_id": period_id})
+            ).scalar()
 
 
 async def open_draft(session: AsyncSession, office_id: int, period: PeriodRecord,
@@ -166,24 +190,55 @@ async def set_current(session: AsyncSession, declaration_id: int, item: str | No
                           .values(current_item=item))
 
 
+# `save_answer(old=NO_ANSWER)`: the caller knows the item has no answer yet.
+NO_ANSWER: Any = object()
+_UNKNOWN: Any = object()
+
+
 async def save_answer(session: AsyncSession, declaration_id: int, key: str, value: Any,
-                      actor: str, *, next_item: str | None) -> None:
-    """Store one answer and where the wizard goes next, in the caller's transaction."""
-    stored = json.dumps(to_json(value), ensure_ascii=False)
-    answer = await session.scalar(select(Answer).where(
-        Answer.declaration_id == declaration_id, Answer.item_key == key))
-    old = answer.value_json if answer else None
-    if answer is None:
-        session.add(Answer(declaration_id=declaration_id, item_key=key, value_json=stored))
-    elif answer.value_json != stored:
-        answer.value_json = stored
-        # The owner answered again: a value the region had adjusted no longer stands.
-        answer.accepted_json = None
-    if old != stored:
+                      actor: str, *, next_item: str | None, old: Any = _UNKNOWN,
+                      move: bool = True) -> None:
+    """Store one answer and (with `move`) where the wizard goes next, in the caller's
+    transaction. `old`, the stored JSON the caller read (or NO_ANSWER), saves reading it again;
+    the write is an upsert, so a stale `old` can only make the audit row's "old" stale."""
+    if old is _UNKNOWN:
+        stored_old = await session.scalar(select(Answer.value_json).where(
+            Answer.declaration_id == declaration_id, Answer.item_key == key))
+        old = NO_ANSWER if stored_old is None else json.loads(stored_old)
+    new = to_json(value)
+    if old is NO_ANSWER or old != new:
+        await session.execute(_upsert_answer(session), {
+            "declaration_id": declaration_id, "item_key": key,
+            "value_json": json.dumps(new, ensure_ascii=False), "updated_at": utcnow()})
         await audit(session, actor=actor, action="answer.set", entity="declaration",
-                    entity_id=declaration_id, old={key: json.loads(old) if old else None},
-                    new={key: to_json(value)})
-    await set_current(session, declaration_id, next_item)
+                    entity_id=declaration_id, old={key: None if old is NO_ANSWER else old},
+                    new={key: new})
+    if move:
+        await set_current(session, declaration_id, next_item)
+
+
+def _upsert_answer(session: AsyncSession) -> Any:
+    """Insert the answer, or replace its value; a value the region had adjusted no longer stands
+    once the owner answers anew (an unchanged value keeps the adjustment)."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    if dialect not in _UPSERTS:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        statement = insert(Answer).values(
+            declaration_id=bindparam("declaration_id"), item_key=bindparam("item_key"),
+            value_json=bindparam("value_json"), updated_at=bindparam("updated_at"))
+        changed = Answer.value_json != statement.excluded.value_json
+        _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=[Answer.declaration_id, Answer.item_key],
+            set_={"value_json": statement.excluded.value_json,
+                  "updated_at": statement.excluded.updated_at,
+                  "accepted_json": case((changed, None), else_=Answer.accepted_json)})
+    return _UPSERTS[dialect]
+
+
+_UPSERTS: dict[str, Any] = {}
 
 
 async def clear_answer(session: AsyncSession, declaration_id: int, key: str, actor: str) -> None:
@@ -219,13 +274,13 @@ async def copy_answers(session: AsyncSession, declaration_id: int, source_id: in
 async def add_evidence(session: AsyncSession, declaration_id: int, key: str, *, sha256: str,
                        size: int, mime: str, filename: str | None, platform: str,
                        file_id: str, actor: str) -> int:
-    item = Evidence(declaration_id=declaration_id, item_key=key, sha256=sha256, size=size,
-                    mime=mime, filename=filename, platform=platform, file_id=file_id)
-    session.add(item)
-    await session.flush()
+    evidence_id = (await session.execute(insert(Evidence).values(
+        declaration_id=declaration_id, item_key=key, sha256=sha256, size=size, mime=mime,
+        filename=filename, platform=platform, file_id=file_id
+    ).returning(Evidence.id))).scalar_one()
     await audit(session, actor=actor, action="evidence.add", entity="declaration",
                 entity_id=declaration_id, new={"key": key, "sha256": sha256, "size": size})
-    return item.id
+    return int(evidence_id)
 
 
 async def evidence_count(session: AsyncSession, declaration_id: int, key: str) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -99,9 +100,11 @@ class LocalEvidenceStore:
         path = self._path(checked.sha256)
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(".part")
-            partial.write_bytes(checked.data)
-            partial.replace(path)  # atomic: a crash never leaves a half file under the name
+            # A name of its own: two owners may send the same bytes at the same moment.
+            with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part",
+                                             delete=False) as partial:
+                partial.write(checked.data)
+            Path(partial.name).replace(path)  # atomic: never a half file under the name
         return checked.sha256
 
     def get(self, sha256: str) -> bytes:
