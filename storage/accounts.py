@@ -69,23 +69,29 @@ class Actor:
         return any(r.role in ("expert", "liaison", "hq") for r in self.roles)
 
 
-# The two statements every update runs, built once: building a select costs more than running
-# it on SQLite.
-_ACCOUNT = select(Account.id, Account.first_name, Account.locale, Account.phone,
-                  Account.current_office_id, Account.unreachable_at).where(
-    Account.platform == bindparam("platform"), Account.platform_user_id == bindparam("user_id"))
+# The two statements every update runs, built once (building a select costs more than running it
+# on SQLite) on the tables rather than the mapped classes, which skips the ORM's per-statement
+# work: a third of the cost.
+_accounts, _roles = Account.__table__.c, StaffRole.__table__.c
+_links, _experts = AccountOffice.__table__.c, Expert.__table__.c
+_ACCOUNT = select(_accounts.id, _accounts.first_name, _accounts.locale, _accounts.phone,
+                  _accounts.current_office_id, _accounts.unreachable_at).where(
+    _accounts.platform == bindparam("platform"),
+    _accounts.platform_user_id == bindparam("user_id"))
 # Staff roles, "expert" for an account an expert of the directory is linked to, and the linked
 # offices: one query. Typed NULLs, so PostgreSQL can match the columns of the three parts.
 _ROLES_AND_OFFICES = union_all(
-    select(StaffRole.role, StaffRole.region_code, StaffRole.province,
+    select(_roles.role, _roles.region_code, _roles.province,
            cast(null(), Integer).label("office_id"), cast(null(), UTCDateTime).label("linked_at"))
-    .where(StaffRole.account_id == bindparam("account_id")),
+    .where(_roles.account_id == bindparam("account_id")),
     select(literal("expert"), cast(null(), Integer), cast(null(), String),
-           cast(null(), Integer), cast(null(), UTCDateTime)).select_from(Expert)
-    .where(Expert.account_id == bindparam("account_id")),
+           cast(null(), Integer), cast(null(), UTCDateTime))
+    .where(_experts.account_id == bindparam("account_id")),
     select(cast(null(), String), cast(null(), Integer), cast(null(), String),
-           AccountOffice.office_id, AccountOffice.linked_at)
-    .where(AccountOffice.account_id == bindparam("account_id")))
+           _links.office_id, _links.linked_at)
+    .where(_links.account_id == bindparam("account_id")))
+_REACHABLE = update(Account.__table__).where(_accounts.id == bindparam("account_id")).values(
+    unreachable_at=None)
 
 
 async def _account_row(session: AsyncSession, platform: str, user_id: int, first_name: str,
@@ -114,8 +120,7 @@ async def load_actor(session: AsyncSession, platform: str, user_id: int, first_n
     if account.unreachable_at is not None:
         # They wrote to the bot, so it can reach them again (they had blocked it, or never
         # started it): reminders and notices resume.
-        await session.execute(update(Account).where(Account.id == account.id)
-                              .values(unreachable_at=None))
+        await session.execute(_REACHABLE, {"account_id": account.id})
         await session.commit()
     rows = (await session.execute(_ROLES_AND_OFFICES, {"account_id": account.id})).all()
     roles = tuple(Role(role, region, province) for role, region, province, office, _ in rows

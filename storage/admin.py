@@ -44,7 +44,7 @@ async def audit(session: AsyncSession, *, actor: str, action: str, entity: str,
         "reason": reason})
 
 
-_AUDIT = insert(AuditLog).values({column: bindparam(column) for column in (
+_AUDIT = insert(AuditLog.__table__).values({column: bindparam(column) for column in (
     "at", "actor", "actor_account_id", "action", "entity", "entity_id", "old", "new", "reason")})
 
 
@@ -218,11 +218,12 @@ async def get_period(session: AsyncSession, code: str) -> PeriodRecord:
     return period_record(period)
 
 
+_periods = Period.__table__.c
 _PERIODS_OPENED = (
-    select(Period.id, Period.code, Period.opens_at, Period.closes_at, Period.review_opens_at,
-           Period.review_closes_at, Period.liaison_deadline, Period.rubric_code,
-           Period.rubric_text, Period.closed_at, Period.published_at)
-    .where(Period.opens_at <= bindparam("now")).order_by(Period.opens_at.desc()))
+    select(_periods.id, _periods.code, _periods.opens_at, _periods.closes_at,
+           _periods.review_opens_at, _periods.review_closes_at, _periods.liaison_deadline,
+           _periods.rubric_code, _periods.rubric_text, _periods.closed_at, _periods.published_at)
+    .where(_periods.opens_at <= bindparam("now")).order_by(_periods.opens_at.desc()))
 
 
 async def current_period(session: AsyncSession, now: datetime) -> PeriodRecord | None:
