@@ -67,6 +67,11 @@ class Translator:
         return self.get(key, **args)
 
     def get(self, key: str, /, **args: object) -> str:
+        if not args:  # most button labels: the same text every time
+            return _without_args(self.lang, self.platform, key)
+        return self._format(key, args)
+
+    def _format(self, key: str, args: Mapping[str, object]) -> str:
         for lang in (self.lang, "fa"):
             bundle = _bundle(lang)
             if bundle.has_message(key):
@@ -96,6 +101,13 @@ class Translator:
                     text = to_persian_digits(text)
                 prepared[name] = escape(text, self.platform)
         return prepared
+
+
+@cache
+def _without_args(lang: str, platform: str | None, key: str) -> str:
+    """A message that takes no arguments, formatted once: the catalogs never change while the
+    process runs (they are parsed at start)."""
+    return Translator(lang, platform)._format(key, {})
 
 
 def translator(lang: str, platform: str | None = None) -> Translator:

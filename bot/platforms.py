@@ -130,7 +130,9 @@ class PlatformSession(AiohttpSession):
         if returning not in _RESPONSE_TYPES:
             _RESPONSE_TYPES[returning] = Response[returning]  # type: ignore[valid-type]
         if isinstance(method, GetUpdates) and 200 <= status_code < 300:
-            content = self._clean_updates(bot, content)
+            updates = self._parse_updates(bot, content)
+            if updates is not None:
+                return _RESPONSE_TYPES[returning].model_construct(ok=True, result=updates)
         if status_code == HTTPStatus.TOO_MANY_REQUESTS and '"retry_after"' not in content:
             try:
                 description = json.loads(content).get("description") or "Too Many Requests"
@@ -139,22 +141,25 @@ class PlatformSession(AiohttpSession):
             raise TooManyRequests(method=method, message=description)
         return super().check_response(bot, method, status_code, content)
 
-    def _clean_updates(self, bot: Bot, content: str) -> str:
+    def _parse_updates(self, bot: Bot, content: str) -> list[Update] | None:
+        """Each update of a successful batch parsed on its own (once), the unparseable ones
+        dropped; None when the answer is not a successful batch (aiogram then says why)."""
         try:
             data = json.loads(content)
         except ValueError:
-            return content
-        if not isinstance(data, dict) or not isinstance(data.get("result"), list):
-            return content
+            return None
+        if not isinstance(data, dict) or data.get("ok") is not True or not isinstance(
+                data.get("result"), list):
+            return None
         kept = []
         for raw in data["result"]:
             update_id = raw.get("update_id") if isinstance(raw, dict) else None
             if isinstance(update_id, int):
                 self._offset_floor = max(self._offset_floor, update_id + 1)
-            if parse_update(bot, self.platform, raw) is not None:
-                kept.append(raw)
-        data["result"] = kept
-        return json.dumps(data, ensure_ascii=False)
+            update = parse_update(bot, self.platform, raw)
+            if update is not None:
+                kept.append(update)
+        return kept
 
 
 class BaleSession(PlatformSession):

@@ -64,9 +64,10 @@ class InlineSQLiteConnection(aiosqlite.Connection):
 
     A query on a local SQLite file takes microseconds; handing each one to a worker thread and
     back costs more than the query, and under load the worker waits for the GIL behind the busy
-    event loop (up to 5 ms a hop, 15 hops an update). The process keeps a single connection
-    (`POOL`), so it never waits on a lock of its own; only another process (a CLI command) can
-    make it wait, for at most the busy timeout.
+    event loop (up to 5 ms a hop, 15 hops an update). Updates share one connection in turn
+    (`POOL`), so the process does not wait on a lock of its own; another process (a CLI command)
+    can make it wait, for at most the busy timeout, and so can two sessions of its own that write
+    at once (a session opened while another is held; see `POOL`).
     """
 
     def __init__(self, connector: Callable[[], sqlite3.Connection], iter_chunk_size: int) -> None:
@@ -103,8 +104,11 @@ class _RunNow:
 
 
 # Connections per process. SQLite has one writer at a time and runs in the event loop's thread
-# (`InlineSQLiteConnection`): one connection, which updates take in turn; PostgreSQL more.
-POOL = {"sqlite": (1, 0), "postgresql": (10, 10)}
+# (`InlineSQLiteConnection`): updates take one connection in turn (a transaction never spans a
+# call to the platform, so it is back in the pool before anyone waits); a few more stand by for
+# the rare code that opens a second session while holding the first, which would otherwise wait
+# for itself. PostgreSQL: a real pool.
+POOL = {"sqlite": (1, 4), "postgresql": (10, 10)}
 
 
 def connection_limit(url: str) -> int:

@@ -34,7 +34,16 @@ def rubric_of_text(text: str) -> Rubric:
 
 
 def period_rubric(period: PeriodRecord) -> Rubric:
-    return rubric_of_text(period.rubric_text)
+    # By period: every update asks, and hashing the whole text each time costs more than
+    # comparing it with the one parsed (a snapshot is rarely, if ever, replaced).
+    known = _PERIOD_RUBRICS.get(period.id)
+    if known is None or known[0] != period.rubric_text:
+        known = _PERIOD_RUBRICS[period.id] = (period.rubric_text,
+                                              rubric_of_text(period.rubric_text))
+    return known[1]
+
+
+_PERIOD_RUBRICS: dict[int, tuple[str, Rubric]] = {}
 
 
 @dataclass(frozen=True, slots=True)
