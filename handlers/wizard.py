@@ -9,6 +9,7 @@ resumes exactly here.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -59,14 +60,13 @@ async def save(session: AsyncSession, actor: Actor, now: datetime, view: decl.De
     """
     reopened = await reopen_if_submitted(session, view, actor, now)
     await decl.save_answer(session, view.id, key, value, actor_label(actor),
-                           next_item=next_item, old=view.raw.get(key, decl.NO_ANSWER),
-                           move=next_item is not None)
-    # What was just written is known: the rest of the update reads it without a reload.
-    session.info.setdefault(MEMO, {})[("view", view.id)] = view.answered(
-        rubric, key, value, status=S.DRAFT if reopened else view.status,
-        current_item=next_item if next_item is not None else view.current_item)
+                           old=view.raw.get(key, decl.NO_ANSWER))
+    saved = view.answered(rubric, key, value, status=S.DRAFT if reopened else view.status)
     if next_item is not None:
-        await session.commit()
+        await _record_position(session, saved, next_item)
+        saved = replace(saved, current_item=next_item)
+    # What was just written is known: the rest of the update reads it without a reload.
+    session.info.setdefault(MEMO, {})[("view", view.id)] = saved
 
 
 async def editable_context(session: AsyncSession, actor: Actor, now: datetime

@@ -17,9 +17,9 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import dialect_insert
 from storage.models import Account, AccountOffice, Expert, StaffRole, UTCDateTime
 
 
@@ -101,11 +101,7 @@ async def _account_row(session: AsyncSession, platform: str, user_id: int, first
     row = (await session.execute(_ACCOUNT, key)).first()
     if row is not None:
         return row
-    if session.bind is not None and session.bind.dialect.name == "sqlite":
-        insert = sqlite_insert
-    else:
-        from sqlalchemy.dialects.postgresql import insert
-    await session.execute(insert(Account).values(
+    await session.execute(dialect_insert(session)(Account).values(
         platform=platform, platform_user_id=user_id, first_name=first_name[:200],
         locale=default_locale).on_conflict_do_nothing())
     await session.commit()

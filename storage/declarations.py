@@ -21,6 +21,7 @@ from scoring.calendar import utcnow
 from scoring.rubric import Rubric, parse_rubric_text
 from scoring.status import DeclarationStatus, assert_transition
 from storage.admin import audit
+from storage.db import dialect_insert
 from storage.models import Answer, Declaration, Evidence, Office, Period
 from storage.records import OfficeRecord, PeriodRecord
 
@@ -76,11 +77,10 @@ class DeclarationView:
     grace_until: datetime | None
     raw: dict[str, Any] = field(default_factory=dict)
 
-    def answered(self, rubric: Rubric, key: str, value: Any, *, status: str,
-                 current_item: str | None) -> DeclarationView:
+    def answered(self, rubric: Rubric, key: str, value: Any, *, status: str) -> DeclarationView:
         """This view after the owner saved `value` for `key` (what a reload would read)."""
         raw = {**self.raw, key: to_json(value)}
-        return replace(self, status=status, current_item=current_item, raw=raw,
+        return replace(self, status=status, raw=raw,
                        answers={**self.answers, **typed_answers(rubric, {key: raw[key]})})
 
     def evidence_for(self, key: str) -> list[EvidenceRecord]:
@@ -217,11 +217,10 @@ _UNKNOWN: Any = object()
 
 
 async def save_answer(session: AsyncSession, declaration_id: int, key: str, value: Any,
-                      actor: str, *, next_item: str | None, old: Any = _UNKNOWN,
-                      move: bool = True) -> None:
-    """Store one answer and (with `move`) where the wizard goes next, in the caller's
-    transaction. `old`, the stored JSON the caller read (or NO_ANSWER), saves reading it again;
-    the write is an upsert, so a stale `old` can only make the audit row's "old" stale."""
+                      actor: str, *, old: Any = _UNKNOWN) -> None:
+    """Store one answer in the caller's transaction (where the wizard goes next is the caller's:
+    `set_current`). `old`, the stored JSON the caller read (or NO_ANSWER), saves reading it
+    again; the write is an upsert, so a stale `old` can only make the audit row's "old" stale."""
     if old is _UNKNOWN:
         stored_old = await session.scalar(select(Answer.value_json).where(
             Answer.declaration_id == declaration_id, Answer.item_key == key))
@@ -234,32 +233,26 @@ async def save_answer(session: AsyncSession, declaration_id: int, key: str, valu
         await audit(session, actor=actor, action="answer.set", entity="declaration",
                     entity_id=declaration_id, old={key: None if old is NO_ANSWER else old},
                     new={key: new})
-    if move:
-        await set_current(session, declaration_id, next_item)
 
 
 def _upsert_answer(session: AsyncSession) -> Any:
     """Insert the answer, or replace its value; a value the region had adjusted no longer stands
     once the owner answers anew (an unchanged value keeps the adjustment)."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    if dialect not in _UPSERTS:
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
+    insert = dialect_insert(session)
+    if insert not in _UPSERTS:
         statement = insert(Answer.__table__).values(
             declaration_id=bindparam("declaration_id"), item_key=bindparam("item_key"),
             value_json=bindparam("value_json"), updated_at=bindparam("updated_at"))
         changed = _answers.value_json != statement.excluded.value_json
-        _UPSERTS[dialect] = statement.on_conflict_do_update(
+        _UPSERTS[insert] = statement.on_conflict_do_update(
             index_elements=[_answers.declaration_id, _answers.item_key],
             set_={"value_json": statement.excluded.value_json,
                   "updated_at": statement.excluded.updated_at,
                   "accepted_json": case((changed, None), else_=_answers.accepted_json)})
-    return _UPSERTS[dialect]
+    return _UPSERTS[insert]
 
 
-_UPSERTS: dict[str, Any] = {}
+_UPSERTS: dict[Any, Any] = {}
 
 
 async def clear_answer(session: AsyncSession, declaration_id: int, key: str, actor: str) -> None:
@@ -276,7 +269,7 @@ async def copy_answers(session: AsyncSession, declaration_id: int, source_id: in
     for key in keys:
         if key not in raw:
             continue
-        await save_answer(session, declaration_id, key, raw[key], actor, next_item=None)
+        await save_answer(session, declaration_id, key, raw[key], actor)
         already = await session.scalar(select(func.count()).select_from(Evidence).where(
             Evidence.declaration_id == declaration_id, Evidence.item_key == key,
             Evidence.removed_at.is_(None)))
