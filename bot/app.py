@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -90,9 +91,22 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         yield app
     finally:
         for bot in bots:
+            await bot.acknowledgements.drain()
             await bot.session.close()
         await dispatcher.storage.close()
         await engine.dispose()
+
+
+def settle_heap() -> None:
+    """Keep the collector off what start-up built (modules, models, catalogs, schemas).
+
+    The process holds ≈ 330,000 long-lived objects once everything is imported; each full
+    collection walked all of them, ≈ 200 ms with the loop stopped, every few hundred updates
+    under load (measured with gc.callbacks in bench.journey). Frozen, they are never walked
+    again; what updates leave behind is still collected.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def background_work(app: App) -> Any:
@@ -110,6 +124,7 @@ async def run_polling(settings: Settings, *, ready: asyncio.Event | None = None,
     async with application(settings) as app, background_work(app):
         for bot in app.bots:
             await bot.delete_webhook()
+        settle_heap()
         log.info("polling %s", ", ".join(bot.platform for bot in app.bots))
         if ready is not None:
             ready.set()

@@ -26,7 +26,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter, TelegramServerError
-from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
 from aiogram.types import InputFile, Update
 from aiohttp import FormData
 
@@ -49,6 +49,43 @@ class TooManyRequests(TelegramAPIError):
 
 # The outbox sender paces itself and must see every 429: it sets this to switch retries off.
 RETRY_REPLIES = contextvars.ContextVar("retry_replies", default=True)
+
+
+class AcknowledgeInBackground(BaseRequestMiddleware):
+    """A bare acknowledgement of a button (no text, no alert) only stops its spinner, and no
+    handler uses its result: send it beside the handler's work instead of before it.
+
+    Under load each call to the platform is a turn in the event loop's queue; a button's reply
+    no longer waits for two. It runs outside the update's context (no database session of its
+    own to release), and a failure is logged: the spinner stops by itself.
+    Must be the outermost request middleware, so that retries still apply to it.
+    """
+
+    def __init__(self) -> None:
+        self.pending: set[asyncio.Task[Any]] = set()
+
+    async def __call__(self, make_request: Any, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        if not isinstance(method, AnswerCallbackQuery) or method.text or method.url:
+            return await make_request(bot, method)
+        task = asyncio.get_running_loop().create_task(
+            self._send(make_request, bot, method), context=contextvars.Context())
+        self.pending.add(task)
+        task.add_done_callback(self.pending.discard)
+        return True
+
+    @staticmethod
+    async def _send(make_request: Any, bot: Bot, method: AnswerCallbackQuery) -> None:
+        try:
+            await make_request(bot, method)
+        except Exception:  # the button's spinner times out by itself
+            log.warning("could not acknowledge button %s", method.callback_query_id,
+                        exc_info=True)
+
+    async def drain(self) -> None:
+        """Let the acknowledgements in flight finish (at shutdown, before the session closes);
+        each has the session's own timeout."""
+        if self.pending:
+            await asyncio.wait(set(self.pending))
 
 
 class RetryWhenLimited(BaseRequestMiddleware):
@@ -203,6 +240,9 @@ class PlatformBot(Bot):
             session = PlatformSession("telegram", api_base)
             default = DefaultBotProperties(parse_mode="HTML",
                                            link_preview_is_disabled=True)
+        # Outermost first: an acknowledgement sent in the background still gets retries.
+        self.acknowledgements = AcknowledgeInBackground()
+        session.middleware(self.acknowledgements)
         session.middleware(RetryWhenLimited())
         super().__init__(token, session=session, default=default, **kwargs)
         self.platform = platform
