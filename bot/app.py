@@ -140,5 +140,6 @@ async def run_webhook(settings: Settings, host: str, port: int) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     assert settings.webhook_base_url and settings.webhook_secret
     async with application(settings) as app, background_work(app):
+        settle_heap()
         await serve_webhook(app, host, port, settings.webhook_base_url,
                             settings.webhook_secret.get_secret_value())

@@ -36,7 +36,7 @@ from scoring.score import score
 from scoring.status import DeclarationStatus
 from storage import declarations as decl
 from storage.accounts import Actor
-from storage.db import MEMO
+from storage.db import MEMO, STABLE_MEMO
 
 S = DeclarationStatus
 log = logging.getLogger(__name__)
@@ -123,7 +123,8 @@ def previous_item(context: OwnerContext, key: str) -> Indicator | None:
 async def previous_answers(session: AsyncSession, context: OwnerContext
                            ) -> tuple[int, dict[str, Any]] | None:
     assert context.period is not None
-    memo = session.info.setdefault(MEMO, {})
+    # Nothing an update writes changes an earlier period's confirmed answers.
+    memo = session.info.setdefault(STABLE_MEMO, {})
     key = ("previous", context.office.id, context.period.id)
     if key not in memo:
         memo[key] = await decl.previous_confirmed(session, context.office.id, context.period)

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import dialect_insert
+from storage.db import dialect_insert, run
 from storage.models import Account, AccountOffice, Expert, StaffRole, UTCDateTime
 
 
@@ -98,16 +98,16 @@ async def _account_row(session: AsyncSession, platform: str, user_id: int, first
                        default_locale: str) -> Row[Any]:
     """The account's row, created on first contact."""
     key = {"platform": platform, "user_id": user_id}
-    row = (await session.execute(_ACCOUNT, key)).first()
-    if row is not None:
-        return row
+    rows = await run(session, _ACCOUNT, key)
+    if rows:
+        return rows[0]
     await session.execute(dialect_insert(session)(Account).values(
         platform=platform, platform_user_id=user_id, first_name=first_name[:200],
         locale=default_locale).on_conflict_do_nothing())
     await session.commit()
-    row = (await session.execute(_ACCOUNT, key)).first()
-    assert row is not None
-    return row
+    rows = await run(session, _ACCOUNT, key)
+    assert rows
+    return rows[0]
 
 
 async def load_actor(session: AsyncSession, platform: str, user_id: int, first_name: str = "",
@@ -116,9 +116,9 @@ async def load_actor(session: AsyncSession, platform: str, user_id: int, first_n
     if account.unreachable_at is not None:
         # They wrote to the bot, so it can reach them again (they had blocked it, or never
         # started it): reminders and notices resume.
-        await session.execute(_REACHABLE, {"account_id": account.id})
+        await run(session, _REACHABLE, {"account_id": account.id})
         await session.commit()
-    rows = (await session.execute(_ROLES_AND_OFFICES, {"account_id": account.id})).all()
+    rows = await run(session, _ROLES_AND_OFFICES, {"account_id": account.id})
     roles = tuple(Role(role, region, province) for role, region, province, office, _ in rows
                   if office is None)
     offices = tuple(office for *_, office, linked_at in

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.calendar import utcnow
+from storage.db import run
 from storage.models import Account, AuditLog, Expert, Period, Province, Region, StaffRole
 from storage.records import ExpertRecord, PeriodRecord, RegionRecord, StaffRecord
 
@@ -38,7 +39,7 @@ async def audit(session: AsyncSession, *, actor: str, action: str, entity: str,
         return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
     # A plain INSERT, not an ORM object: the unit of work costs more than the row.
-    await session.execute(_AUDIT, {
+    await run(session, _AUDIT, {
         "at": utcnow(), "actor": actor, "actor_account_id": actor_account_id, "action": action,
         "entity": entity, "entity_id": str(entity_id), "old": dump(old), "new": dump(new),
         "reason": reason})
@@ -228,7 +229,7 @@ _PERIODS_OPENED = (
 
 async def current_period(session: AsyncSession, now: datetime) -> PeriodRecord | None:
     """The period whose owners' window is open now, else the latest that has opened."""
-    rows = (await session.execute(_PERIODS_OPENED, {"now": now})).all()
+    rows = await run(session, _PERIODS_OPENED, {"now": now})
     for row in rows:
         if row.opens_at <= now < row.closes_at:
             return PeriodRecord(*row)

@@ -21,7 +21,7 @@ from scoring.calendar import utcnow
 from scoring.rubric import Rubric, parse_rubric_text
 from scoring.status import DeclarationStatus, assert_transition
 from storage.admin import audit
-from storage.db import dialect_insert
+from storage.db import dialect_insert, run
 from storage.models import Answer, Declaration, Evidence, Office, Period
 from storage.records import OfficeRecord, PeriodRecord
 
@@ -109,6 +109,7 @@ def office_record(office: Office) -> OfficeRecord:
 # per-statement work, and read as plain rows.
 _offices, _declarations = Office.__table__.c, Declaration.__table__.c
 _answers, _evidence = Answer.__table__.c, Evidence.__table__.c
+_periods = Period.__table__.c
 _OFFICE = select(_offices.id, _offices.code, _offices.name, _offices.office_type,
                  _offices.region_code, _offices.province, _offices.city, _offices.holder_name,
                  _offices.holder_phone).where(_offices.id == bindparam("id"))
@@ -125,6 +126,14 @@ _EVIDENCE = select(_evidence.id, _evidence.item_key, _evidence.sha256, _evidence
 ).order_by(_evidence.id)
 _FIND = select(_declarations.id).where(_declarations.office_id == bindparam("office_id"),
                                        _declarations.period_id == bindparam("period_id"))
+_PREVIOUS = select(_declarations.id).select_from(
+    Declaration.__table__.join(Period.__table__, _periods.id == _declarations.period_id)).where(
+    _declarations.office_id == bindparam("office_id"),
+    _periods.opens_at < bindparam("opens_at"),
+    _declarations.status.in_((S.CONFIRMED, S.PUBLISHED))).order_by(
+    _periods.opens_at.desc()).limit(1)
+_ACCEPTED = select(_answers.item_key, _answers.value_json, _answers.accepted_json).where(
+    _answers.declaration_id == bindparam("id"))
 _SET_CURRENT = update(Declaration.__table__).where(
     _declarations.id == bindparam("declaration_id")).values(
     current_item=bindparam("current"), updated_at=bindparam("now"))
@@ -137,18 +146,19 @@ _EVIDENCE_COUNT = select(func.count()).where(
 
 
 async def get_office(session: AsyncSession, office_id: int) -> OfficeRecord | None:
-    row = (await session.execute(_OFFICE, {"id": office_id})).first()
-    return OfficeRecord(*row) if row else None
+    rows = await run(session, _OFFICE, {"id": office_id})
+    return OfficeRecord(*rows[0]) if rows else None
 
 
 async def load(session: AsyncSession, declaration_id: int, rubric: Rubric) -> DeclarationView:
     key = {"id": declaration_id}
-    declaration = (await session.execute(_DECLARATION, key)).first()
-    assert declaration is not None
-    rows = (await session.execute(_ANSWERS, key)).all()
+    found = await run(session, _DECLARATION, key)
+    assert found
+    declaration = found[0]
+    rows = await run(session, _ANSWERS, key)
     raw = {item: json.loads(value) for item, value, _ in rows}
     comments = {item: comment for item, _, comment in rows if comment}
-    evidence = (await session.execute(_EVIDENCE, key)).all()
+    evidence = await run(session, _EVIDENCE, key)
     return DeclarationView(
         declaration.id, declaration.office_id, declaration.period_id, declaration.status,
         declaration.version, declaration.current_item, typed_answers(rubric, raw), comments,
@@ -169,8 +179,8 @@ def typed_answers(rubric: Rubric, raw: dict[str, Any]) -> dict[str, Any]:
 
 
 async def find(session: AsyncSession, office_id: int, period_id: int) -> int | None:
-    return (await session.execute(_FIND, {"office_id": office_id, "period_id": period_id})
-            ).scalar()
+    rows = await run(session, _FIND, {"office_id": office_id, "period_id": period_id})
+    return rows[0][0] if rows else None
 
 
 async def open_draft(session: AsyncSession, office_id: int, period: PeriodRecord,
@@ -193,21 +203,16 @@ async def previous_confirmed(session: AsyncSession, office_id: int, period: Peri
                              ) -> tuple[int, dict[str, Any]] | None:
     """The office's last confirmed (or published) declaration of an earlier period, with its
     accepted answers as stored JSON: what pre-fills the wizard and what is carried forward."""
-    row = (await session.execute(
-        select(Declaration.id).join(Period, Period.id == Declaration.period_id)
-        .where(Declaration.office_id == office_id, Period.opens_at < period.opens_at,
-               Declaration.status.in_((S.CONFIRMED, S.PUBLISHED)))
-        .order_by(Period.opens_at.desc()).limit(1))).first()
+    row = (await session.execute(_PREVIOUS, {"office_id": office_id,
+                                             "opens_at": period.opens_at})).first()
     if row is None:
         return None
-    answers = (await session.execute(
-        select(Answer.item_key, Answer.value_json, Answer.accepted_json)
-        .where(Answer.declaration_id == row[0]))).all()
+    answers = (await session.execute(_ACCEPTED, {"id": row[0]})).all()
     return row[0], {key: json.loads(accepted or value) for key, value, accepted in answers}
 
 
 async def set_current(session: AsyncSession, declaration_id: int, item: str | None) -> None:
-    await session.execute(_SET_CURRENT, {"declaration_id": declaration_id, "current": item,
+    await run(session, _SET_CURRENT, {"declaration_id": declaration_id, "current": item,
                                          "now": utcnow()})
 
 
@@ -227,7 +232,7 @@ async def save_answer(session: AsyncSession, declaration_id: int, key: str, valu
         old = NO_ANSWER if stored_old is None else json.loads(stored_old)
     new = to_json(value)
     if old is NO_ANSWER or old != new:
-        await session.execute(_upsert_answer(session), {
+        await run(session, _upsert_answer(session), {
             "declaration_id": declaration_id, "item_key": key,
             "value_json": json.dumps(new, ensure_ascii=False), "updated_at": utcnow()})
         await audit(session, actor=actor, action="answer.set", entity="declaration",
@@ -288,18 +293,18 @@ async def copy_answers(session: AsyncSession, declaration_id: int, source_id: in
 async def add_evidence(session: AsyncSession, declaration_id: int, key: str, *, sha256: str,
                        size: int, mime: str, filename: str | None, platform: str,
                        file_id: str, actor: str) -> int:
-    evidence_id = (await session.execute(_ADD_EVIDENCE, {
+    evidence_id = (await run(session, _ADD_EVIDENCE, {
         "declaration_id": declaration_id, "item_key": key, "sha256": sha256, "size": size,
         "mime": mime, "filename": filename, "platform": platform, "file_id": file_id,
-        "uploaded_at": utcnow()})).scalar_one()
+        "uploaded_at": utcnow()}))[0][0]
     await audit(session, actor=actor, action="evidence.add", entity="declaration",
                 entity_id=declaration_id, new={"key": key, "sha256": sha256, "size": size})
     return int(evidence_id)
 
 
 async def evidence_count(session: AsyncSession, declaration_id: int, key: str) -> int:
-    return int((await session.execute(_EVIDENCE_COUNT, {"id": declaration_id, "key": key})
-                ).scalar() or 0)
+    rows = await run(session, _EVIDENCE_COUNT, {"id": declaration_id, "key": key})
+    return int(rows[0][0] or 0)
 
 
 async def remove_evidence(session: AsyncSession, declaration_id: int, evidence_id: int,
