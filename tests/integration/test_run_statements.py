@@ -3,20 +3,35 @@ transaction (on SQLite they bypass SQLAlchemy's execution; on PostgreSQL they do
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.statements import _seed
 from storage import declarations as decl
 from storage.admin import _AUDIT, _PERIODS_OPENED
 from storage.db import MEMO, create_engine, create_sessionmaker, run, upgrade
 
+Seeded = tuple[async_sessionmaker[AsyncSession], dict[str, Any]]
 
-async def test_rows_equal_sqlalchemys_with_aware_datetimes(db_url: str) -> None:
+
+@pytest.fixture
+async def seeded(db_url: str) -> AsyncIterator[Seeded]:
+    """A database with one draft of 12 answers and 12 files; its id as `{"id": …}`."""
     engine = create_engine(db_url)
     await upgrade(engine)
     sessions = create_sessionmaker(engine)
     async with sessions() as session:
         key = {"id": await _seed(session)}
+    yield sessions, key
+    await engine.dispose()
+
+
+async def test_rows_equal_sqlalchemys_with_aware_datetimes(seeded: Seeded) -> None:
+    sessions, key = seeded
     async with sessions() as session:
         for statement in (decl._DECLARATION, decl._ANSWERS, decl._EVIDENCE):
             expected = [tuple(row) for row in (await session.execute(statement, key)).all()]
@@ -28,15 +43,10 @@ async def test_rows_equal_sqlalchemys_with_aware_datetimes(db_url: str) -> None:
         assert periods[0].opens_at.tzinfo is not None and periods[0].closed_at is None
         assert await run(session, _PERIODS_OPENED, {"now": datetime(2020, 1, 1, tzinfo=UTC)}) \
             == []
-    await engine.dispose()
 
 
-async def test_writes_are_the_sessions_to_commit_or_roll_back(db_url: str) -> None:
-    engine = create_engine(db_url)
-    await upgrade(engine)
-    sessions = create_sessionmaker(engine)
-    async with sessions() as session:
-        key = {"id": await _seed(session)}
+async def test_writes_are_the_sessions_to_commit_or_roll_back(seeded: Seeded) -> None:
+    sessions, key = seeded
     row = {"at": datetime(2025, 11, 1, tzinfo=UTC), "actor": "test", "actor_account_id": None,
            "action": "answer.set", "entity": "declaration", "entity_id": "1", "old": None,
            "new": "{}", "reason": None}
@@ -56,4 +66,3 @@ async def test_writes_are_the_sessions_to_commit_or_roll_back(db_url: str) -> No
         audited = (await session.execute(_AUDIT.table.select())).all()
     assert count == 2  # the seeded file and the committed one
     assert audited == []  # the rolled-back audit row is gone
-    await engine.dispose()
