@@ -15,7 +15,6 @@ ranking stays linear.
 from __future__ import annotations
 
 import csv
-import os
 import random
 import sys
 import time
@@ -23,13 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.common import shared_data
 from scoring.population import synthetic_office
 from scoring.rubric import Rubric, load_sample_rubric
 from scoring.score import clear_caches, score_period
 from scoring.stats import OfficeResult
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_REGISTRY = REPO.parent / "shared" / "data" / "offices.csv"
 GOAL_SECONDS = 1.0
 GOAL_RATIO = 12.0
 DECLARE_P = {"urban": 0.58, "rural_ict": 0.23}
@@ -50,7 +48,7 @@ def registry_path(argv: list[str] | None = None) -> Path:
     args = sys.argv[1:] if argv is None else argv
     if args:
         return Path(args[0])
-    return Path(os.environ.get("PISHKHAN_REGISTRY") or DEFAULT_REGISTRY)
+    return shared_data() / "offices.csv"
 
 
 def read_registry(path: Path) -> list[tuple[str, str]]:

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import shared_data
 from storage.db import create_engine, create_sessionmaker, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = ROOT.parent / "shared" / "data"
+SHARED_DATA = shared_data()
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_URL = os.environ.get("PISHKHAN_TEST_POSTGRES_URL")
 

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import shared_data
+
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = shared_data()
 MILESTONES = ["متصل شد", "یادآوری", "پاسخ پرسش", "خوداظهاری شما ثبت شد",
               "برای اصلاح بازگردانده شد", "را منطقه تأیید کرد", "اعلام شد",
               "نتیجهٔ ارزیابی", "رتبهٔ"]
