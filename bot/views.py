@@ -14,9 +14,9 @@ from aiogram.types import (
     KeyboardButton,
     ReplyKeyboardMarkup,
 )
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator, format_number
+from bot.keyboards import InlineKeyboardBuilder
 from scoring.rubric import Indicator, Rubric
 
 

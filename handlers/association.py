@@ -18,11 +18,11 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Markup, Translator
+from bot.keyboards import InlineKeyboardBuilder
 from handlers.review_base import TYPED, HasRole, who
 from handlers.review_views import explain
 from scoring.answers import AnswerError, parse_external_score

@@ -24,11 +24,11 @@ from aiogram.types import (
     Message,
     TelegramObject,
 )
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Markup, Translator
+from bot.keyboards import InlineKeyboardBuilder
 from storage import tickets
 from storage.accounts import Actor
 from storage.evidence import EvidenceRejected, EvidenceStore, check

@@ -12,11 +12,11 @@ from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from bot.keyboards import InlineKeyboardBuilder
 from bot.settings import Settings
 from handlers.owner import actor_label, menu_button
 from storage.accounts import Actor

@@ -12,11 +12,11 @@ from datetime import datetime
 
 from aiogram import Bot, F, Router
 from aiogram.types import Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translator
+from bot.keyboards import InlineKeyboardBuilder
 from bot.settings import Settings
 from bot.views import cb, evidence_keyboard, title
 from handlers import wizard

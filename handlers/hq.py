@@ -12,12 +12,12 @@ from datetime import datetime
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translator
+from bot.keyboards import InlineKeyboardBuilder
 from handlers.review_base import HasRole, who
 from scoring.calendar import format_jalali_date, period_title
 from storage.accounts import Actor

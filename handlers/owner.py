@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiogram.types import InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from bot.keyboards import InlineKeyboardBuilder
 from bot.views import menu_keyboard
 from scoring.calendar import days_left, format_jalali_date, period_title
 from scoring.rubric import Indicator, Rubric

@@ -17,9 +17,9 @@ from typing import Any
 from aiogram import F
 from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
+from bot.keyboards import InlineKeyboardBuilder
 from bot.views import format_value, title
 from handlers import review_inputs as _inputs  # noqa: F401 - registers its actions and steps
 from handlers import review_views as views

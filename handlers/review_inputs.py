@@ -11,8 +11,8 @@ from datetime import date
 from typing import Any
 
 from aiogram.types import BufferedInputFile, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.keyboards import InlineKeyboardBuilder
 from bot.views import title
 from handlers.review_base import TYPED, Ctx, Step, action, arg, router, typed
 from handlers.review_views import cbd, single

@@ -14,11 +14,11 @@ from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Markup, Translator
+from bot.keyboards import InlineKeyboardBuilder
 from bot.views import format_value, title
 from scoring.calendar import format_jalali_date, period_title
 from scoring.score import Breakdown

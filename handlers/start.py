@@ -5,12 +5,12 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translator
+from bot.keyboards import InlineKeyboardBuilder
 from bot.views import contact_keyboard
 from handlers.owner import actor_label, send_menu
 from scoring.text import PhoneError, normalize_phone

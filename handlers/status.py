@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from aiogram.types import Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from bot.keyboards import InlineKeyboardBuilder
 from bot.views import cb
 from handlers import wizard
 from handlers.owner import OwnerContext, actor_label, menu_button

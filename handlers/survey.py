@@ -34,12 +34,12 @@ from aiogram.types import (
     Message,
     ReplyKeyboardRemove,
 )
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Markup, Translator
+from bot.keyboards import InlineKeyboardBuilder
 from bot.views import contact_keyboard
 from scoring.calendar import format_jalali_date, period_title
 from scoring.text import PhoneError, normalize_phone

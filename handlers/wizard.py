@@ -15,10 +15,10 @@ from typing import Any
 
 from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 from aiogram.types import Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from bot.keyboards import InlineKeyboardBuilder
 from bot.views import (
     bounds_text,
     cb,
