@@ -182,7 +182,7 @@ class PlatformSession(AiohttpSession):
 
     def method_fields(self, method: TelegramMethod[Any]) -> dict[str, Any]:
         """The method's fields as this platform takes them (before values are prepared)."""
-        return method.model_dump(warnings=False)
+        return method.model_dump(warnings=False, exclude_none=True)
 
     def json_body(self, bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
         """The call as a JSON body, or None when it uploads a file.
@@ -248,7 +248,7 @@ class BaleSession(PlatformSession):
         super().__init__("bale", api_base, **kwargs)
 
     def method_fields(self, method: TelegramMethod[Any]) -> dict[str, Any]:
-        fields = method.model_dump(warnings=False)
+        fields = method.model_dump(warnings=False, exclude_none=True)
         reply = fields.pop("reply_parameters", None)
         if isinstance(reply, dict) and reply.get("message_id") and not fields.get(
                 "reply_to_message_id"):

@@ -182,8 +182,6 @@ async def question(session: AsyncSession, t: Translator, context: OwnerContext,
                    item: Indicator, *, record: bool) -> tuple[str, Any]:
     assert context.period is not None and context.declaration_id is not None
     view = await load_view(session, context)
-    if record:
-        await _record_position(session, view, item.key)
     previous = await previous_answers(session, context)
     previous_raw = previous[1] if previous else {}
     items = context.items
@@ -217,6 +215,8 @@ async def question(session: AsyncSession, t: Translator, context: OwnerContext,
         item, context.period.id, t, value=value,
         previous=previous_raw.get(item.key) if item.key in previous_raw else None,
         first=number == 1, section_first=section_first, can_keep_all=can_keep_all)
+    if record:  # last: the commit ends the update's only transaction before the reply
+        await _record_position(session, view, item.key)
     return "\n".join(lines), markup
 
 
