@@ -7,6 +7,7 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.dispatcher.event.handler import CallableObject
+from aiogram.types import CallbackQuery
 
 from handlers import (
     association,
@@ -62,8 +63,29 @@ def _tree() -> Router:
         fallback.router,       # stale buttons and anything else: last
     )
     root.include_router(private)
+    # A button goes down the tree past every feature before the wizard's, and aiogram tries each
+    # feature's handlers one by one: a feature whose buttons all share a few prefixes says so,
+    # and any other button skips it whole. (Its outer middlewares still see every button.)
+    buttons_only(survey.router, "sv:")
+    buttons_only(contact.router, "tk:o:", "menu:contact")
+    buttons_only(experts.router, "tk:e:")
+    buttons_only(start.router, "of:", "lang:", "menu:offices", "menu:main", "menu:help",
+                 "menu:lang")
+    buttons_only(discrepancy.router, "dc:", "menu:disc")
+    buttons_only(results.router, "menu:results")
     run_filters_inline(root)
     return root
+
+
+def buttons_only(router: Router, *prefixes: str) -> None:
+    """`router` takes only the buttons whose data starts with one of `prefixes`: a button of
+    another feature is refused at its door instead of by each of its handlers in turn. A new
+    button of that feature needs its prefix here (the end-to-end tests press them all)."""
+
+    async def its_own(callback: CallbackQuery) -> bool:
+        return (callback.data or "").startswith(prefixes)
+
+    router.callback_query.filter(its_own)
 
 
 def run_filters_inline(root: Router) -> None:
