@@ -1,10 +1,12 @@
 """aiogram's inline keyboard builder, without its deep copies.
 
 `InlineKeyboardBuilder.export()` deep-copies the whole markup, and `adjust`, `attach` and
-`as_markup` each call it: a question's keyboard of nine buttons took 1.4 ms to build, more than
-the database work of the update it answers (`python -m bench.keyboards`). The buttons are frozen
-pydantic models, so sharing them is safe; only the rows, which a builder may change, are copied.
-Everything else (`button`, `row`, `adjust`, `attach`, the limits it checks) is aiogram's own.
+`as_markup` each call it: a question's keyboard of nine buttons took 1.2 ms to build, more than
+the database work of the update it answers (`python -m bench.keyboards`). Here only the rows are
+copied: the markup a builder returns shares its button objects with the builder. Nothing in this
+project changes a button once built (a keyboard is built, sent and dropped within one update);
+keep it so. Everything else (`button`, `row`, `adjust`, `attach`, the limits it checks) is
+aiogram's own.
 """
 
 from __future__ import annotations
@@ -23,3 +25,6 @@ class InlineKeyboardBuilder(keyboard.InlineKeyboardBuilder):
         # `button` passes all thirteen fields, mostly None (each field's default): validating
         # only the given ones is the same button in half the time.
         return super()._button(**{k: v for k, v in kwargs.items() if v is not None})  # type: ignore[return-value]
+
+    def copy(self) -> InlineKeyboardBuilder:
+        return InlineKeyboardBuilder(markup=self.export())

@@ -200,7 +200,9 @@ class PlatformSession(AiohttpSession):
                 fields[key] = prepared
         if files:
             return None
-        return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+        # ASCII with \u escapes: a lone surrogate in a name (valid in the JSON a platform sends
+        # us) cannot fail the encoding, as it would in UTF-8.
+        return json.dumps(fields, separators=(",", ":")).encode()
 
     def check_response(self, bot: Bot, method: TelegramMethod[Any], status_code: int,
                        content: str) -> Any:

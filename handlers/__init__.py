@@ -24,6 +24,19 @@ from handlers import (
     survey,
 )
 
+# A button goes down the tree past every feature before the wizard's, and aiogram tries each
+# feature's handlers one by one: a feature whose buttons all share a few prefixes says so here,
+# and any other button skips it whole (`buttons_only`). A new button of one of these features
+# needs its prefix here; tests/unit/test_button_prefixes.py reads the handlers to check.
+BUTTON_PREFIXES: dict[Router, tuple[str, ...]] = {
+    survey.router: ("sv:",),
+    contact.router: ("tk:o:", "menu:contact"),
+    experts.router: ("tk:e:",),
+    start.router: ("of:", "lang:", "menu:offices", "menu:main", "menu:help", "menu:lang"),
+    discrepancy.router: ("dc:", "menu:disc"),
+    results.router: ("menu:results",),
+}
+
 
 def build_router() -> Router:
     """The root router, ready to include in a dispatcher (one process may build several)."""
@@ -63,24 +76,16 @@ def _tree() -> Router:
         fallback.router,       # stale buttons and anything else: last
     )
     root.include_router(private)
-    # A button goes down the tree past every feature before the wizard's, and aiogram tries each
-    # feature's handlers one by one: a feature whose buttons all share a few prefixes says so,
-    # and any other button skips it whole. (Its outer middlewares still see every button.)
-    buttons_only(survey.router, "sv:")
-    buttons_only(contact.router, "tk:o:", "menu:contact")
-    buttons_only(experts.router, "tk:e:")
-    buttons_only(start.router, "of:", "lang:", "menu:offices", "menu:main", "menu:help",
-                 "menu:lang")
-    buttons_only(discrepancy.router, "dc:", "menu:disc")
-    buttons_only(results.router, "menu:results")
+    for router, prefixes in BUTTON_PREFIXES.items():
+        buttons_only(router, *prefixes)
     run_filters_inline(root)
     return root
 
 
 def buttons_only(router: Router, *prefixes: str) -> None:
     """`router` takes only the buttons whose data starts with one of `prefixes`: a button of
-    another feature is refused at its door instead of by each of its handlers in turn. A new
-    button of that feature needs its prefix here (the end-to-end tests press them all)."""
+    another feature is refused at its door instead of by each of its handlers in turn. Its
+    outer middlewares (a writing step ended by any other button) still see every button."""
 
     async def its_own(callback: CallbackQuery) -> bool:
         return (callback.data or "").startswith(prefixes)

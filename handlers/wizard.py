@@ -183,6 +183,10 @@ async def question(session: AsyncSession, t: Translator, context: OwnerContext,
     assert context.period is not None and context.declaration_id is not None
     view = await load_view(session, context)
     previous = await previous_answers(session, context)
+    if record:
+        # After the last read, before the rendering: the commit keeps what this update saved
+        # whatever happens next, and ends its only transaction (the reply opens none).
+        await _record_position(session, view, item.key)
     previous_raw = previous[1] if previous else {}
     items = context.items
     number = [i.key for i in items].index(item.key) + 1
@@ -215,8 +219,6 @@ async def question(session: AsyncSession, t: Translator, context: OwnerContext,
         item, context.period.id, t, value=value,
         previous=previous_raw.get(item.key) if item.key in previous_raw else None,
         first=number == 1, section_first=section_first, can_keep_all=can_keep_all)
-    if record:  # last: the commit ends the update's only transaction before the reply
-        await _record_position(session, view, item.key)
     return "\n".join(lines), markup
 
 
