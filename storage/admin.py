@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import bindparam, case, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.calendar import utcnow
@@ -224,13 +224,14 @@ _PERIODS_OPENED = (
     select(_periods.id, _periods.code, _periods.opens_at, _periods.closes_at,
            _periods.review_opens_at, _periods.review_closes_at, _periods.liaison_deadline,
            _periods.rubric_code, _periods.rubric_text, _periods.closed_at, _periods.published_at)
-    .where(_periods.opens_at <= bindparam("now")).order_by(_periods.opens_at.desc()))
+    # The one row, chosen among the periods that have opened without reading their rubrics'
+    # texts (a period carries its rubric's text; the years of them add up).
+    .where(_periods.id == select(_periods.id).where(_periods.opens_at <= bindparam("now"))
+           .order_by(case((_periods.closes_at > bindparam("now"), 0), else_=1),
+                     _periods.opens_at.desc()).limit(1).scalar_subquery()))
 
 
 async def current_period(session: AsyncSession, now: datetime) -> PeriodRecord | None:
     """The period whose owners' window is open now, else the latest that has opened."""
     rows = await run(session, _PERIODS_OPENED, {"now": now})
-    for row in rows:
-        if row.opens_at <= now < row.closes_at:
-            return PeriodRecord(*row)
     return PeriodRecord(*rows[0]) if rows else None
