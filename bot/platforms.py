@@ -250,7 +250,7 @@ class BaleSession(PlatformSession):
         super().__init__("bale", api_base, **kwargs)
 
     def method_fields(self, method: TelegramMethod[Any]) -> dict[str, Any]:
-        fields = method.model_dump(warnings=False, exclude_none=True)
+        fields = super().method_fields(method)
         reply = fields.pop("reply_parameters", None)
         if isinstance(reply, dict) and reply.get("message_id") and not fields.get(
                 "reply_to_message_id"):

@@ -220,7 +220,7 @@ async def get_period(session: AsyncSession, code: str) -> PeriodRecord:
 
 
 _periods = Period.__table__.c
-_PERIODS_OPENED = (
+_CURRENT_PERIOD = (
     select(_periods.id, _periods.code, _periods.opens_at, _periods.closes_at,
            _periods.review_opens_at, _periods.review_closes_at, _periods.liaison_deadline,
            _periods.rubric_code, _periods.rubric_text, _periods.closed_at, _periods.published_at)
@@ -233,5 +233,5 @@ _PERIODS_OPENED = (
 
 async def current_period(session: AsyncSession, now: datetime) -> PeriodRecord | None:
     """The period whose owners' window is open now, else the latest that has opened."""
-    rows = await run(session, _PERIODS_OPENED, {"now": now})
+    rows = await run(session, _CURRENT_PERIOD, {"now": now})
     return PeriodRecord(*rows[0]) if rows else None

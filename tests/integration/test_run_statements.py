@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.statements import _seed
 from storage import declarations as decl
-from storage.admin import _AUDIT, _PERIODS_OPENED
+from storage.admin import _AUDIT, _CURRENT_PERIOD
 from storage.db import MEMO, create_engine, create_sessionmaker, run, upgrade
 
 Seeded = tuple[async_sessionmaker[AsyncSession], dict[str, Any]]
@@ -38,10 +38,10 @@ async def test_rows_equal_sqlalchemys_with_aware_datetimes(seeded: Seeded) -> No
             got = await run(session, statement, key)
             assert [tuple(row) for row in got] == expected and got
         now = datetime(2025, 11, 1, 12, 30, tzinfo=UTC)
-        periods = await run(session, _PERIODS_OPENED, {"now": now})
+        periods = await run(session, _CURRENT_PERIOD, {"now": now})
         assert periods[0].opens_at == datetime(2025, 10, 25, tzinfo=UTC)
         assert periods[0].opens_at.tzinfo is not None and periods[0].closed_at is None
-        assert await run(session, _PERIODS_OPENED, {"now": datetime(2020, 1, 1, tzinfo=UTC)}) \
+        assert await run(session, _CURRENT_PERIOD, {"now": datetime(2020, 1, 1, tzinfo=UTC)}) \
             == []
 
 
