@@ -104,9 +104,11 @@ class Plain:
             raise ValueError(f"not a plain statement for SQLite: {compiled}")
         self.sql = compiled.string
         binds = [compiled.binds[name] for name in names]
-        # (key the caller gives, or None for a value fixed in the statement; the value; convert)
+        # (key the caller gives, or None for a value fixed in the statement; the value; convert).
+        # A value fixed in the statement may itself be None (`.values(x=None)`): only a bind
+        # without a value (`required`) is the caller's.
         self.slots = tuple(
-            (b.key if b.value is None and b.callable is None else None, b.effective_value,
+            (b.key if b.required else None, b.effective_value,
              b.type.dialect_impl(dialect).bind_processor(dialect)) for b in binds)
         columns = list(statement.exported_columns)  # type: ignore[attr-defined]
         self.convert = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)

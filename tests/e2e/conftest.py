@@ -18,6 +18,20 @@ TRANSCRIPTS = Path(__file__).parent / "transcripts"
 
 
 @pytest.fixture
+async def migrated_db_url(db_url: str) -> str:
+    """An empty database on each backend with the schema in place (the application upgrades
+    only the embedded SQLite by itself; PostgreSQL is upgraded by `pishkhan db upgrade`)."""
+    from storage.db import create_engine, upgrade
+
+    engine = create_engine(db_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+    return db_url
+
+
+@pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
     async with local_world(tmp_path, now=FIXED_NOW) as world:
         yield world
