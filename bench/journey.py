@@ -153,7 +153,7 @@ def _delta(before: float | None, after: float | None) -> float | None:
 
 
 async def _prepare_database(folder: Path, url: str) -> None:
-    from bot.local import SAMPLE_RUBRIC
+    from demo.local import SAMPLE_RUBRIC
     from scoring.calendar import utcnow
     from scoring.rubric import load_rubric
     from storage.admin import create_period
@@ -221,7 +221,7 @@ async def run_async(count: int = 200, think: float = 1.0, database_url: str | No
                        "PISHKHAN_TELEGRAM_API_BASE": sandbox.base_url,
                        "PISHKHAN_EVIDENCE_DIR": str(folder / "evidence")}
             app_env.pop("PISHKHAN_BALE_TOKEN", None)
-            bot = await asyncio.to_thread(_start, [sys.executable, "-m", "bot.cli", "run"],
+            bot = await asyncio.to_thread(_start, [sys.executable, "-m", "cli", "run"],
                                           app_env, "polling")
             try:
                 users = [ScriptedUser(sandbox.base_url, app_token, 20_000 + i, "مالک",

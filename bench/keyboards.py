@@ -1,5 +1,5 @@
 """Every question keyboard of the sample rubric, built with aiogram's `InlineKeyboardBuilder`
-(the baseline) and with `bot.keyboards.InlineKeyboardBuilder` (the same builder without its deep
+(the baseline) and with `texts.keyboards.InlineKeyboardBuilder` (the same builder without its deep
 copies), in the same process; both must give the same markup.
 
     python -m bench.keyboards [--times 300]
@@ -13,11 +13,11 @@ from typing import Any
 
 from aiogram.utils import keyboard as stock
 
-from bot import views
-from bot.i18n import translator
-from bot.keyboards import InlineKeyboardBuilder
-from bot.local import SAMPLE_RUBRIC
+from demo.local import SAMPLE_RUBRIC
 from scoring.rubric import load_rubric
+from texts import views
+from texts.i18n import translator
+from texts.keyboards import InlineKeyboardBuilder
 
 
 def _build_all(items: list[Any]) -> list[Any]:

@@ -67,7 +67,7 @@ async def run_async(count: int = 500) -> dict[str, float]:
                        "PISHKHAN_TELEGRAM_API_BASE": sandbox.base_url,
                        "PISHKHAN_EVIDENCE_DIR": str(folder / "evidence")}
             app_env.pop("PISHKHAN_BALE_TOKEN", None)
-            bot = await asyncio.to_thread(_start, [sys.executable, "-m", "bot.cli", "run"],
+            bot = await asyncio.to_thread(_start, [sys.executable, "-m", "cli", "run"],
                                           app_env, "polling")
             try:
                 gate = asyncio.Semaphore(50)

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 from aiogram.methods import SendMessage
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.platforms import PlatformBot
+from delivery.platforms import PlatformBot
 
 TEXT = ("پرسش ۳ از ۶ · بخش نیروی انسانی\n<b>تعداد کارکنان بیمه‌شدهٔ دفتر</b>\n"
         "واحد: نفر · حداقل ۰، حداکثر ۵۰\nشمار کسانی که در فهرست بیمهٔ تأمین اجتماعی دفترند.")

@@ -16,13 +16,13 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.i18n import LANGUAGES, catalog_keys
 from bot.middlewares import Context, DropDuplicates, ReleaseBeforeSend
-from bot.platforms import PlatformBot, make_bots
 from bot.settings import Settings
+from delivery.platforms import PlatformBot, make_bots
 from handlers import build_router
 from storage.db import connection_limit, create_engine, create_sessionmaker, upgrade
 from storage.evidence import LocalEvidenceStore
+from texts.i18n import LANGUAGES, catalog_keys
 
 log = logging.getLogger(__name__)
 

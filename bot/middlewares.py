@@ -16,8 +16,8 @@ from aiogram.methods import TelegramMethod
 from aiogram.types import TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Translator
 from storage.accounts import load_actor
+from texts.i18n import Translator
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]

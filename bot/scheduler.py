@@ -22,7 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import text
 
-from bot.outbox import OutboxSender
+from delivery.outbox import OutboxSender
 
 log = logging.getLogger(__name__)
 

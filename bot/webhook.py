@@ -17,7 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.app import App
-from bot.platforms import PlatformBot, parse_update
+from delivery.platforms import PlatformBot, parse_update
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

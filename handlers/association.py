@@ -21,8 +21,6 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import Markup, Translator
-from bot.keyboards import InlineKeyboardBuilder
 from handlers.review_base import TYPED, HasRole, who
 from handlers.review_views import explain
 from scoring.answers import AnswerError, parse_external_score
@@ -34,6 +32,8 @@ from storage.declarations import period_rubric
 from storage.records import PeriodRecord
 from storage.registry import RegistryFileError
 from storage.review import ReviewError
+from texts.i18n import Markup, Translator
+from texts.keyboards import InlineKeyboardBuilder
 
 router = Router(name=__name__)
 router.message.filter(HasRole("association"))

@@ -27,12 +27,12 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import Markup, Translator
-from bot.keyboards import InlineKeyboardBuilder
 from storage import tickets
 from storage.accounts import Actor
 from storage.evidence import EvidenceRejected, EvidenceStore, check
 from storage.tickets import NewFile, TicketError, TicketView
+from texts.i18n import Markup, Translator
+from texts.keyboards import InlineKeyboardBuilder
 
 router = Router(name=__name__)
 

@@ -14,8 +14,6 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import Translator
-from bot.views import title
 from handlers import evidence, staff_list, status, wizard
 from handlers.owner import OwnerContext, actor_label, menu_button
 from handlers.wizard import Refused, editable_context, save, wizard_context
@@ -24,6 +22,8 @@ from scoring.rubric import Indicator
 from storage import declarations as decl
 from storage import linking
 from storage.accounts import Actor, load_actor
+from texts.i18n import Translator
+from texts.views import title
 
 router = Router(name=__name__)
 

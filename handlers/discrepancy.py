@@ -15,14 +15,14 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
-from bot.keyboards import InlineKeyboardBuilder
 from bot.settings import Settings
 from handlers.owner import actor_label, menu_button
 from storage.accounts import Actor
 from storage.admin import audit
 from storage.evidence import EvidenceRejected, EvidenceStore, check
 from storage.models import Discrepancy
+from texts.i18n import Translator
+from texts.keyboards import InlineKeyboardBuilder
 
 router = Router(name=__name__)
 FIELDS = ("name", "type", "address", "holder")

@@ -15,16 +15,16 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import Translator
-from bot.keyboards import InlineKeyboardBuilder
 from bot.settings import Settings
-from bot.views import cb, evidence_keyboard, title
 from handlers import wizard
 from handlers.owner import OwnerContext, actor_label, menu_button
 from handlers.wizard import Refused, editable_context
 from storage import declarations as decl
 from storage.accounts import Actor
 from storage.evidence import EvidenceRejected, EvidenceStore, check
+from texts.i18n import Translator
+from texts.keyboards import InlineKeyboardBuilder
+from texts.views import cb, evidence_keyboard, title
 
 router = Router(name=__name__)
 

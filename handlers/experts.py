@@ -16,8 +16,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, Telegram
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import Translator
-from bot.keyboards import InlineKeyboardBuilder
 from handlers.contact import (
     EndWritingStep,
     TicketCb,
@@ -32,6 +30,8 @@ from storage import tickets
 from storage.accounts import Actor
 from storage.evidence import EvidenceStore
 from storage.tickets import NewFile, TicketError, TicketView
+from texts.i18n import Translator
+from texts.keyboards import InlineKeyboardBuilder
 
 router = Router(name=__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.i18n import Translator
 from handlers.owner import menu_button
+from texts.i18n import Translator
 
 router = Router(name=__name__)
 groups = Router(name=f"{__name__}.groups")

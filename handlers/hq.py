@@ -16,8 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import Translator
-from bot.keyboards import InlineKeyboardBuilder
 from handlers.review_base import HasRole, who
 from scoring.calendar import format_jalali_date, period_title
 from storage.accounts import Actor
@@ -32,6 +30,8 @@ from storage.results import (
     published_count,
     rank_period,
 )
+from texts.i18n import Translator
+from texts.keyboards import InlineKeyboardBuilder
 
 router = Router(name=__name__)
 router.message.filter(HasRole("hq"))

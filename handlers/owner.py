@@ -12,9 +12,6 @@ from datetime import datetime, timedelta
 from aiogram.types import InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
-from bot.keyboards import InlineKeyboardBuilder
-from bot.views import menu_keyboard
 from scoring.calendar import days_left, format_jalali_date, period_title
 from scoring.rubric import Indicator, Rubric
 from scoring.status import DeclarationStatus
@@ -23,6 +20,9 @@ from storage.accounts import Actor
 from storage.admin import current_period
 from storage.db import STABLE_MEMO
 from storage.records import OfficeRecord, PeriodRecord
+from texts.i18n import Translator
+from texts.keyboards import InlineKeyboardBuilder
+from texts.views import menu_keyboard
 
 S = DeclarationStatus
 # The last instant of a window is one microsecond before it closes; its date is the last day.

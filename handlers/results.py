@@ -7,10 +7,10 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from handlers.owner import menu_button
 from storage.accounts import Actor
 from storage.results import office_result, result_text
+from texts.i18n import Translator
 
 router = Router(name=__name__)
 

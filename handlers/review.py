@@ -18,9 +18,6 @@ from aiogram import F
 from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot.i18n import Translator
-from bot.keyboards import InlineKeyboardBuilder
-from bot.views import format_value, title
 from handlers import review_inputs as _inputs  # noqa: F401 - registers its actions and steps
 from handlers import review_views as views
 from handlers.review_base import (
@@ -41,6 +38,9 @@ from scoring.calendar import format_jalali_date
 from storage import review
 from storage.accounts import Actor
 from storage.review import ReviewError, ReviewTarget
+from texts.i18n import Translator
+from texts.keyboards import InlineKeyboardBuilder
+from texts.views import format_value, title
 
 __all__ = ["HasRole", "router", "who"]
 

@@ -19,13 +19,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from handlers.review_views import explain
 from storage import review
 from storage.accounts import Actor
 from storage.evidence import EvidenceStore
 from storage.records import PeriodRecord
 from storage.review import ReviewError, ReviewTarget, Who
+from texts.i18n import Translator
 
 
 class HasRole(Filter):

@@ -12,8 +12,6 @@ from typing import Any
 
 from aiogram.types import BufferedInputFile, Message
 
-from bot.keyboards import InlineKeyboardBuilder
-from bot.views import title
 from handlers.review_base import TYPED, Ctx, Step, action, arg, router, typed
 from handlers.review_views import cbd, single
 from scoring.calendar import format_jalali_date
@@ -21,6 +19,8 @@ from storage import review, review_inputs
 from storage.declarations import period_rubric
 from storage.evidence import sniff
 from storage.review import ReviewError
+from texts.keyboards import InlineKeyboardBuilder
+from texts.views import title
 
 # ---------------------------------------------------------------------------------------------
 # Negative points (committee decisions)

@@ -17,9 +17,6 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Markup, Translator
-from bot.keyboards import InlineKeyboardBuilder
-from bot.views import format_value, title
 from scoring.calendar import format_jalali_date, period_title
 from scoring.score import Breakdown
 from scoring.status import DeclarationStatus
@@ -30,6 +27,9 @@ from storage.models import Region
 from storage.records import PeriodRecord
 from storage.review import QueueCounts, ReviewError, ReviewTarget, reason_text
 from storage.review_inputs import list_negatives
+from texts.i18n import Markup, Translator
+from texts.keyboards import InlineKeyboardBuilder
+from texts.views import format_value, title
 
 S = DeclarationStatus
 PER_PAGE = 8

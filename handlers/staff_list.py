@@ -11,7 +11,6 @@ from typing import Any
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from handlers import wizard
 from handlers.owner import OwnerContext
 from handlers.wizard import Refused, save
@@ -19,6 +18,7 @@ from scoring.answers import AnswerError, parse_staff_name, validate_value
 from scoring.rubric import Indicator, Rubric
 from storage import declarations as decl
 from storage.accounts import Actor
+from texts.i18n import Translator
 
 
 def staff_item(context: OwnerContext) -> Indicator:

@@ -9,15 +9,15 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import Translator
-from bot.keyboards import InlineKeyboardBuilder
-from bot.views import contact_keyboard
 from handlers.owner import actor_label, send_menu
 from scoring.text import PhoneError, normalize_phone
 from storage import linking
 from storage.accounts import Actor, load_actor
 from storage.admin import list_experts
 from storage.models import Account, Office
+from texts.i18n import Translator
+from texts.keyboards import InlineKeyboardBuilder
+from texts.views import contact_keyboard
 
 router = Router(name=__name__)
 

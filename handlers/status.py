@@ -7,9 +7,6 @@ from datetime import datetime, timedelta
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
-from bot.keyboards import InlineKeyboardBuilder
-from bot.views import cb
 from handlers import wizard
 from handlers.owner import OwnerContext, actor_label, menu_button
 from handlers.wizard import Refused
@@ -17,6 +14,9 @@ from scoring.calendar import days_left, format_jalali_date
 from scoring.status import DeclarationStatus
 from storage import declarations as decl
 from storage.accounts import Actor
+from texts.i18n import Translator
+from texts.keyboards import InlineKeyboardBuilder
+from texts.views import cb
 
 S = DeclarationStatus
 _TICK = timedelta(microseconds=1)  # the last instant of a window: its date is the last day

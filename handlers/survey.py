@@ -38,9 +38,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import Markup, Translator
-from bot.keyboards import InlineKeyboardBuilder
-from bot.views import contact_keyboard
 from scoring.calendar import format_jalali_date, period_title
 from scoring.text import PhoneError, normalize_phone
 from storage import linking
@@ -49,6 +46,9 @@ from storage import survey_scores as scores
 from storage.accounts import Actor
 from storage.admin import AdminError
 from storage.declarations import period_rubric
+from texts.i18n import Markup, Translator
+from texts.keyboards import InlineKeyboardBuilder
+from texts.views import contact_keyboard
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)
@@ -395,7 +395,7 @@ async def _owner_summary(message: Message, session: AsyncSession, actor: Actor, 
 @router.callback_query(F.data == "sv:p")
 async def send_poster(callback: CallbackQuery, session: AsyncSession, actor: Actor,
                       t: Translator, settings: Any = None, app: Any = None) -> None:
-    from bot.posters import poster_pdf
+    from documents.posters import poster_pdf
 
     office_id = actor.office_id
     if office_id is None:

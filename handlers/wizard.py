@@ -17,9 +17,17 @@ from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
-from bot.keyboards import InlineKeyboardBuilder
-from bot.views import (
+from handlers.owner import OwnerContext, actor_label, edit_refusal, menu_button, resolve
+from scoring.answers import has_substance
+from scoring.rubric import Indicator, Rubric
+from scoring.score import score
+from scoring.status import DeclarationStatus
+from storage import declarations as decl
+from storage.accounts import Actor
+from storage.db import MEMO, STABLE_MEMO
+from texts.i18n import Translator
+from texts.keyboards import InlineKeyboardBuilder
+from texts.views import (
     bounds_text,
     cb,
     evidence_keyboard,
@@ -29,14 +37,6 @@ from bot.views import (
     staff_member_keyboard,
     title,
 )
-from handlers.owner import OwnerContext, actor_label, edit_refusal, menu_button, resolve
-from scoring.answers import has_substance
-from scoring.rubric import Indicator, Rubric
-from scoring.score import score
-from scoring.status import DeclarationStatus
-from storage import declarations as decl
-from storage.accounts import Actor
-from storage.db import MEMO, STABLE_MEMO
 
 S = DeclarationStatus
 log = logging.getLogger(__name__)

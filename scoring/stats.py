@@ -3,7 +3,7 @@
 The H1 1399 announcement gave participation by office type (6,630 urban, 3,860 declared = 58 %;
 1,313 rural ICT, 296 = 23 %), where most registrations came from (by region), and ranks by office
 type (urban 2,070 / 1,600 / 202; rural ICT 145 / 89 / 35). These four tables are computed here
-from one row per office; `bot.reports` writes them as XLSX, CSV and a chart.
+from one row per office; `documents.reports` writes them as XLSX, CSV and a chart.
 
 Percentages are Decimal, one decimal place, half up; a row with nothing to divide by shows 0.
 Each table ends with a total row whose counts are the sums of the rows above.

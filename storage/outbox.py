@@ -1,7 +1,7 @@
 """The outbox: every message to someone other than the sender of the current update.
 
 A row is written in the same transaction as the change it reports, rendered for its recipient's
-platform and language at that moment, and later drained by the sender (`bot/outbox.py`), which
+platform and language at that moment, and later drained by the sender (`delivery/outbox.py`), which
 marks it sent only after the platform said OK. `dedup_key` makes a message idempotent: enqueueing
 the same key twice leaves one row (reminders, results, notifications on re-run commands).
 """
@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from storage.models import Account, Outbox
+from texts.i18n import Translator
 
 
 def markup_to_json(markup: Any) -> dict[str, Any] | None:

@@ -31,7 +31,6 @@ from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Markup, Translator
 from scoring import milestones as ms
 from scoring.answers import Missing, missing_items
 from scoring.calendar import TEHRAN, format_jalali_date, last_day
@@ -52,6 +51,7 @@ from storage.models import (
 )
 from storage.models_reminders import ReminderSweep
 from storage.outbox import markup_to_json
+from texts.i18n import Markup, Translator
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,6 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from scoring.answers import AnswerError, from_json
 from scoring.calendar import format_jalali_date
 from scoring.rubric import Rubric
@@ -60,6 +59,7 @@ from storage.results_text import (  # noqa: F401 - reading results is part of th
     result_text,
 )
 from storage.survey_scores import write_scores
+from texts.i18n import Translator
 
 S = DeclarationStatus
 # What counts as "declared this period": submitted once, whatever the region did since. A draft

@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Markup, Translator, format_number
 from scoring.calendar import period_title
 from scoring.score import Breakdown
 from storage.models import Office, Period
 from storage.models import Result as ResultRow
+from texts.i18n import Markup, Translator, format_number
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,8 +20,6 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Markup, Translator
-from bot.views import format_value
 from scoring.answers import AnswerError, from_json, to_json, validate_value
 from scoring.calendar import TEHRAN, end_of_day, format_jalali_date, period_title
 from scoring.rubric import Indicator, Rubric
@@ -51,6 +49,8 @@ from storage.review_queue import (  # noqa: F401 - the queue is part of this mod
     next_to_review,
     queue_counts,
 )
+from texts.i18n import Markup, Translator
+from texts.views import format_value
 
 S = DeclarationStatus
 TICK = timedelta(microseconds=1)

@@ -17,7 +17,6 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from scoring.calendar import TEHRAN, format_jalali_date, format_jalali_numeric, period_title
 from scoring.rubric import Rubric
 from scoring.text import normalize_persian, to_ascii_digits
@@ -27,6 +26,7 @@ from storage.models import Discrepancy, ExternalScore, NegativePoint, Office
 from storage.records import OfficeRecord, PeriodRecord
 from storage.registry import OFFICE_TYPES
 from storage.review import MAX_TEXT, ReviewError, Who, check_window, tell_owners
+from texts.i18n import Translator
 
 CENT = Decimal("0.01")
 DISCREPANCY_FIELDS = {"name": "name", "type": "office_type", "address": "address",

@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Markup, Translator
 from scoring.calendar import format_jalali_date, period_title, to_jalali
 from scoring.text import to_persian_digits
 from scoring.workhours import (
@@ -51,6 +50,7 @@ from storage.models import (
 )
 from storage.outbox import enqueue
 from storage.records import ExpertRecord, OfficeRecord
+from texts.i18n import Markup, Translator
 
 CATEGORIES = ("declaration", "evidence", "scoring", "technical", "discrepancy")
 LIAISON, EXPERT, SUPERVISOR = 0, 1, 2

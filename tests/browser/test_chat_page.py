@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.local import local_world
+from demo.local import local_world
 from sandbox import Sandbox
 from sandbox.webpage import chat_url
 from tests.e2e.conftest import make_jpeg, make_pdf

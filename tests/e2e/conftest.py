@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.local import World, local_world
+from demo.local import World, local_world
 
 # 1404/08/03 12:00 in Tehran: a fixed instant, so dates and "days left" in transcripts are stable.
 FIXED_NOW = datetime(2025, 10, 25, 8, 30, tzinfo=UTC)

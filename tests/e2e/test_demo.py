@@ -20,7 +20,7 @@ MILESTONES = ["متصل شد", "یادآوری", "پاسخ پرسش", "خودا�
 
 @pytest.mark.parametrize("registry", [None, SHARED], ids=["bundled", "shared-7943"])
 def test_the_demo_tells_the_whole_story(registry: Path | None, tmp_path: Path) -> None:
-    args = [sys.executable, "-m", "bot.cli", "demo"]
+    args = [sys.executable, "-m", "cli", "demo"]
     if registry is not None:
         args += ["--registry", str(registry)]
     started = time.monotonic()

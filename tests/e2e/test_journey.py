@@ -8,7 +8,7 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from bot.local import World
+from demo.local import World
 from scoring.rubric import load_sample_rubric
 from storage.models import Answer, Declaration, Evidence
 from tests.e2e.conftest import compare_transcript, make_jpeg, make_pdf, render_transcript

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from bot.local import local_world
+from demo.local import local_world
 from storage.models import Account, Expert, Office, StaffRole
 from tests.e2e.conftest import FIXED_NOW
 from tests.reminders.helpers import link_owner

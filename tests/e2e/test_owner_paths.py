@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.local import World, open_period
+from demo.local import World, open_period
 from scoring.calendar import format_jalali_date
 from storage.linking import issue_code
 from storage.models import (

@@ -11,8 +11,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.local import World, local_world
 from bot.webhook import serve_webhook
+from demo.local import World, local_world
 from tests.e2e.conftest import FIXED_NOW
 
 PLATFORMS = ["bale", "telegram"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.local import World, local_world
+from demo.local import World, local_world
 from scoring.rubric import load_sample_rubric
 from scoring.text import to_persian_digits
 from storage.models import Answer, Declaration, Evidence, Office

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 import bot.app
 import handlers
-from bot.local import World, local_world
-from bot.outbox import OutboxSender
+from delivery.outbox import OutboxSender
+from demo.local import World, local_world
 from handlers import contact, experts
 from storage.accounts import load_actor
 from storage.admin import add_staff, get_or_create_account

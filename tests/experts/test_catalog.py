@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.i18n import Translator, catalog_keys
 from handlers.contact import TicketCb, thread_text
 from storage import tickets
 from storage.records import OfficeRecord
+from texts.i18n import Translator, catalog_keys
 
 FAMILIES = {
     "ticket-category-": tickets.CATEGORIES,

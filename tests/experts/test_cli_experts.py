@@ -10,7 +10,7 @@ import typer
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bot.cli_experts import register
+from cli.experts import register
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Account, Expert, Faq, Holiday
 
@@ -27,7 +27,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[typer.Typer, s
     existing = typer.Typer(no_args_is_help=True)
 
     @existing.command("list")
-    def _list() -> None:  # stands in for bot/cli.py's own `experts list`
+    def _list() -> None:  # stands in for cli/main.py's own `experts list`
         pass
 
     app.add_typer(existing, name="experts")

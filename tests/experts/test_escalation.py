@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.local import World
+from demo.local import World
 from scoring.text import to_persian_digits
 from scoring.workhours import TEHRAN
 from storage import tickets

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.local import World
+from demo.local import World
 from storage import tickets
 from storage.models import Ticket, TicketMessage
 from tests.experts.conftest import OWNER_A, account_id, make_jpeg, setup_people

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from bot.cli import app
+from cli.main import app
 from storage.db import create_engine, create_sessionmaker
 from storage.models import AuditLog, Office, Period, StaffRole
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bot.cli import app
+from cli.main import app
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Declaration, Office, Result
 from storage.reporting import period_report

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.local import World
+from demo.local import World
 from storage.models import Answer, Evidence, Office
 from tests.e2e.conftest import make_jpeg, make_pdf
 

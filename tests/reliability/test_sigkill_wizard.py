@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.local import DATA, SAMPLE_RUBRIC
+from demo.local import DATA, SAMPLE_RUBRIC
 from sandbox.server import Sandbox
 from storage.db import create_engine, create_sessionmaker, upgrade
 from storage.models import Answer, Evidence
@@ -51,7 +51,7 @@ async def _prepare(url: str) -> None:
 
 def _start_bot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     handle = log.open("ab")
-    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=env, cwd=ROOT,
+    process = subprocess.Popen([sys.executable, "-m", "cli", "run"], env=env, cwd=ROOT,
                                stdout=handle, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while "polling" not in log.read_text(encoding="utf-8", errors="replace"):

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 import storage.models_reminders  # noqa: F401 - the sweep table, until storage.models imports it
-from bot.local import World
+from demo.local import World
 from storage.models import Account, AccountOffice, Answer, Declaration, Office
 
 

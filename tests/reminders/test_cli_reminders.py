@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner
 
-from bot.cli_reminders import register
-from bot.local import DATA, SAMPLE_RUBRIC
+from cli.reminders import register
+from demo.local import DATA, SAMPLE_RUBRIC
 from scoring.calendar import TEHRAN, format_jalali_numeric
 from storage.admin import create_period
 from storage.db import create_engine, create_sessionmaker, upgrade

@@ -12,9 +12,9 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import delete, select, update
 
-from bot.local import World, local_world
-from bot.outbox import OutboxSender, build_method
-from bot.platforms import PlatformBot
+from delivery.outbox import OutboxSender, build_method
+from delivery.platforms import PlatformBot
+from demo.local import World, local_world
 from storage.models import Account, AccountOffice, Outbox
 from storage.outbox import enqueue, enqueue_to_account
 from storage.reminders import plan_owner_reminders, unreachable_offices

@@ -33,7 +33,7 @@ CHATS = {"telegram": range(7_000_001, 7_000_001 + PER_PLATFORM),
 
 
 def in_flight_bound(rate: float) -> int:
-    """The sender's default in-flight bound per platform (bot/outbox.py)."""
+    """The sender's default in-flight bound per platform (delivery/outbox.py)."""
     return max(8, min(32, math.ceil(rate * 0.5)))
 
 
@@ -63,7 +63,7 @@ def sandbox(tmp_path: Path) -> Iterator[dict[str, Any]]:
 
 def bot_command() -> list[str]:
     if "background(" in inspect.getsource(bot.app):
-        return [sys.executable, "-c", "from bot.cli import app; app(['run'])"]
+        return [sys.executable, "-c", "from cli.main import app; app(['run'])"]
     return [sys.executable, "-m", "tests.reminders.bot_runner"]
 
 

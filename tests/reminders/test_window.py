@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import application
-from bot.local import World, local_world, open_period
 from bot.scheduler import background
+from demo.local import World, local_world, open_period
 from scoring import milestones as ms
 from scoring.calendar import window
 from storage.models import Outbox, Period, Result
@@ -229,8 +229,8 @@ async def test_a_stale_row_expires_in_the_sender_too(world: tuple[World, Period]
     w, period = world
     owner = await link_owner(w, "16598445", "bale", 603)
     w.clock.set(at(PLAN[-1].due_at))  # 3 hours left
-    from bot.outbox import OutboxSender
     from bot.scheduler import Sweeper
+    from delivery.outbox import OutboxSender
 
     await Sweeper(w.app).run()
     w.clock.set(at(PLAN[-1].due_at, 2 * 3600))  # a third of the time has passed

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.local import World, local_world
-from bot.outbox import OutboxSender
+from delivery.outbox import OutboxSender
+from demo.local import World, local_world
 from storage.admin import add_staff
 from storage.evidence import check
 from storage.models import Account, AccountOffice, Answer, Declaration, Evidence, Office

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.local import DATA
+from cli.main import app
+from demo.local import DATA
 from storage.db import create_engine, create_sessionmaker
 from storage.models import (
     Account,

@@ -9,7 +9,7 @@ import json
 
 from sqlalchemy import select
 
-from bot.local import World
+from demo.local import World
 from scoring.text import to_persian_digits
 from storage.models import AuditLog, Discrepancy, ExternalScore, Office
 from tests.review.conftest import (

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.local import World, open_period
+from demo.local import World, open_period
 from storage.models import (
     AuditLog,
     Declaration,

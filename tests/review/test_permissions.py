@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.local import World
+from demo.local import World
 from storage.models import (
     Answer,
     AuditLog,

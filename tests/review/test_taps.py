@@ -9,7 +9,7 @@ import time
 
 from sqlalchemy import select, update
 
-from bot.local import World
+from demo.local import World
 from storage.models import AuditLog, Declaration, Evidence
 from tests.review.conftest import (
     ANSWERS,

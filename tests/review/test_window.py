@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.local import SAMPLE_RUBRIC, World, local_world
+from demo.local import SAMPLE_RUBRIC, World, local_world
 from scoring.calendar import format_jalali_date
 from scoring.rubric import load_rubric
 from storage.admin import create_period

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.local import World, local_world
+from demo.local import World, local_world
 from sandbox.user import ScriptedUser
 from storage.admin import add_staff
 from storage.models import Account, AccountOffice, Answer, Declaration, Office

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from bot.local import World
+from demo.local import World
 from storage.models import Outbox
 from storage.survey_scores import SurveySummary, office_summary, write_scores
 from tests.survey.conftest import (

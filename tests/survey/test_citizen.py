@@ -7,7 +7,7 @@ import time
 
 from sqlalchemy import select
 
-from bot.local import World
+from demo.local import World
 from storage.models import Account
 from tests.survey.conftest import (
     BABOL,

@@ -14,10 +14,10 @@ import typer
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bot import cli_survey
-from bot.cli import app as main_app
 from bot.clock import Clock
-from bot.local import DATA
+from cli import survey as cli_survey
+from cli.main import app as main_app
+from demo.local import DATA
 from storage.db import create_engine, create_sessionmaker
 from storage.models import ExternalScore, Office, Outbox, Period
 from storage.models_survey import SurveyFlag, SurveyRating

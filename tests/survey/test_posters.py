@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from sqlalchemy import select
 
-from bot.local import World
-from bot.posters import PLATFORMS, poster_figure, poster_pdf, qr_matrix
+from demo.local import World
+from documents.posters import PLATFORMS, poster_figure, poster_pdf, qr_matrix
 from storage.models import Office
 from storage.survey import SurveyOffice, deep_link, office_links
 from tests.survey.conftest import SARI, link_owner, survey_office

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
-from bot.local import World
+from demo.local import World
 from storage import survey as sv
 from storage.declarations import period_rubric
 from storage.models import Account, ExternalScore, Office, Period

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.local import DATA, SAMPLE_RUBRIC
+from demo.local import DATA, SAMPLE_RUBRIC
 from storage import survey as sv
 from storage import survey_scores as scores
 from storage.admin import add_staff, create_period

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.i18n import catalog_keys
-from bot.posters import PLATFORMS
+from documents.posters import PLATFORMS
 from storage.survey import STARS
+from texts.i18n import catalog_keys
 
 FAMILIES = {
     "survey-stars-": [str(s) for s in STARS],

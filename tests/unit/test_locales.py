@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.i18n import LOCALES_DIR, Translator, catalog_keys
+from texts.i18n import LOCALES_DIR, Translator, catalog_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_DIRS = ("bot", "handlers", "storage", "scoring")

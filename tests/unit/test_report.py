@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.i18n import Translator
-from bot.reports import (
+from documents.reports import (
     FONT_PATH,
     matplotlib_shapes_text,
     shape,
@@ -21,6 +20,7 @@ from bot.reports import (
     write_xlsx,
 )
 from scoring.stats import OfficeResult, PeriodStats, period_stats
+from texts.i18n import Translator
 
 REGIONS = {"1": ("تهران", "Tehran"), "2": ("شمال غرب", "North-West"), "7": ("جنوب", "South"),
            "8": ("جنوب شرق", "South-East"), "9": ("مرکزی", "Central")}

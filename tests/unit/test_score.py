@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from fluent.runtime import FluentBundle, FluentResource
 
-from bot.i18n import LOCALES_DIR, Translator, catalog_keys
 from scoring.answers import ANSWER_ERROR_KEYS
 from scoring.population import synthetic_office
 from scoring.rubric import Rubric, load_sample_rubric
@@ -26,6 +25,7 @@ from scoring.score import (
     score,
     score_period,
 )
+from texts.i18n import LOCALES_DIR, Translator, catalog_keys
 
 RUBRIC = load_sample_rubric()
 FULL = {

@@ -1,6 +1,6 @@
 """`pishkhan experts link|unlink`, `pishkhan faq import|list`, `pishkhan holidays add|remove|list`.
 
-`register(app)` adds them to the main command line (bot/cli.py calls it). Like every command,
+`register(app)` adds them to the main command line (cli/main.py calls it). Like every command,
 wrong input prints one line and exits with code 2, having written nothing.
 """
 
@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
         user_id: Annotated[int, typer.Option(help="the expert's numeric user id there")],
     ) -> None:
         """Bind an expert of the directory to a platform account: questions then reach them."""
-        from bot.cli import console, with_db
+        from cli.main import console, with_db
         from storage.tickets import link_expert
 
         record = with_db(lambda s: link_expert(s, expert_id, platform, user_id))
@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
     @experts.command("unlink")
     def experts_unlink(expert_id: int) -> None:
         """Stop sending questions to an expert's account (the directory entry stays)."""
-        from bot.cli import console, with_db
+        from cli.main import console, with_db
         from storage.tickets import unlink_expert
 
         with_db(lambda s: unlink_expert(s, expert_id))
@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
     def faq_import(file: Path) -> None:
         """Replace the list from a CSV: category, question_fa, answer_fa, question_en,
         answer_en (category: declaration, evidence, scoring, technical, discrepancy)."""
-        from bot.cli import console, with_db
+        from cli.main import console, with_db
         from storage.tickets import import_faq
 
         count = with_db(lambda s: import_faq(s, file))
@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
         """Show the frequent questions."""
         from rich.table import Table
 
-        from bot.cli import console, with_db
+        from cli.main import console, with_db
         from storage.tickets import all_faqs
 
         rows = with_db(all_faqs)
@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
         name: Annotated[str, typer.Option(help="what the holiday is")] = "",
     ) -> None:
         """Add an official holiday."""
-        from bot.cli import console, fail, with_db
+        from cli.main import console, fail, with_db
         from scoring.calendar import JalaliDateError, parse_jalali
         from storage.tickets import add_holiday
 
@@ -102,7 +102,7 @@ def register(app: typer.Typer) -> None:
     @holidays_app.command("remove")
     def holidays_remove(day: Annotated[str, typer.Argument(help="Jalali date")]) -> None:
         """Remove a holiday."""
-        from bot.cli import console, fail, with_db
+        from cli.main import console, fail, with_db
         from scoring.calendar import JalaliDateError, parse_jalali
         from storage.tickets import remove_holiday
 
@@ -119,7 +119,7 @@ def register(app: typer.Typer) -> None:
         """List the holidays, Jalali and Gregorian."""
         from rich.table import Table
 
-        from bot.cli import console, with_db
+        from cli.main import console, with_db
         from scoring.calendar import format_jalali_numeric
         from storage.tickets import list_holidays
 

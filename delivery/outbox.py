@@ -60,8 +60,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.platforms import RETRY_REPLIES, TooManyRequests
 from bot.settings import Settings
+from delivery.platforms import RETRY_REPLIES, TooManyRequests
 from storage.models import Account, Outbox
 
 log = logging.getLogger(__name__)

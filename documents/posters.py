@@ -6,9 +6,10 @@ Bale's and Telegram's, each the office's deep link (`https://ble.ir/<bot>?start=
 into runs, each run overlapping the next row a hair so that no viewer shows seams) with the
 standard four-module quiet zone, so they print sharp at any size and in black and white.
 
-Text uses the bundled Vazirmatn font; Persian is shaped and laid out right to left by matplotlib
-3.11 itself, or by arabic_reshaper and python-bidi before it (`bot.reports.shape`). Figures are
-built without pyplot, so a poster can be rendered in a worker thread.
+Text uses the bundled Vazirmatn font; Persian is shaped and laid out right to left by
+matplotlib 3.11 itself, or by arabic_reshaper and python-bidi before it
+(`documents.reports.shape`). Figures are built without pyplot, so a poster can be rendered in a
+worker thread.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.i18n import Translator
-from bot.reports import FONT_PATH, shape
+from documents.reports import FONT_PATH, shape
 from storage.survey import SurveyOffice, deep_link
+from texts.i18n import Translator
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

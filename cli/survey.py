@@ -1,6 +1,6 @@
 """`pishkhan survey …`: posters, links, scores, bursts held for review, fee reports, services.
 
-`register(app)` adds the group to the main command line (bot/cli.py calls it). Like every
+`register(app)` adds the group to the main command line (cli/main.py calls it). Like every
 command, wrong input prints one line and exits with code 2, having written nothing.
 """
 
@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
     survey_app.add_typer(services_app, name="services")
 
     def usernames(bale: str | None, telegram: str | None) -> dict[str, str]:
-        from bot.cli import fail, settings
+        from cli.main import fail, settings
 
         config = settings()
         found = {platform: name.lstrip("@") for platform, name in (
@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
         return found
 
     def check_scope(region: int | None, office: str | None) -> None:
-        from bot.cli import fail
+        from cli.main import fail
 
         if region is not None and office is not None:
             fail("give --region or --office, not both")
@@ -53,8 +53,8 @@ def register(app: typer.Typer) -> None:
         on Bale and Telegram, in black and white."""
         from rich.progress import Progress
 
-        from bot.cli import console, err, fail, with_db
-        from bot.posters import write_posters
+        from cli.main import console, err, fail, with_db
+        from documents.posters import write_posters
         from storage.survey import office_links
 
         check_scope(region, office)
@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
         """The survey links of offices (created where missing)."""
         from rich.table import Table
 
-        from bot.cli import console, with_db
+        from cli.main import console, with_db
         from storage.survey import deep_link, office_links
 
         check_scope(region, office)
@@ -108,8 +108,8 @@ def register(app: typer.Typer) -> None:
     @survey_app.command("rotate")
     def rotate(office: str) -> None:
         """Give OFFICE a new survey link: its old posters stop working; print new ones."""
-        from bot.cli import console, with_db
         from bot.clock import Clock
+        from cli.main import console, with_db
         from storage.survey import rotate_link
 
         item = with_db(lambda s: rotate_link(s, office, Clock().now()))
@@ -126,7 +126,7 @@ def register(app: typer.Typer) -> None:
         respondents the rubric's default applies)."""
         from rich.table import Table
 
-        from bot.cli import console, with_db
+        from cli.main import console, with_db
         from storage.admin import get_period
         from storage.declarations import period_rubric
         from storage.models import Office
@@ -174,7 +174,7 @@ def register(app: typer.Typer) -> None:
         """Bursts of ratings held out of the score until a reviewer decides."""
         from rich.table import Table
 
-        from bot.cli import console, with_db
+        from cli.main import console, with_db
         from scoring.calendar import format_jalali_numeric
         from storage.survey_scores import flags
 
@@ -196,8 +196,8 @@ def register(app: typer.Typer) -> None:
         reject: Annotated[bool, typer.Option("--reject", help="set the ratings aside")] = False,
     ) -> None:
         """Decide a held burst: its ratings count (default) or, with --reject, never do."""
-        from bot.cli import console, with_db
         from bot.clock import Clock
+        from cli.main import console, with_db
         from storage.survey_scores import decide_flag
 
         decision = "reject" if reject else "clear"
@@ -217,7 +217,7 @@ def register(app: typer.Typer) -> None:
         possible case for the region, never a negative point by itself."""
         from rich.table import Table
 
-        from bot.cli import console, with_db
+        from cli.main import console, with_db
         from storage.admin import get_period
         from storage.survey_scores import fee_reports, route_fee_reports
 
@@ -241,7 +241,7 @@ def register(app: typer.Typer) -> None:
     @services_app.command("import")
     def services_import(file: Path) -> None:
         """Replace the list from a CSV: key, title_fa, title_en (2 to 12 rows, in order)."""
-        from bot.cli import console, with_db
+        from cli.main import console, with_db
         from storage.survey import import_services
 
         count = with_db(lambda s: import_services(s, file))
@@ -252,7 +252,7 @@ def register(app: typer.Typer) -> None:
         """The services a citizen chooses from."""
         from rich.table import Table
 
-        from bot.cli import console, with_db
+        from cli.main import console, with_db
         from storage.survey import services
 
         table = Table(title="survey services")

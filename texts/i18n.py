@@ -13,8 +13,8 @@ from pathlib import Path
 
 from fluent.runtime import FluentBundle, FluentResource
 
-from bot.render import escape, finish
 from scoring.text import to_persian_digits
+from texts.render import escape, finish
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGES = ("fa", "en")

@@ -1,7 +1,7 @@
 """`pishkhan rank PERIOD`, `pishkhan results publish PERIOD`, `pishkhan scores import FILE
 --period P` and `pishkhan satisfaction import FILE --period P`.
 
-`register(app)` adds them to the main command line (bot/cli.py calls it). Like every command,
+`register(app)` adds them to the main command line (cli/main.py calls it). Like every command,
 wrong input prints one line and exits with code 2, having written nothing.
 """
 
@@ -26,7 +26,7 @@ def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
 def _print_ranking(summary: Any) -> None:
     from rich.table import Table
 
-    from bot.cli import console
+    from cli.main import console
 
     table = Table(title=f"ranking of {summary.period_code}"
                   + (" (published: frozen, nothing changed)" if summary.frozen else ""))
@@ -44,7 +44,7 @@ def _print_ranking(summary: Any) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    from bot.cli import UsageError, console, with_db
+    from cli.main import UsageError, console, with_db
 
     results_app = _group(app, "results", "Publishing a period's results.")
     scores_app = _group(app, "scores", "Provincial association scores.")
@@ -99,7 +99,7 @@ def register(app: typer.Typer) -> None:
                          if summary.unreachable else ""))
 
     def _import(kind: str, file: Path, period: str, dry_run: bool) -> None:
-        from bot.cli import _print_import
+        from cli.main import _print_import
         from storage.review import ReviewError
         from storage.review_scores import import_scores
 
@@ -108,15 +108,15 @@ def register(app: typer.Typer) -> None:
             try:
                 return await import_scores(session, file, record, kind, dry_run=dry_run)
             except ReviewError as exc:  # the period is published: its scores are frozen
-                from bot.i18n import Translator
                 from handlers.review_views import explain
+                from texts.i18n import Translator
 
                 raise UsageError(explain(Translator("en"), exc)) from None
 
         report = with_db(work)
         _print_import(report, f"{kind} scores", dry_run)
         if report.rejected:
-            from bot.cli import err
+            from cli.main import err
 
             err.print("nothing was written: fix the rows above")
             raise typer.Exit(2)

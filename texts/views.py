@@ -15,9 +15,9 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 
-from bot.i18n import Translator, format_number
-from bot.keyboards import InlineKeyboardBuilder
 from scoring.rubric import Indicator, Rubric
+from texts.i18n import Translator, format_number
+from texts.keyboards import InlineKeyboardBuilder
 
 
 def title(item: Indicator | Any, lang: str) -> str:

@@ -4,7 +4,7 @@
   sheets in Persian, counts and percentages as numbers (not text) so that they can be summed;
 - `write_csv`: one UTF-8 file per table (with a byte-order mark, so that Excel reads Persian);
 - `write_rank_chart`: a PNG bar chart of ranks 1/2/3 per region, drawn with the bundled Vazirmatn
-  font (SIL Open Font License, `bot/fonts/OFL.txt`), regions running from right to left as a
+  font (SIL Open Font License, `documents/fonts/OFL.txt`), regions running from right to left as a
   Persian reader expects. matplotlib before 3.11 does not shape Arabic script, so there Persian
   labels are reshaped (arabic_reshaper) and reordered (python-bidi); 3.11 shapes text itself with
   libraqm, and reshaping again would reverse it (see `shape`).
@@ -18,7 +18,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bot.i18n import Translator
 from scoring.stats import (
     TOTAL_KEY,
     ParticipationRow,
@@ -28,6 +27,7 @@ from scoring.stats import (
     RankTable,
 )
 from scoring.text import to_persian_digits
+from texts.i18n import Translator
 
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "Vazirmatn-Regular.ttf"
 RANK_COLOURS = ("#1a9850", "#fdae61", "#d73027")  # rank 1 green, 2 amber, 3 red

@@ -1,7 +1,7 @@
 """`pishkhan remind PERIOD [--dry-run]`, `pishkhan milestones PERIOD [--set …]` and
 `pishkhan outbox status|unreachable`.
 
-`register(app)` adds them to the main command line (bot/cli.py calls it). Like every command,
+`register(app)` adds them to the main command line (cli/main.py calls it). Like every command,
 wrong input prints one line and exits with code 2, having written nothing.
 """
 
@@ -52,7 +52,7 @@ def _parse_at(text: str, tz: Any) -> datetime:
 
 
 def register(app: typer.Typer) -> None:
-    from bot.cli import UsageError, console, fail, settings, with_db
+    from cli.main import UsageError, console, fail, settings, with_db
 
     outbox_app = _group(app, "outbox", "The outbox: messages waiting to be sent.")
     period_app = _group(app, "period", "Evaluation periods.")

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.text import Text
 
-from bot.local import DATA, World, local_world
+from demo.local import DATA, World, local_world
 from sandbox.user import ScriptedUser
 from storage.admin import add_staff
 
@@ -97,7 +97,7 @@ def scene(title: str) -> None:
 
 
 async def drain(world: World) -> int:
-    from bot.outbox import OutboxSender
+    from delivery.outbox import OutboxSender
 
     return await OutboxSender.from_app(world.app).drain_once(within=20)
 
@@ -206,7 +206,7 @@ async def story(world: World) -> None:
 
 async def review_and_publish(world: World, cast: Cast) -> None:
     """The region returns an item, the owner fixes it, the region confirms, hq publishes."""
-    from bot.demo_review import play
+    from demo.review import play
 
     await play(world, cast, scene, drain)
 

@@ -341,7 +341,7 @@ def report(
     lang: Annotated[str, typer.Option("--lang", help="fa or en")] = "fa",
 ) -> None:
     """The period's announcement tables: participation and ranks, by office type and region."""
-    from bot.reports import write_csv, write_rank_chart, write_xlsx
+    from documents.reports import write_csv, write_rank_chart, write_xlsx
     from storage.reporting import period_report
 
     if file_format not in ("xlsx", "csv"):
@@ -405,7 +405,7 @@ def demo(registry: Annotated[Path | None, typer.Option(
         help="a folder with regions.csv and offices.csv (e.g. ../shared/data)")] = None) -> None:
     """Play the whole story with no token and no network: sandbox, temporary SQLite, scripted
     owner, expert, region and headquarters, printing the Persian conversation."""
-    from bot.demo import run_demo
+    from demo.story import run_demo
 
     if registry is not None and not (registry / "offices.csv").exists():
         fail(f"no offices.csv in {registry}")
@@ -415,7 +415,10 @@ def demo(registry: Annotated[Path | None, typer.Option(
 def _register_feature_commands() -> None:
     """Commands that live beside their feature: reminders and the outbox, experts and FAQ,
     review inputs, ranking and publishing, the citizens' survey."""
-    from bot import cli_experts, cli_reminders, cli_review, cli_survey
+    from cli import experts as cli_experts
+    from cli import reminders as cli_reminders
+    from cli import review as cli_review
+    from cli import survey as cli_survey
 
     for module in (cli_reminders, cli_experts, cli_review, cli_survey):
         module.register(app)
