@@ -15,11 +15,11 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
 from bot.middlewares import Context, DropDuplicates, ReleaseBeforeSend
 from bot.settings import Settings
 from delivery.platforms import PlatformBot, make_bots
 from handlers import build_router
+from services.clock import Clock
 from storage.db import connection_limit, create_engine, create_sessionmaker, upgrade
 from storage.evidence import LocalEvidenceStore
 from texts.i18n import LANGUAGES, catalog_keys

@@ -16,7 +16,8 @@ from aiogram.methods import TelegramMethod
 from aiogram.types import TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.accounts import load_actor
+from services.accounts import identify
+from services.uow import UnitOfWork
 from texts.i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -92,11 +93,12 @@ class Context(BaseMiddleware):
             token = CURRENT_SESSION.set(session)
             data["session"] = session
             session.info["settings"] = self.services.get("settings")
+            uow = data["uow"] = UnitOfWork(self.sessionmaker)
             try:
                 if user is None or user.is_bot:
                     return await handler(event, data)
-                actor = await load_actor(session, platform, user.id, user.first_name or "",
-                                         self.default_locale)
+                actor = await identify(uow, platform, user.id, user.first_name or "",
+                                       self.default_locale)
                 data["actor"] = actor
                 data["t"] = Translator(actor.locale, platform)
                 return await handler(event, data)

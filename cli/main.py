@@ -11,7 +11,7 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -81,6 +81,24 @@ def with_db(work: Callable[..., Awaitable[T]], *, upgrade: bool | None = None) -
         return asyncio.run(main())
     except (AdminError, RegistryFileError, JalaliDateError, UsageError) as exc:
         fail(str(exc))
+        raise
+
+
+def with_uow(work: Callable[..., Awaitable[T]], *, upgrade: bool | None = None) -> T:
+    """Run `work(uow)`, a use case of `services`, against the configured database; a refusal
+    (`ServiceError`) is one line in English and exit code 2."""
+    from services.errors import ServiceError
+    from services.uow import UnitOfWork
+    from storage.db import create_sessionmaker
+    from texts.i18n import Translator
+
+    async def call(session: Any) -> T:
+        return await work(UnitOfWork(create_sessionmaker(session.bind)))
+
+    try:
+        return with_db(call, upgrade=upgrade)
+    except ServiceError as error:
+        fail(Translator("en")(error.code, **error.params))
         raise
 
 
@@ -319,13 +337,16 @@ def period_list() -> None:
 def link_code(office_code: str) -> None:
     """Issue a one-time code (8 characters, single use, 7 days) that links an owner's account to
     the office: they send `/start CODE` to the bot, or open the bot's link with it."""
-    from bot.clock import Clock
     from scoring.calendar import format_jalali_numeric
-    from storage.linking import CODE_DAYS, issue_code
+    from services.clock import Clock
+    from services.linking import issue_code
+    from storage.linking import CODE_DAYS
 
-    code, expires, office = with_db(lambda s: issue_code(s, office_code, Clock().now()))
+    issued = with_uow(lambda uow: issue_code(uow, office_code, Clock().now()))
+    code, office = issued.code, issued.office
     console.print(f"office {office.code} ({office.name}): code [bold]{code}[/], single use, "
-                  f"valid {CODE_DAYS} days, until {format_jalali_numeric(expires, 'en')}")
+                  f"valid {CODE_DAYS} days, until "
+                  f"{format_jalali_numeric(issued.expires_at, 'en')}")
     console.print(f"the owner sends:  /start {code}   (or opens https://t.me/<bot>?start={code}"
                   f" / https://ble.ir/<bot>?start={code})")
 

@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
         """Compute and store the score and rank of every office of PERIOD (confirmed and
         submitted declarations, carry-forward, minimum) in one transaction; running it twice
         changes nothing."""
-        from bot.clock import Clock
+        from services.clock import Clock
         from storage.results import rank_period
 
         async def work(session: Any) -> Any:
@@ -75,8 +75,8 @@ def register(app: typer.Typer) -> None:
     def publish(period: str) -> None:
         """Rank PERIOD, freeze its results, and queue every linked owner's result message.
         Publishing twice sends nothing new."""
-        from bot.clock import Clock
         from scoring.calendar import format_jalali_numeric
+        from services.clock import Clock
         from storage.results import ResultsError
         from storage.results import publish as publish_period
 

@@ -108,8 +108,8 @@ def register(app: typer.Typer) -> None:
     @survey_app.command("rotate")
     def rotate(office: str) -> None:
         """Give OFFICE a new survey link: its old posters stop working; print new ones."""
-        from bot.clock import Clock
         from cli.main import console, with_db
+        from services.clock import Clock
         from storage.survey import rotate_link
 
         item = with_db(lambda s: rotate_link(s, office, Clock().now()))
@@ -196,8 +196,8 @@ def register(app: typer.Typer) -> None:
         reject: Annotated[bool, typer.Option("--reject", help="set the ratings aside")] = False,
     ) -> None:
         """Decide a held burst: its ratings count (default) or, with --reject, never do."""
-        from bot.clock import Clock
         from cli.main import console, with_db
+        from services.clock import Clock
         from storage.survey_scores import decide_flag
 
         decision = "reject" if reject else "clear"

@@ -59,10 +59,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
 from bot.settings import Settings
 from delivery.platforms import RETRY_REPLIES, TooManyRequests
+from services.clock import Clock
 from storage.models import Account, Outbox
+from texts.notices import render as render_notice
 
 log = logging.getLogger(__name__)
 
@@ -485,8 +486,10 @@ class OutboxSender:
             if stale:
                 return Outcome(row, "expired", "stale: expires_at passed")
         try:
+            if "notice" in payload:  # queued as data: put into words now, for this platform
+                payload = render_notice(payload, lane.platform)
             method = build_method(row.chat_id, payload)
-        except (ValidationError, ValueError, TypeError) as exc:
+        except (ValidationError, ValueError, TypeError, KeyError) as exc:
             return Outcome(row, "failed", f"bad payload: {str(exc).splitlines()[0]}"[:300])
         # The session's own retry-on-429 would hide the platform's answer from the pacing here
         # (and hold a slot while it sleeps): this task's context switches it off.

@@ -17,10 +17,11 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, application
-from bot.clock import TravelClock
 from bot.settings import Settings
 from sandbox.server import Sandbox
 from sandbox.user import ScriptedUser
+from services.clock import TravelClock
+from services.uow import UnitOfWork
 from storage.admin import create_period
 from storage.records import PeriodRecord
 from storage.registry import import_offices, import_regions
@@ -48,6 +49,10 @@ class World:
 
     def session(self) -> AsyncSession:
         return self.app.sessionmaker()
+
+    def uow(self) -> UnitOfWork:
+        """A unit of work for calling a use case of `services` directly."""
+        return UnitOfWork(self.app.sessionmaker)
 
 
 async def load_registry(app: App, regions: Path, offices: Path) -> None:

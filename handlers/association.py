@@ -20,12 +20,12 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from handlers.review_base import TYPED, HasRole, who
 from handlers.review_views import explain
 from scoring.answers import AnswerError, parse_external_score
 from scoring.calendar import format_jalali_date, period_title
 from scoring.rubric import ExternalInput
+from services.clock import Clock
 from storage import review, review_inputs, review_scores
 from storage.accounts import Actor
 from storage.declarations import period_rubric

@@ -26,7 +26,7 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
+from services.clock import Clock
 from storage import tickets
 from storage.accounts import Actor
 from storage.evidence import EvidenceRejected, EvidenceStore, check

@@ -13,12 +13,12 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from handlers import evidence, staff_list, status, wizard
 from handlers.owner import OwnerContext, actor_label, menu_button
 from handlers.wizard import Refused, editable_context, save, wizard_context
 from scoring.answers import AnswerError, parse_answer, parse_staff_name, validate_value
 from scoring.rubric import Indicator
+from services.clock import Clock
 from storage import declarations as decl
 from storage import linking
 from storage.accounts import Actor, load_actor

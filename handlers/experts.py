@@ -15,7 +15,6 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from handlers.contact import (
     EndWritingStep,
     TicketCb,
@@ -26,6 +25,7 @@ from handlers.contact import (
     send_files,
     thread_text,
 )
+from services.clock import Clock
 from storage import tickets
 from storage.accounts import Actor
 from storage.evidence import EvidenceStore

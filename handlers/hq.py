@@ -15,9 +15,9 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from handlers.review_base import HasRole, who
 from scoring.calendar import format_jalali_date, period_title
+from services.clock import Clock
 from storage.accounts import Actor
 from storage.admin import period_record
 from storage.models import Declaration, Period

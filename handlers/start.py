@@ -5,16 +5,16 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
-from handlers.owner import actor_label, send_menu
-from scoring.text import PhoneError, normalize_phone
-from storage import linking
-from storage.accounts import Actor, load_actor
-from storage.admin import list_experts
-from storage.models import Account, Office
+from handlers.owner import send_menu
+from services import accounts, linking
+from services.clock import Clock
+from services.errors import ServiceError
+from services.linking import Linked, NoMatch
+from services.uow import UnitOfWork
+from storage.accounts import Actor
+from storage.records import ExpertRecord, OfficeRecord
 from texts.i18n import Translator
 from texts.keyboards import InlineKeyboardBuilder
 from texts.views import contact_keyboard
@@ -22,20 +22,15 @@ from texts.views import contact_keyboard
 router = Router(name=__name__)
 
 
-async def _reload(session: AsyncSession, actor: Actor) -> Actor:
-    return await load_actor(session, actor.platform, actor.user_id)
-
-
-async def _experts_text(session: AsyncSession, t: Translator) -> str:
-    experts = await list_experts(session)
+def _experts_text(experts: tuple[ExpertRecord, ...], t: Translator) -> str:
     return "\n".join(t("link-expert-line", name=e.name, phone=e.phone) for e in experts)
 
 
 @router.message(CommandStart())
 async def start(message: Message, command: CommandObject, session: AsyncSession, actor: Actor,
-                t: Translator, clock: Clock) -> None:
+                t: Translator, clock: Clock, uow: UnitOfWork) -> None:
     if command.args:
-        await _redeem(message, command.args, session, actor, t, clock)
+        await _redeem(message, command.args, session, actor, t, clock, uow)
         return
     if actor.office_ids:
         await send_menu(message, session, actor, t, clock.now())
@@ -54,52 +49,51 @@ async def start(message: Message, command: CommandObject, session: AsyncSession,
 
 
 async def _redeem(message: Message, code: str, session: AsyncSession, actor: Actor,
-                  t: Translator, clock: Clock) -> None:
-    result = await linking.redeem_code(session, actor.account_id, code, clock.now(),
-                                       actor_label(actor))
-    if isinstance(result, str):
-        await message.answer(t(f"link-{result}"))
+                  t: Translator, clock: Clock, uow: UnitOfWork) -> None:
+    try:
+        linked = await linking.redeem_code(uow, actor, code, clock.now())
+    except ServiceError as error:
+        await message.answer(t(error.code, **error.params))
         return
-    await message.answer(t("link-done", name=result.name, code=result.code),
+    office = linked.offices[0]
+    await message.answer(t("link-done", name=office.name, code=office.code),
                          reply_markup=ReplyKeyboardRemove())
-    await send_menu(message, session, await _reload(session, actor), t, clock.now())
+    await send_menu(message, session, linked.actor, t, clock.now())
 
 
 @router.message(F.contact)
 async def take_contact(message: Message, session: AsyncSession, actor: Actor, t: Translator,
-                       clock: Clock) -> None:
+                       clock: Clock, uow: UnitOfWork) -> None:
     contact = message.contact
-    assert contact is not None and message.from_user is not None
-    if contact.user_id is None or contact.user_id != message.from_user.id:
-        # Someone else's card, or a platform that does not say whose it is: not proof.
-        await message.answer(t("link-not-own-contact"), reply_markup=ReplyKeyboardRemove())
-        return
+    assert contact is not None
     try:
-        phone = normalize_phone(contact.phone_number)
-    except PhoneError:
-        await message.answer(t("link-bad-number"), reply_markup=ReplyKeyboardRemove())
+        outcome = await linking.link_by_contact(uow, actor, contact_user_id=contact.user_id,
+                                                phone=contact.phone_number)
+    except ServiceError as error:
+        await message.answer(t(error.code, **error.params), reply_markup=ReplyKeyboardRemove())
         return
-    offices = await linking.offices_for_phone(session, phone)
-    await linking.set_phone(session, actor.account_id, phone)
-    if not offices:
-        await session.commit()
-        await message.answer(t("link-no-match", experts=await _experts_text(session, t)),
+    if isinstance(outcome, NoMatch):
+        await message.answer(t("link-no-match", experts=_experts_text(outcome.experts, t)),
                              reply_markup=ReplyKeyboardRemove())
         return
-    await linking.link(session, actor.account_id, [o.id for o in offices], "contact",
-                       actor_label(actor))
-    await session.commit()
+    await _linked(message, session, outcome, t, clock)
+
+
+async def _linked(message: Message, session: AsyncSession, linked: Linked, t: Translator,
+                  clock: Clock) -> None:
+    offices = linked.offices
     if len(offices) == 1:
         await message.answer(t("link-done", name=offices[0].name, code=offices[0].code),
                              reply_markup=ReplyKeyboardRemove())
-        await send_menu(message, session, await _reload(session, actor), t, clock.now())
+        await send_menu(message, session, linked.actor, t, clock.now())
         return
     await message.answer(t("link-done-several", count=len(offices)),
                          reply_markup=ReplyKeyboardRemove())
     await _ask_office(message, offices, t)
 
 
-async def _ask_office(message: Message, offices: list[Office], t: Translator) -> None:
+async def _ask_office(message: Message, offices: tuple[OfficeRecord, ...] | list[OfficeRecord],
+                      t: Translator) -> None:
     kb = InlineKeyboardBuilder()
     for office in offices:
         kb.button(text=f"{office.name} ({office.code})", callback_data=f"of:{office.id}")
@@ -109,27 +103,27 @@ async def _ask_office(message: Message, offices: list[Office], t: Translator) ->
 
 @router.callback_query(F.data.startswith("of:"))
 async def pick_office(callback: CallbackQuery, session: AsyncSession, actor: Actor,
-                      t: Translator, clock: Clock) -> None:
+                      t: Translator, clock: Clock, uow: UnitOfWork) -> None:
     raw = (callback.data or "").split(":", 1)[1]
     office_id = int(raw) if raw.isdigit() else -1
-    if not await linking.choose_office(session, actor.account_id, office_id):
-        await callback.answer(t("not-your-office"), show_alert=True)
+    try:
+        chosen = await linking.choose_office(uow, actor, office_id)
+    except ServiceError as error:
+        await callback.answer(t(error.code, **error.params), show_alert=True)
         return
-    await session.commit()
     await callback.answer()
-    office = await session.get(Office, office_id)
-    assert office is not None and isinstance(callback.message, Message)
+    office = chosen.offices[0]
+    assert isinstance(callback.message, Message)
     await callback.message.answer(t("link-chosen", name=office.name, code=office.code))
-    await send_menu(callback.message, session, await _reload(session, actor), t, clock.now())
+    await send_menu(callback.message, session, chosen.actor, t, clock.now())
 
 
 @router.callback_query(F.data == "menu:offices")
-async def switch_office(callback: CallbackQuery, session: AsyncSession, actor: Actor,
-                        t: Translator) -> None:
+async def switch_office(callback: CallbackQuery, actor: Actor, t: Translator,
+                        uow: UnitOfWork) -> None:
     await callback.answer()
-    offices = [await session.get(Office, i) for i in actor.office_ids]
     assert isinstance(callback.message, Message)
-    await _ask_office(callback.message, [o for o in offices if o is not None], t)
+    await _ask_office(callback.message, await linking.own_offices(uow, actor), t)
 
 
 @router.callback_query(F.data == "menu:main")
@@ -159,16 +153,14 @@ async def ask_language(callback: CallbackQuery, t: Translator) -> None:
 
 @router.callback_query(F.data.in_({"lang:fa", "lang:en"}))
 async def set_language(callback: CallbackQuery, session: AsyncSession, actor: Actor,
-                       platform: str, clock: Clock) -> None:
+                       platform: str, clock: Clock, uow: UnitOfWork) -> None:
     lang = (callback.data or "lang:fa").split(":")[1]
-    await session.execute(update(Account).where(Account.id == actor.account_id)
-                          .values(locale=lang))
-    await session.commit()
+    actor = await accounts.set_language(uow, actor, lang)
     await callback.answer()
-    t = Translator(lang, platform)
+    t = Translator(actor.locale, platform)
     assert isinstance(callback.message, Message)
     await callback.message.answer(t("language-set"))
-    await send_menu(callback.message, session, await _reload(session, actor), t, clock.now())
+    await send_menu(callback.message, session, actor, t, clock.now())
 
 
 def unlinked(_event: object, actor: Actor) -> bool:
@@ -177,6 +169,6 @@ def unlinked(_event: object, actor: Actor) -> bool:
 
 @router.message(F.text.regexp(r"^\s*[A-Za-z0-9]{8}\s*$"), unlinked)
 async def maybe_code(message: Message, session: AsyncSession, actor: Actor, t: Translator,
-                     clock: Clock) -> None:
+                     clock: Clock, uow: UnitOfWork) -> None:
     """An unlinked owner may type the code instead of using the link."""
-    await _redeem(message, message.text or "", session, actor, t, clock)
+    await _redeem(message, message.text or "", session, actor, t, clock, uow)

@@ -37,9 +37,9 @@ from aiogram.types import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from scoring.calendar import format_jalali_date, period_title
 from scoring.text import PhoneError, normalize_phone
+from services.clock import Clock
 from storage import linking
 from storage import survey as sv
 from storage import survey_scores as scores

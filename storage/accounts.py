@@ -96,7 +96,7 @@ _REACHABLE = update(Account.__table__).where(_accounts.id == bindparam("account_
 
 async def _account_row(session: AsyncSession, platform: str, user_id: int, first_name: str,
                        default_locale: str) -> Row[Any]:
-    """The account's row, created on first contact."""
+    """The account's row, created (not committed) on first contact."""
     key = {"platform": platform, "user_id": user_id}
     rows = await run(session, _ACCOUNT, key)
     if rows:
@@ -104,7 +104,6 @@ async def _account_row(session: AsyncSession, platform: str, user_id: int, first
     await session.execute(dialect_insert(session)(Account).values(
         platform=platform, platform_user_id=user_id, first_name=first_name[:200],
         locale=default_locale).on_conflict_do_nothing())
-    await session.commit()
     rows = await run(session, _ACCOUNT, key)
     assert rows
     return rows[0]
@@ -112,12 +111,15 @@ async def _account_row(session: AsyncSession, platform: str, user_id: int, first
 
 async def load_actor(session: AsyncSession, platform: str, user_id: int, first_name: str = "",
                      default_locale: str = "fa") -> Actor:
+    """Who is writing: the account (created on first contact), its roles and offices.
+
+    Someone who writes to the bot can be reached again (they had blocked it, or never started
+    it): their unreachable mark is cleared, so reminders and notices resume. Writes, never
+    commits: `services.accounts.identify` does.
+    """
     account = await _account_row(session, platform, user_id, first_name, default_locale)
     if account.unreachable_at is not None:
-        # They wrote to the bot, so it can reach them again (they had blocked it, or never
-        # started it): reminders and notices resume.
         await run(session, _REACHABLE, {"account_id": account.id})
-        await session.commit()
     rows = await run(session, _ROLES_AND_OFFICES, {"account_id": account.id})
     roles = tuple(Role(role, region, province) for role, region, province, office, _ in rows
                   if office is None)
@@ -126,3 +128,7 @@ async def load_actor(session: AsyncSession, platform: str, user_id: int, first_n
                            key=lambda r: (r.linked_at, r.office_id)))
     return Actor(account.id, platform, user_id, account.first_name, account.locale,
                  account.phone, roles, offices, account.current_office_id)
+
+
+async def set_locale(session: AsyncSession, account_id: int, locale: str) -> None:
+    await session.execute(update(Account).where(Account.id == account_id).values(locale=locale))

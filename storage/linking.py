@@ -1,16 +1,21 @@
-"""Linking an account to offices: by the owner's own verified number, or by a one-time code."""
+"""Linking an account to offices: rows of `account_offices`, `link_codes`, `link_attempts`.
+
+Repository functions: they read and write, never commit (`services.linking` does).
+"""
 
 from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.text import to_ascii_digits
-from storage.admin import AdminError, audit
+from storage.admin import audit
+from storage.declarations import office_record
 from storage.models import Account, AccountOffice, LinkAttempt, LinkCode, Office
+from storage.records import OfficeRecord
 
 # No 0/O, 1/I/L: a code is read off paper or a phone call and typed on a phone.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -19,9 +24,23 @@ CODE_DAYS = 7
 WRONG_CODES_PER_HOUR = 5
 
 
-async def offices_for_phone(session: AsyncSession, phone: str) -> list[Office]:
-    return list((await session.scalars(
-        select(Office).where(Office.holder_phone == phone).order_by(Office.code))).all())
+async def offices_for_phone(session: AsyncSession, phone: str) -> list[OfficeRecord]:
+    rows = (await session.scalars(
+        select(Office).where(Office.holder_phone == phone).order_by(Office.code))).all()
+    return [office_record(o) for o in rows]
+
+
+async def office_by_code(session: AsyncSession, code: str) -> OfficeRecord | None:
+    office = await session.scalar(select(Office).where(Office.code == code.strip()))
+    return office_record(office) if office is not None else None
+
+
+async def offices_by_id(session: AsyncSession, office_ids: list[int] | tuple[int, ...]
+                        ) -> list[OfficeRecord]:
+    """The offices, in the order asked; ids that do not exist are left out."""
+    rows = {o.id: o for o in (await session.scalars(
+        select(Office).where(Office.id.in_(list(office_ids))))).all()} if office_ids else {}
+    return [office_record(rows[i]) for i in office_ids if i in rows]
 
 
 async def link(session: AsyncSession, account_id: int, office_ids: list[int], via: str,
@@ -41,69 +60,71 @@ async def link(session: AsyncSession, account_id: int, office_ids: list[int], vi
 
 
 async def set_phone(session: AsyncSession, account_id: int, phone: str) -> None:
-    account = await session.get(Account, account_id)
-    assert account is not None
-    account.phone = phone
+    await session.execute(update(Account).where(Account.id == account_id).values(phone=phone))
+
+
+async def is_linked(session: AsyncSession, account_id: int, office_id: int) -> bool:
+    return await session.scalar(select(AccountOffice.office_id).where(
+        AccountOffice.account_id == account_id, AccountOffice.office_id == office_id)) is not None
 
 
 async def choose_office(session: AsyncSession, account_id: int, office_id: int) -> bool:
     """Make a linked office the current one; False when it is not linked to this account."""
-    linked = await session.scalar(select(AccountOffice.office_id).where(
-        AccountOffice.account_id == account_id, AccountOffice.office_id == office_id))
-    if linked is None:
+    if not await is_linked(session, account_id, office_id):
         return False
-    account = await session.get(Account, account_id)
-    assert account is not None
-    account.current_office_id = office_id
+    await session.execute(update(Account).where(Account.id == account_id).values(
+        current_office_id=office_id))
     return True
 
 
-async def issue_code(session: AsyncSession, office_code: str, now: datetime,
-                     actor: str = "cli") -> tuple[str, datetime, Office]:
-    office = await session.scalar(select(Office).where(Office.code == office_code.strip()))
-    if office is None:
-        raise AdminError(f"no office with code {office_code!r}")
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    expires = now + timedelta(days=CODE_DAYS)
-    session.add(LinkCode(code=code, office_id=office.id, expires_at=expires))
-    await audit(session, actor=actor, action="linkcode.issue", entity="office",
-                entity_id=office.id, new={"expires_at": expires})
-    await session.commit()
-    return code, expires, office
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+async def add_code(session: AsyncSession, office_id: int, code: str, expires_at: datetime
+                   ) -> None:
+    session.add(LinkCode(code=code, office_id=office_id, expires_at=expires_at))
+    await session.flush()
 
 
 def normalize_code(text: str) -> str:
     return "".join(ch for ch in to_ascii_digits(text).upper() if ch.isascii() and ch.isalnum())
 
 
-async def wrong_codes_last_hour(session: AsyncSession, account_id: int, now: datetime) -> int:
+async def wrong_codes_since(session: AsyncSession, account_id: int, since: datetime) -> int:
     return int(await session.scalar(select(func.count()).select_from(LinkAttempt).where(
-        LinkAttempt.account_id == account_id, LinkAttempt.at > now - timedelta(hours=1))) or 0)
+        LinkAttempt.account_id == account_id, LinkAttempt.at > since)) or 0)
 
 
-async def redeem_code(session: AsyncSession, account_id: int, text: str, now: datetime,
-                      actor: str) -> Office | str:
-    """The office the code links, or a reason key: `code-limit`, `code-wrong`, `code-used`,
-    `code-expired`. A wrong code counts against the hourly limit. Commits."""
-    if await wrong_codes_last_hour(session, account_id, now) >= WRONG_CODES_PER_HOUR:
-        return "code-limit"
-    row = await session.scalar(select(LinkCode).where(LinkCode.code == normalize_code(text)))
-    reason = None
+async def add_wrong_attempt(session: AsyncSession, account_id: int, at: datetime) -> None:
+    session.add(LinkAttempt(account_id=account_id, at=at))
+    await session.flush()
+
+
+async def code_state(session: AsyncSession, code: str, now: datetime) -> str | None:
+    """Why a code cannot be redeemed (`wrong`, `used`, `expired`), or None when it can."""
+    row = await session.scalar(select(LinkCode).where(LinkCode.code == code))
     if row is None:
-        reason = "code-wrong"
-    elif row.used_at is not None:
-        reason = "code-used"
-    elif row.expires_at <= now:
-        reason = "code-expired"
-    if reason is not None:
-        session.add(LinkAttempt(account_id=account_id, at=now))
-        await session.commit()
-        return reason
-    assert row is not None
-    row.used_at, row.used_by = now, account_id
-    office = await session.get(Office, row.office_id)
-    assert office is not None
-    await link(session, account_id, [office.id], "code", actor)
-    await choose_office(session, account_id, office.id)
-    await session.commit()
-    return office
+        return "wrong"
+    if row.used_at is not None:
+        return "used"
+    if row.expires_at <= now:
+        return "expired"
+    return None
+
+
+async def take_code(session: AsyncSession, code: str, account_id: int, now: datetime
+                    ) -> int | None:
+    """Mark the code used by this account, only if it is still unused and unexpired: one
+    conditional UPDATE, so of two (or twenty) accounts redeeming it at once exactly one wins.
+    The office it links, or None for the losers."""
+    taken = await session.execute(
+        update(LinkCode).where(LinkCode.code == code, LinkCode.used_at.is_(None),
+                               LinkCode.expires_at > now)
+        .values(used_at=now, used_by=account_id).returning(LinkCode.office_id))
+    row = taken.first()
+    return row[0] if row is not None else None
+
+
+def code_expiry(now: datetime) -> datetime:
+    return now + timedelta(days=CODE_DAYS)

@@ -20,6 +20,7 @@ link-code-used = This code has been used already. Ask your region for a new one.
 link-code-expired = This code has expired. Ask your region for a new one.
 link-code-limit = Too many wrong codes. Please try again in an hour.
 not-your-office = This office is not linked to your account.
+office-not-found = no office with code { $code }
 not-linked = Your account is not linked to an office yet. Press /start to begin.
 pick-office-first = First choose, from the menu, the office you are working for.
 private-only = This bot works in private chats only. Please message the bot directly.

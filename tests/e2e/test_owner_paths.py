@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from demo.local import World, open_period
 from scoring.calendar import format_jalali_date
-from storage.linking import issue_code
+from services.linking import issue_code
 from storage.models import (
     AccountOffice,
     Answer,
@@ -24,8 +24,7 @@ from tests.e2e.conftest import make_jpeg
 
 
 async def test_a_one_time_code_links_and_wrong_codes_are_limited(world: World) -> None:
-    async with world.session() as session:
-        code, _, _ = await issue_code(session, "71100002", world.clock.now())
+    code = (await issue_code(world.uow(), "71100002", world.clock.now())).code
     user = world.user("bale", 601, "حسن")
     for attempt in range(5):
         await user.send_command("/start", f"WRONG{attempt:03d}")

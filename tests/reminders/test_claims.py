@@ -144,8 +144,8 @@ async def test_only_one_worker_sweeps_at_a_time(sessionmaker: Any) -> None:
 
     from sqlalchemy import text
 
-    from bot.clock import Clock
     from bot.scheduler import SWEEP_LOCK_KEY, Sweeper
+    from services.clock import Clock
 
     engine = sessionmaker.kw["bind"]
     app = SimpleNamespace(engine=engine, sessionmaker=sessionmaker, clock=Clock(),

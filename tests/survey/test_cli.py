@@ -4,6 +4,7 @@ fresh database, as an operator types them."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -14,15 +15,16 @@ import typer
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bot.clock import Clock
 from cli import survey as cli_survey
 from cli.main import app as main_app
 from demo.local import DATA
+from services.clock import Clock
 from storage.db import create_engine, create_sessionmaker
 from storage.models import ExternalScore, Office, Outbox, Period
 from storage.models_survey import SurveyFlag, SurveyRating
 from storage.survey import office_for_token, office_links
 from tests.survey.test_posters import decode_pages, page_sizes
+from texts.notices import render as render_notice
 
 runner = CliRunner()
 NAMES = ["--bale-username", "pishkhan_bale_bot", "--telegram-username", "@pishkhan_tg_bot"]
@@ -184,7 +186,8 @@ def test_scores_flags_and_fee_reports(survey_cli: typer.Typer) -> None:
 
     async def notices(session: Any) -> list[tuple[int, str]]:
         rows = (await session.scalars(select(Outbox).where(Outbox.kind == "survey_fee"))).all()
-        return [(r.chat_id, r.payload_json) for r in rows]
+        return [(r.chat_id, render_notice(json.loads(r.payload_json), r.platform)["text"])
+                for r in rows]
 
     [(chat, notice)] = in_db(notices)  # the region's reviewer, counts only
     assert chat == 7004 and "۳ مراجع" in notice and "امتیاز منفی نیست" in notice

@@ -1,0 +1,58 @@
+"""The unit of work: one database transaction of one use case.
+
+```python
+async with uow:
+    office = await offices.get(uow.session, office_id)
+    ...
+    await uow.commit()
+```
+Leaving the block without `commit()` (an exception, or a use case that only read) rolls back.
+Repositories in `storage` take `uow.session` and never commit; only a service does, once.
+One `UnitOfWork` may be used for several use cases in turn (one update can read, then write),
+never for two at once.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+
+class UnitOfWork:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self.sessionmaker = sessionmaker
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open: use `async with uow:`")
+        return self._session
+
+    @property
+    def dialect(self) -> str:
+        bind = self.session.bind
+        return bind.dialect.name if bind is not None else ""
+
+    async def __aenter__(self) -> UnitOfWork:
+        if self._session is not None:
+            raise RuntimeError("this unit of work is already open (one use case at a time)")
+        self._session = self.sessionmaker()
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                        traceback: TracebackType | None) -> None:
+        session, self._session = self._session, None
+        assert session is not None
+        try:
+            if session.in_transaction():
+                await session.rollback()
+        finally:
+            await session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
