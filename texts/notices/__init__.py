@@ -2,7 +2,9 @@
 
 A notice is a name, its arguments (plain JSON data) and the recipient's language. By default the
 name is a catalog key and the arguments are its variables; a notice that needs more (buttons,
-dates in the recipient's calendar, lists) registers a renderer here:
+dates in the recipient's calendar, lists) registers a renderer in this package's module for its
+feature (`texts/notices/review.py`, `tickets.py`, …; each is imported here before the first
+notice is rendered):
 
 ```python
 @renderer("review-confirmed")
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
 from typing import Any
 
 from texts.i18n import Translator
@@ -32,6 +36,13 @@ class Rendered:
 
 Renderer = Callable[[Translator, dict[str, Any]], Rendered]
 _RENDERERS: dict[str, Renderer] = {}
+FEATURES = ("reminders", "results", "review", "survey", "tickets")
+
+
+@cache
+def _load_features() -> None:
+    for feature in FEATURES:
+        import_module(f"texts.notices.{feature}")
 
 
 def renderer(name: str) -> Callable[[Renderer], Renderer]:
@@ -53,6 +64,7 @@ def render(payload: dict[str, Any], platform: str) -> dict[str, Any]:
     args = payload.get("args") or {}
     if not isinstance(name, str) or not isinstance(args, dict):
         raise ValueError("a notice is a name and an object of arguments")
+    _load_features()
     t = Translator(str(payload.get("locale") or "fa"), platform)
     function = _RENDERERS.get(name)
     rendered = function(t, args) if function is not None else Rendered(t(name, **args))
