@@ -1,0 +1,76 @@
+"""Linking as a use case on SQLite and PostgreSQL: refusals, one code redeemed by many at once."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select
+
+from services import linking
+from services.errors import Forbidden, Invalid, NotFound
+from storage.models import AccountOffice, AuditLog, LinkAttempt
+from tests.services.conftest import NOW, World
+
+HOLDER = "09382413657"  # the licence holder of the demo office 16598444
+
+
+async def _count(world: World, model: type) -> int:
+    async with world.sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_twenty_accounts_redeeming_one_code_at_once_link_exactly_one(world: World) -> None:
+    code = (await linking.issue_code(world.uow(), "71100002", NOW)).code
+    people = [await world.person("bale", 8000 + i) for i in range(20)]
+    outcomes = await asyncio.gather(
+        *(linking.redeem_code(world.uow(), p, code, NOW) for p in people),
+        return_exceptions=True)
+    won = [o for o in outcomes if isinstance(o, linking.Linked)]
+    lost = [o for o in outcomes if isinstance(o, Invalid)]
+    assert len(won) == 1 and len(lost) == 19, outcomes
+    assert {e.code for e in lost} == {"link-code-used"}
+    assert await _count(world, AccountOffice) == 1
+    async with world.sessionmaker() as session:
+        links = await session.scalar(select(func.count()).select_from(AuditLog).where(
+            AuditLog.action == "account.link"))
+    assert links == 1
+
+
+async def test_wrong_codes_count_and_the_sixth_try_within_the_hour_is_refused(
+        world: World) -> None:
+    code = (await linking.issue_code(world.uow(), "71100002", NOW)).code
+    actor = await world.person("telegram", 8101)
+    for _ in range(linking.linking.WRONG_CODES_PER_HOUR):
+        with pytest.raises(Invalid) as refused:
+            await linking.redeem_code(world.uow(), actor, "WRONG123", NOW)
+        assert refused.value.code == "link-code-wrong"
+    with pytest.raises(Invalid) as refused:
+        await linking.redeem_code(world.uow(), actor, code, NOW)
+    assert refused.value.code == "link-code-limit"
+    assert await _count(world, LinkAttempt) == linking.linking.WRONG_CODES_PER_HOUR
+    assert await _count(world, AccountOffice) == 0
+
+
+async def test_contact_must_be_the_senders_own(world: World) -> None:
+    actor = await world.person("bale", 8201)
+    for other in (None, 999):
+        with pytest.raises(Invalid) as refused:
+            await linking.link_by_contact(world.uow(), actor, contact_user_id=other,
+                                          phone=HOLDER)
+        assert refused.value.code == "link-not-own-contact"
+    linked = await linking.link_by_contact(world.uow(), actor, contact_user_id=8201,
+                                           phone="+98 938 241 3657")
+    assert isinstance(linked, linking.Linked)
+    assert [o.code for o in linked.offices] == ["16598444"]
+    assert linked.actor.office_ids == (linked.offices[0].id,)
+
+
+async def test_an_office_not_linked_cannot_be_chosen_and_a_missing_office_has_no_code(
+        world: World) -> None:
+    actor = await world.person("bale", 8301)
+    with pytest.raises(Forbidden):
+        await linking.choose_office(world.uow(), actor, 1)
+    with pytest.raises(NotFound) as missing:
+        await linking.issue_code(world.uow(), "99999999", NOW)
+    assert missing.value.params == {"code": "99999999"}
