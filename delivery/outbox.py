@@ -30,173 +30,35 @@ import contextlib
 import json
 import logging
 import math
-import random
-import time
 from collections.abc import AsyncIterator, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from aiogram import Bot, methods
 from aiogram.exceptions import (
     ClientDecodeError,
     TelegramAPIError,
-    TelegramBadRequest,
-    TelegramConflictError,
-    TelegramEntityTooLarge,
-    TelegramForbiddenError,
-    TelegramMigrateToChat,
-    TelegramNetworkError,
-    TelegramNotFound,
-    TelegramRetryAfter,
-    TelegramServerError,
-    TelegramUnauthorizedError,
 )
 from pydantic import ValidationError
-from sqlalchemy import and_, or_, select, text, update
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
-from delivery.platforms import RETRY_REPLIES, TooManyRequests
+from delivery.calls import build_method
+from delivery.exclusive import sender_lock
+from delivery.exclusive import wait as _wait
+from delivery.lanes import Lane, Outcome, utcnow
+from delivery.pacing import RateLimiter
+from delivery.platforms import RETRY_REPLIES
+from delivery.verdicts import Verdicts
 from services.clock import Clock
-from storage.models import Account, Outbox
+from storage import outbox as queue
+from storage.outbox import Claimed
 from texts.notices import render as render_notice
 
 log = logging.getLogger(__name__)
 
 PLATFORMS = ("bale", "telegram")
-# Advisory-lock keys (PostgreSQL): one per platform's sender.
-LOCK_KEYS = {"bale": 0x50_4B_48_01, "telegram": 0x50_4B_48_02}
-# Where a payload's file id goes for each file-sending method.
-FILE_FIELDS = {"sendDocument": "document", "sendPhoto": "photo", "sendVideo": "video",
-               "sendAudio": "audio", "sendVoice": "voice", "sendAnimation": "animation"}
-META_KEYS = frozenset({"method", "expires_at", "file_id"})
-UNREACHABLE_400 = ("chat not found", "user not found", "peer_id_invalid", "chat_id_invalid")
-PLATFORM_403 = ("token not found", "unauthorized")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-# ------------------------------------------------------------------------------- pacing
-
-class RateLimiter:
-    """A token bucket with a pace that adapts: `acquire()` waits for the next send's turn.
-
-    Turns are handed out in call order at `current` per second, with at most `burst` sends
-    catching up after a stall. `slow_down()` halves the pace (once per half second, so a volley
-    of 429s from sends already in flight counts once); from half a second after the last one the
-    pace grows by half again every quarter second, back to `rate`. `pause(seconds)` stops every
-    send until then.
-    """
-
-    def __init__(self, rate: float, burst: float | None = None, min_rate: float = 0.5) -> None:
-        self.rate = float(rate)
-        self.current = float(rate)
-        self.burst = max(1.0, burst if burst is not None else self.rate * 0.2)
-        self.min_rate = min(min_rate, self.rate)
-        self._next = 0.0
-        self._paused_until = 0.0
-        self._slowed_at = -math.inf
-        self._recovered_at = -math.inf
-
-    def _recover(self, now: float) -> None:
-        if self.current < self.rate and now - self._slowed_at >= 0.5 \
-                and now - self._recovered_at >= 0.25:
-            self.current = min(self.rate, self.current * 1.5)
-            self._recovered_at = now
-
-    async def acquire(self) -> None:
-        while True:
-            now = time.monotonic()
-            if now < self._paused_until:
-                await asyncio.sleep(self._paused_until - now)
-                continue
-            self._recover(now)
-            interval = 1.0 / self.current
-            slot = max(self._next, now - (self.burst - 1) * interval)
-            self._next = slot + interval
-            if slot <= now:
-                return
-            await asyncio.sleep(slot - now)
-            if time.monotonic() >= self._paused_until:
-                return
-
-    def slow_down(self) -> None:
-        now = time.monotonic()
-        if now - self._slowed_at < 0.5:
-            return
-        self._slowed_at = now
-        self.current = max(self.min_rate, self.current / 2)
-
-    def pause(self, seconds: float) -> None:
-        until = time.monotonic() + seconds
-        self._paused_until = max(self._paused_until, until)
-        self._next = max(self._next, self._paused_until)
-
-
-# ------------------------------------------------------------------------------ outcomes
-
-@dataclass(slots=True)
-class Claimed:
-    id: int
-    chat_id: int
-    account_id: int | None
-    payload_json: str
-    attempts: int
-
-
-@dataclass(slots=True)
-class Outcome:
-    """What became of one claimed row; committed in batches by the lane's flusher."""
-
-    row: Claimed
-    status: str  # sent | queued | failed | unreachable | expired
-    error: str | None = None
-    not_before: datetime | None = None
-    restore_attempt: bool = False  # the attempt did not count (the platform, not the row)
-
-
-@dataclass
-class LaneStats:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    unreachable: int = 0
-    expired: int = 0
-    too_many: int = 0
-    errors: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return dict(self.__dict__)
-
-
-@dataclass
-class Lane:
-    """One platform's sending machinery."""
-
-    platform: str
-    bot: Bot
-    limiter: RateLimiter
-    max_in_flight: int
-    held: dict[int, Claimed] = field(default_factory=dict)
-    tasks: dict[int, asyncio.Task[None]] = field(default_factory=dict)
-    on_wire: set[int] = field(default_factory=set)  # rows whose request is out now
-    reached: set[int] = field(default_factory=set)  # held rows whose request ever went out
-    results: list[Outcome] = field(default_factory=list)
-    chat_locks: dict[int, list[Any]] = field(default_factory=dict)  # chat → [lock, users]
-    stats: LaneStats = field(default_factory=LaneStats)
-    have_results: asyncio.Event = field(default_factory=asyncio.Event)
-    slot_freed: asyncio.Event = field(default_factory=asyncio.Event)
-    network_errors: int = 0
-
-    @property
-    def free(self) -> int:
-        return self.max_in_flight - len(self.held)
 
 
 class OutboxSender:
@@ -222,8 +84,7 @@ class OutboxSender:
         self.request_timeout = request_timeout
         self.poll_interval = poll_interval
         self.flush_delay = flush_delay
-        self.max_attempts = max_attempts
-        self.max_429_attempts = max_429_attempts
+        self.verdicts = Verdicts(max_attempts, max_429_attempts)
         self.exclusive = exclusive
         self.standby_poll = standby_poll
         self.lock_dir = lock_dir
@@ -311,11 +172,9 @@ class OutboxSender:
             await asyncio.sleep(0.05)
             if any(lane.held for lane in self.lanes.values()):
                 continue
-            now = utcnow()
             async with self.sessionmaker() as session:
-                due = await session.scalar(select(Outbox.id).where(or_(
-                    *(self._due(p, now) for p in self.lanes))).limit(1))
-            if due is None and not any(lane.held for lane in self.lanes.values()):
+                due = await queue.has_due(session, self.lanes, utcnow())
+            if not due and not any(lane.held for lane in self.lanes.values()):
                 return
 
     async def _run_lane(self, lane: Lane, stop: asyncio.Event) -> None:
@@ -379,11 +238,7 @@ class OutboxSender:
         if ids:
             with contextlib.suppress(DBAPIError, OSError):
                 async with self.sessionmaker() as session:
-                    await session.execute(
-                        update(Outbox).where(Outbox.id.in_(ids), Outbox.status == "sending")
-                        .values(status="queued", lease_until=None,
-                                attempts=Outbox.attempts - 1)
-                        .execution_options(synchronize_session=False))
+                    await queue.release(session, ids)
                     await session.commit()
             for row_id in ids:
                 lane.held.pop(row_id, None)
@@ -392,51 +247,24 @@ class OutboxSender:
 
     # ------------------------------------------------------------------------ claiming
 
-    def _due(self, platform: str, now: datetime) -> Any:
-        return and_(Outbox.platform == platform,
-                    or_(and_(Outbox.status == "queued", Outbox.not_before <= now),
-                        and_(Outbox.status == "sending", Outbox.lease_until < now)))
-
     async def _claim(self, lane: Lane, limit: int) -> list[Claimed]:
         """Take up to `limit` due rows: one short transaction, nothing else inside it."""
         now = utcnow()
-        due = self._due(lane.platform, now)
         async with self.sessionmaker() as session:
-            # A read first: polling an empty outbox must not take SQLite's write lock.
-            if await session.scalar(select(Outbox.id).where(due).limit(1)) is None:
+            if not await queue.has_due(session, [lane.platform], now):
                 return []
-            await session.rollback()
-            pick = select(Outbox.id).where(due).order_by(Outbox.id).limit(limit)
-            if self.dialect == "postgresql":
-                # A CTE runs once; `id IN (subquery … LIMIT n)` may be re-run by the planner
-                # and then claims more than n rows.
-                picked = pick.with_for_update(skip_locked=True).cte("picked")
-                claim = update(Outbox).where(Outbox.id == picked.c.id)
-            else:  # SQLite: one writer at a time, the statement is atomic as it stands
-                claim = update(Outbox).where(Outbox.id.in_(pick.scalar_subquery()), due)
-            result = await session.execute(
-                claim.values(status="sending", lease_until=now + self.lease,
-                             attempts=Outbox.attempts + 1)
-                .returning(Outbox.id, Outbox.chat_id, Outbox.account_id, Outbox.payload_json,
-                           Outbox.attempts)
-                .execution_options(synchronize_session=False))
-            rows = [Claimed(*row) for row in result.all()]
+            await session.rollback()  # the read's snapshot must not hold SQLite's writer back
+            rows = await queue.claim(session, lane.platform, limit, now, now + self.lease)
             await session.commit()
-        rows.sort(key=lambda r: r.id)
         return rows
 
     async def _take_back(self, lane: Lane) -> None:
         """As the one sender of this platform, take back what a dead predecessor held."""
         async with self.sessionmaker() as session:
-            result = await session.execute(
-                update(Outbox).where(Outbox.platform == lane.platform,
-                                     Outbox.status == "sending")
-                .values(status="queued", lease_until=None)
-                .execution_options(synchronize_session=False))
+            taken = await queue.take_back(session, lane.platform)
             await session.commit()
-        if result.rowcount:
-            log.info("outbox %s: took back %d rows left in flight", lane.platform,
-                     result.rowcount)
+        if taken:
+            log.info("outbox %s: took back %d rows left in flight", lane.platform, taken)
 
     async def _heartbeat(self, lane: Lane, stop: asyncio.Event) -> None:
         period = max(0.5, self.lease.total_seconds() / 3)
@@ -447,10 +275,7 @@ class OutboxSender:
                 continue
             with contextlib.suppress(DBAPIError, OSError):
                 async with self.sessionmaker() as session:
-                    await session.execute(
-                        update(Outbox).where(Outbox.id.in_(ids), Outbox.status == "sending")
-                        .values(lease_until=utcnow() + self.lease)
-                        .execution_options(synchronize_session=False))
+                    await queue.renew(session, ids, utcnow() + self.lease)
                     await session.commit()
 
     # ------------------------------------------------------------------------- sending
@@ -466,7 +291,7 @@ class OutboxSender:
             outcome = await self._attempt(lane, row)
         except Exception as exc:  # a bug must not lose the row: retry it later
             log.exception("outbox %s: row %s", lane.platform, row.id)
-            outcome = self._retry(row, f"internal: {exc!r}"[:300], backoff=30.0)
+            outcome = self.verdicts.retry(row, f"internal: {exc!r}"[:300], backoff=30.0)
         lane.results.append(outcome)
         lane.have_results.set()
 
@@ -504,11 +329,11 @@ class OutboxSender:
                 try:
                     await lane.bot(method, request_timeout=int(self.request_timeout))
                 except TelegramAPIError as exc:
-                    return self._classify(lane, row, exc)
+                    return self.verdicts.classify(lane, row, exc)
                 except ClientDecodeError as exc:
-                    return self._network(lane, row, f"undecodable answer: {exc}")
+                    return self.verdicts.network(lane, row, f"undecodable answer: {exc}")
                 except (TimeoutError, OSError) as exc:
-                    return self._network(lane, row, f"network: {exc!r}")
+                    return self.verdicts.network(lane, row, f"network: {exc!r}")
         finally:
             lane.on_wire.discard(row.id)
             entry[1] -= 1
@@ -516,68 +341,6 @@ class OutboxSender:
                 del lane.chat_locks[row.chat_id]
         lane.network_errors = 0
         return Outcome(row, "sent")
-
-    def _classify(self, lane: Lane, row: Claimed, exc: TelegramAPIError) -> Outcome:
-        message = str(exc.message or "")
-        lowered = message.lower()
-        if isinstance(exc, TelegramRetryAfter):
-            return self._too_many(lane, row, message, float(exc.retry_after))
-        if isinstance(exc, TooManyRequests) or (
-                type(exc) is TelegramAPIError and ("too many requests" in lowered
-                                                   or "limit exceed" in lowered)):
-            return self._too_many(lane, row, message, None)
-        if isinstance(exc, TelegramForbiddenError):
-            if any(word in lowered for word in PLATFORM_403):  # Bale's answer to a bad token
-                return self._platform_down(lane, row, message)
-            return Outcome(row, "unreachable", message[:300])
-        if isinstance(exc, TelegramUnauthorizedError):
-            return self._platform_down(lane, row, message)
-        if isinstance(exc, TelegramBadRequest):
-            if any(word in lowered for word in UNREACHABLE_400):
-                return Outcome(row, "unreachable", message[:300])
-            return Outcome(row, "failed", message[:300])
-        if isinstance(exc, TelegramEntityTooLarge | TelegramNotFound | TelegramConflictError
-                      | TelegramMigrateToChat):
-            return Outcome(row, "failed", message[:300])
-        if isinstance(exc, TelegramServerError | TelegramNetworkError):
-            return self._network(lane, row, message)
-        return self._network(lane, row, f"{type(exc).__name__}: {message}")
-
-    def _too_many(self, lane: Lane, row: Claimed, message: str,
-                  retry_after: float | None) -> Outcome:
-        lane.stats.too_many += 1
-        lane.limiter.slow_down()
-        if retry_after is not None and retry_after > 2:
-            lane.limiter.pause(retry_after)  # a real flood wait: the whole bot waits
-        if row.attempts >= self.max_429_attempts:
-            return Outcome(row, "failed", f"gave up after {row.attempts} attempts: {message}")
-        if retry_after is None:
-            retry_after = min(60.0, 0.5 * 2 ** min(row.attempts - 1, 10))
-            retry_after *= random.uniform(0.8, 1.2)
-        return Outcome(row, "queued", message[:300],
-                       utcnow() + timedelta(seconds=retry_after))
-
-    def _network(self, lane: Lane, row: Claimed, message: str) -> Outcome:
-        lane.stats.errors += 1
-        lane.network_errors += 1
-        if lane.network_errors >= 5:  # the platform itself is in trouble: everyone waits
-            lane.limiter.pause(min(30.0, 0.5 * 2 ** min(lane.network_errors - 5, 6)))
-        if row.attempts >= self.max_attempts:
-            return Outcome(row, "failed", f"gave up after {row.attempts} attempts: "
-                                          f"{message}"[:300])
-        return self._retry(row, message, backoff=min(300.0, 2.0 ** (row.attempts - 1)))
-
-    def _platform_down(self, lane: Lane, row: Claimed, message: str) -> Outcome:
-        log.error("outbox %s: the platform refuses the bot (%s); pausing", lane.platform,
-                  message)
-        lane.limiter.pause(60.0)
-        return Outcome(row, "queued", message[:300], utcnow() + timedelta(seconds=60),
-                       restore_attempt=True)
-
-    @staticmethod
-    def _retry(row: Claimed, message: str, backoff: float) -> Outcome:
-        delay = backoff * random.uniform(0.8, 1.2)
-        return Outcome(row, "queued", message[:300], utcnow() + timedelta(seconds=delay))
 
     # ---------------------------------------------------------------------- committing
 
@@ -613,31 +376,13 @@ class OutboxSender:
         by_status: dict[str, list[Outcome]] = {}
         for outcome in batch:
             by_status.setdefault(outcome.status, []).append(outcome)
+        sent = [o.row.id for o in by_status.get("sent", [])]
+        others = [o for o in batch if o.status != "sent"]
         async with self.sessionmaker() as session:
-            sent = [o.row.id for o in by_status.get("sent", [])]
-            if sent:
-                await session.execute(
-                    update(Outbox).where(Outbox.id.in_(sent))
-                    .values(status="sent", sent_at=now, lease_until=None, last_error=None)
-                    .execution_options(synchronize_session=False))
-            others = [o for o in batch if o.status != "sent"]
-            if others:
-                await session.execute(update(Outbox), [self._row_update(o) for o in others])
-            gone = by_status.get("unreachable", [])
-            accounts = {o.row.account_id for o in gone if o.row.account_id is not None}
-            if accounts:
-                await session.execute(
-                    update(Account).where(Account.id.in_(accounts),
-                                          Account.unreachable_at.is_(None))
-                    .values(unreachable_at=now).execution_options(synchronize_session=False))
-            for o in gone:
-                if o.row.account_id is None:
-                    await session.execute(
-                        update(Account).where(Account.platform == lane.platform,
-                                              Account.platform_user_id == o.row.chat_id,
-                                              Account.unreachable_at.is_(None))
-                        .values(unreachable_at=now)
-                        .execution_options(synchronize_session=False))
+            await queue.record(session, lane.platform, now, sent=sent,
+                               others=[self._row_update(o) for o in others],
+                               unreachable=[(o.row.account_id, o.row.chat_id)
+                                            for o in by_status.get("unreachable", [])])
             await session.commit()
         stats = lane.stats
         stats.sent += len(sent)
@@ -660,83 +405,15 @@ class OutboxSender:
             values["attempts"] = max(0, outcome.row.attempts - 1)
         return values
 
-    # ---------------------------------------------------------------------- exclusivity
-
     @contextlib.asynccontextmanager
     async def _exclusive(self, lane: Lane, stop: asyncio.Event) -> AsyncIterator[bool]:
         """Hold the platform's sender lock while running (waits as a standby until free)."""
         if not self.exclusive:
             yield True
             return
-        if self.dialect == "postgresql" and self.engine is not None:
-            async with self.engine.connect() as conn:
-                key = LOCK_KEYS.get(lane.platform, 0x50_4B_48_00)
-                announced = False
-                while not await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}):
-                    await conn.rollback()
-                    if not announced:
-                        log.info("outbox %s: another sender is active; standing by",
-                                 lane.platform)
-                        announced = True
-                    if await _wait(stop, self.standby_poll):
-                        yield False
-                        return
-                await conn.commit()
-                try:
-                    yield True
-                finally:
-                    with contextlib.suppress(Exception):
-                        await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                        await conn.commit()
-            return
-        path = self._lock_path(lane.platform)
-        handle = _try_file_lock(path) if path is not None else None
-        if path is not None and handle is None:
-            log.info("outbox %s: another sender holds %s; standing by", lane.platform, path)
-            while handle is None:
-                if await _wait(stop, self.standby_poll):
-                    yield False
-                    return
-                handle = _try_file_lock(path)
-        try:
-            yield True
-        finally:
-            if handle is not None:
-                handle.close()
-
-    def _lock_path(self, platform: str) -> Path | None:
-        if self.engine is None:
-            return None
-        url = make_url(str(self.engine.url))
-        database = url.database
-        if not database or database == ":memory:":
-            return None
-        base = Path(database)
-        folder = self.lock_dir or base.parent
-        return folder / f"{base.name}.outbox-{platform}.lock"
-
-
-def _try_file_lock(path: Path) -> Any:
-    """An exclusive OS lock on `path` (released by the OS when the process dies), or None."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX: leases alone keep senders apart
-        return open(path, "a")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a")  # held open for as long as the lock
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        return None
-    return handle
-
-
-async def _wait(stop: asyncio.Event, seconds: float) -> bool:
-    """Sleep up to `seconds`; True when `stop` was set."""
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
-    return stop.is_set()
+        async with sender_lock(lane.platform, self.engine, stop, standby_poll=self.standby_poll,
+                               lock_dir=self.lock_dir) as ok:
+            yield ok
 
 
 async def _wait_any(stop: asyncio.Event, other: asyncio.Event, seconds: float) -> None:
@@ -746,29 +423,3 @@ async def _wait_any(stop: asyncio.Event, other: asyncio.Event, seconds: float) -
     finally:
         for waiter in waiters:
             waiter.cancel()
-
-
-def build_method(chat_id: int, payload: dict[str, Any]) -> Any:
-    """The Bot API call a payload describes: sendMessage by default, else `payload["method"]`
-    (e.g. {"method": "sendDocument", "file_id": …, "text": caption})."""
-    name = payload.get("method") or "sendMessage"
-    if not isinstance(name, str) or not name[:1].islower():
-        raise ValueError(f"unknown method {name!r}")
-    cls = getattr(methods, name[0].upper() + name[1:], None)
-    if cls is None:
-        raise ValueError(f"unknown method {name!r}")
-    fields = cls.model_fields
-    args: dict[str, Any] = {"chat_id": chat_id}
-    for key, value in payload.items():
-        if key in META_KEYS:
-            continue
-        if key == "text" and "text" not in fields and "caption" in fields:
-            args.setdefault("caption", value)
-        elif key in fields:
-            args[key] = value
-    if "file_id" in payload:
-        target = FILE_FIELDS.get(name)
-        if target is None:
-            raise ValueError(f"{name} takes no file")
-        args[target] = payload["file_id"]
-    return cls(**args)

@@ -11,13 +11,15 @@ twice leaves one row (reminders, results, notifications on re-run commands).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Outbox
+from storage.models import Account, Outbox
 
 
 class Recipient(Protocol):
@@ -92,3 +94,99 @@ async def enqueue_to_account(session: AsyncSession, account: Recipient, key: str
                              kind: str, dedup_key: str | None = None, **args: Any) -> bool:
     """A catalog message for the account: a notice whose renderer is the catalog entry."""
     return await notify(session, account, key, kind=kind, dedup_key=dedup_key, **args)
+
+
+# --- the sender's side: claiming, leases and outcomes (the sender commits) -------------------
+
+@dataclass(slots=True)
+class Claimed:
+    """A row taken for sending, with the attempt it is on."""
+
+    id: int
+    chat_id: int
+    account_id: int | None
+    payload_json: str
+    attempts: int
+
+
+def _due(platform: str, now: datetime) -> Any:
+    return and_(Outbox.platform == platform,
+                or_(and_(Outbox.status == "queued", Outbox.not_before <= now),
+                    and_(Outbox.status == "sending", Outbox.lease_until < now)))
+
+
+async def has_due(session: AsyncSession, platforms: Iterable[str], now: datetime) -> bool:
+    """Anything to send now (a read: polling an empty outbox takes no write lock)."""
+    return await session.scalar(select(Outbox.id).where(or_(
+        *(_due(p, now) for p in platforms))).limit(1)) is not None
+
+
+async def claim(session: AsyncSession, platform: str, limit: int, now: datetime,
+                lease_until: datetime) -> list[Claimed]:
+    """Take up to `limit` due rows, oldest first, marking them `sending` until `lease_until`."""
+    due = _due(platform, now)
+    pick = select(Outbox.id).where(due).order_by(Outbox.id).limit(limit)
+    bind = session.bind
+    if bind is not None and bind.dialect.name == "postgresql":
+        # A CTE runs once; `id IN (subquery … LIMIT n)` may be re-run by the planner and then
+        # claims more than n rows. SKIP LOCKED: two senders never wait for each other's rows.
+        picked = pick.with_for_update(skip_locked=True).cte("picked")
+        statement = update(Outbox).where(Outbox.id == picked.c.id)
+    else:  # SQLite: one writer at a time, the statement is atomic as it stands
+        statement = update(Outbox).where(Outbox.id.in_(pick.scalar_subquery()), due)
+    result = await session.execute(
+        statement.values(status="sending", lease_until=lease_until,
+                         attempts=Outbox.attempts + 1)
+        .returning(Outbox.id, Outbox.chat_id, Outbox.account_id, Outbox.payload_json,
+                   Outbox.attempts)
+        .execution_options(synchronize_session=False))
+    return sorted((Claimed(*row) for row in result.all()), key=lambda r: r.id)
+
+
+async def release(session: AsyncSession, ids: list[int]) -> None:
+    """Rows whose request never went out: queued again, the attempt not counted."""
+    await session.execute(
+        update(Outbox).where(Outbox.id.in_(ids), Outbox.status == "sending")
+        .values(status="queued", lease_until=None, attempts=Outbox.attempts - 1)
+        .execution_options(synchronize_session=False))
+
+
+async def take_back(session: AsyncSession, platform: str) -> int:
+    """Everything a dead sender of this platform left in flight, queued again."""
+    result = await session.execute(
+        update(Outbox).where(Outbox.platform == platform, Outbox.status == "sending")
+        .values(status="queued", lease_until=None)
+        .execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def renew(session: AsyncSession, ids: list[int], lease_until: datetime) -> None:
+    await session.execute(
+        update(Outbox).where(Outbox.id.in_(ids), Outbox.status == "sending")
+        .values(lease_until=lease_until).execution_options(synchronize_session=False))
+
+
+async def record(session: AsyncSession, platform: str, now: datetime, *, sent: list[int],
+                 others: list[dict[str, Any]], unreachable: list[tuple[int | None, int]]
+                 ) -> None:
+    """Outcomes of a batch: `sent` ids; `others` as `{id, status, …}` rows; the accounts
+    (account id, or None and the chat id) that cannot be reached any more."""
+    if sent:
+        await session.execute(
+            update(Outbox).where(Outbox.id.in_(sent))
+            .values(status="sent", sent_at=now, lease_until=None, last_error=None)
+            .execution_options(synchronize_session=False))
+    if others:
+        await session.execute(update(Outbox), others)
+    accounts = {account for account, _ in unreachable if account is not None}
+    if accounts:
+        await session.execute(
+            update(Account).where(Account.id.in_(accounts), Account.unreachable_at.is_(None))
+            .values(unreachable_at=now).execution_options(synchronize_session=False))
+    for account, chat_id in unreachable:
+        if account is None:
+            await session.execute(
+                update(Account).where(Account.platform == platform,
+                                      Account.platform_user_id == chat_id,
+                                      Account.unreachable_at.is_(None))
+                .values(unreachable_at=now).execution_options(synchronize_session=False))
