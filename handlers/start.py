@@ -15,6 +15,7 @@ from services.linking import Linked, NoMatch
 from services.uow import UnitOfWork
 from storage.accounts import Actor
 from storage.records import ExpertRecord, OfficeRecord
+from texts.callbacks import LangCb, MenuCb, OfficeCb
 from texts.i18n import Translator
 from texts.keyboards import InlineKeyboardBuilder
 from texts.views import contact_keyboard
@@ -96,18 +97,17 @@ async def _ask_office(message: Message, offices: tuple[OfficeRecord, ...] | list
                       t: Translator) -> None:
     kb = InlineKeyboardBuilder()
     for office in offices:
-        kb.button(text=f"{office.name} ({office.code})", callback_data=f"of:{office.id}")
+        kb.button(text=f"{office.name} ({office.code})",
+                  callback_data=OfficeCb(office=office.id))
     kb.adjust(1)
     await message.answer(t("link-pick-office"), reply_markup=kb.as_markup())
 
 
-@router.callback_query(F.data.startswith("of:"))
-async def pick_office(callback: CallbackQuery, session: AsyncSession, actor: Actor,
-                      t: Translator, clock: Clock, uow: UnitOfWork) -> None:
-    raw = (callback.data or "").split(":", 1)[1]
-    office_id = int(raw) if raw.isdigit() else -1
+@router.callback_query(OfficeCb.filter())
+async def pick_office(callback: CallbackQuery, callback_data: OfficeCb, session: AsyncSession,
+                      actor: Actor, t: Translator, clock: Clock, uow: UnitOfWork) -> None:
     try:
-        chosen = await linking.choose_office(uow, actor, office_id)
+        chosen = await linking.choose_office(uow, actor, callback_data.office)
     except ServiceError as error:
         await callback.answer(t(error.code, **error.params), show_alert=True)
         return
@@ -118,7 +118,7 @@ async def pick_office(callback: CallbackQuery, session: AsyncSession, actor: Act
     await send_menu(callback.message, session, chosen.actor, t, clock.now())
 
 
-@router.callback_query(F.data == "menu:offices")
+@router.callback_query(MenuCb.filter(F.action == "offices"))
 async def switch_office(callback: CallbackQuery, actor: Actor, t: Translator,
                         uow: UnitOfWork) -> None:
     await callback.answer()
@@ -126,7 +126,7 @@ async def switch_office(callback: CallbackQuery, actor: Actor, t: Translator,
     await _ask_office(callback.message, await linking.own_offices(uow, actor), t)
 
 
-@router.callback_query(F.data == "menu:main")
+@router.callback_query(MenuCb.filter(F.action == "main"))
 async def menu(callback: CallbackQuery, session: AsyncSession, actor: Actor, t: Translator,
                clock: Clock) -> None:
     await callback.answer()
@@ -134,28 +134,27 @@ async def menu(callback: CallbackQuery, session: AsyncSession, actor: Actor, t: 
     await send_menu(callback.message, session, actor, t, clock.now())
 
 
-@router.callback_query(F.data == "menu:help")
+@router.callback_query(MenuCb.filter(F.action == "help"))
 async def show_help(callback: CallbackQuery, t: Translator) -> None:
     await callback.answer()
     assert isinstance(callback.message, Message)
     await callback.message.answer(t("help-text"))
 
 
-@router.callback_query(F.data == "menu:lang")
+@router.callback_query(MenuCb.filter(F.action == "lang"))
 async def ask_language(callback: CallbackQuery, t: Translator) -> None:
     await callback.answer()
     kb = InlineKeyboardBuilder()
-    kb.button(text="فارسی", callback_data="lang:fa")
-    kb.button(text="English", callback_data="lang:en")
+    kb.button(text="فارسی", callback_data=LangCb(lang="fa"))
+    kb.button(text="English", callback_data=LangCb(lang="en"))
     assert isinstance(callback.message, Message)
     await callback.message.answer(t("language-ask"), reply_markup=kb.as_markup())
 
 
-@router.callback_query(F.data.in_({"lang:fa", "lang:en"}))
-async def set_language(callback: CallbackQuery, session: AsyncSession, actor: Actor,
-                       platform: str, clock: Clock, uow: UnitOfWork) -> None:
-    lang = (callback.data or "lang:fa").split(":")[1]
-    actor = await accounts.set_language(uow, actor, lang)
+@router.callback_query(LangCb.filter())
+async def set_language(callback: CallbackQuery, callback_data: LangCb, session: AsyncSession,
+                       actor: Actor, platform: str, clock: Clock, uow: UnitOfWork) -> None:
+    actor = await accounts.set_language(uow, actor, callback_data.lang)
     await callback.answer()
     t = Translator(actor.locale, platform)
     assert isinstance(callback.message, Message)
