@@ -51,6 +51,11 @@ def test_every_button_of_the_feature_has_one_of_its_prefixes(router):
         decorators = _decorators(handler.callback)
         literals = [] if any("TicketCb.filter" in d for d in decorators) \
             else _typed_prefixes(handler)
+        # A typed filter on its first field's value (`MenuCb.filter(F.action == "main")`)
+        # packs to the prefix and that value.
+        values = [x for d in decorators for x in _data_literals(d)]
+        if literals and values:
+            literals = [p + v for p in literals for v in values]
         if not literals:  # a filter on the data's text (or on TicketCb's side)
             assert decorators, f"{name}: no @router.callback_query(...) found to check"
             literals = [x for d in decorators for x in _data_literals(d)]
