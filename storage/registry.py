@@ -4,6 +4,12 @@ Files are CSV (UTF-8, with or without BOM) or XLSX, with English headers or the 
 of the regulator's own export. Every row is validated before anything is written: a file with any
 bad row writes nothing unless the caller asks to skip bad rows. Offices are upserted by office
 code in a few bulk statements, so the 7,943-office registry imports in well under a second.
+
+Names (of offices, cities, holders, regions, provinces) are stored as registered, with the
+zero-width non-joiner Persian words are written with (خمینی‌شهر); only Arabic ي/ك become the
+Persian letters and stray direction marks go (`clean_name`). Normalising (`normalize_persian`,
+which drops the non-joiner) is for matching: headers, office types, a province against the
+regions file's.
 """
 
 from __future__ import annotations
@@ -39,8 +45,24 @@ REGION_COLUMNS = {
 }
 OFFICE_TYPES = {"urban": "urban", "شهری": "urban", "rural_ict": "rural_ict",
                 "روستایی": "rural_ict", "ict روستایی": "rural_ict"}
+# Marks a keyboard or a spreadsheet slips into a name that are never part of it: direction marks,
+# the zero-width space, the byte-order mark. The zero-width (non-)joiner is part of Persian words.
+_STRAY_MARKS = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                                      "\u2066\u2067\u2068\u2069\ufeff\u061c"))
+_PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
 _FIELDS = ("name", "office_type", "region_code", "province", "city", "holder_name",
            "holder_phone")
+
+
+def clean_name(text: str) -> str:
+    """A name as it is to be shown: Persian ی/ک for the Arabic letters, stray marks dropped,
+    whitespace folded; the zero-width non-joiner kept."""
+    return " ".join(text.translate(_PERSIAN_LETTERS).translate(_STRAY_MARKS).split())
+
+
+def match_key(text: str) -> str:
+    """What two spellings of one name have in common, for comparing them (never stored)."""
+    return normalize_persian(text).lower()
 
 
 class RegistryFileError(ValueError):
@@ -77,7 +99,7 @@ def read_table(path: Path) -> list[dict[str, str]]:
         rows = _read_csv(path.read_bytes())
     if not rows:
         raise RegistryFileError(f"{path.name}: the file has no rows")
-    header = [normalize_persian(cell).lower() if cell else "" for cell in rows[0]]
+    header = [match_key(cell) if cell else "" for cell in rows[0]]
     table = []
     for values in rows[1:]:
         if not any(cell.strip() for cell in values):
@@ -124,8 +146,7 @@ def _columns(rows: list[dict[str, str]], spec: dict[str, tuple[str, ...]]) -> di
     headers = set(rows[0])
     found, missing = {}, []
     for name, aliases in spec.items():
-        match = next((normalize_persian(a).lower() for a in aliases
-                      if normalize_persian(a).lower() in headers), None)
+        match = next((match_key(a) for a in aliases if match_key(a) in headers), None)
         if match is None:
             missing.append(f"{aliases[0]} ({aliases[1]})")
         else:
@@ -144,24 +165,26 @@ async def import_regions(session: AsyncSession, path: Path, *, dry_run: bool = F
     report = ImportReport()
     regions: dict[int, dict[str, str]] = {}
     provinces: dict[str, int] = {}
+    spelled: dict[str, str] = {}  # a province's match key → its name as first written
     for number, row in enumerate(rows, start=2):
         raw_code = to_ascii_digits(row[cols["region_code"]])
         if not raw_code.isdigit():
             report.rejected.append(RowError(number, "region_code", f"not a number: {raw_code!r}"))
             continue
         code = int(raw_code)
-        province = normalize_persian(row[cols["province"]])
+        province = clean_name(row[cols["province"]])
         if not province:
             report.rejected.append(RowError(number, "province", "empty"))
             continue
+        province = spelled.setdefault(match_key(province), province)
         if province in provinces and provinces[province] != code:
             reason = f"{province} is already in region {provinces[province]}"
             report.rejected.append(RowError(number, "province", reason))
             continue
         provinces[province] = code
-        regions[code] = {"name_fa": normalize_persian(row[cols["region_name"]]),
+        regions[code] = {"name_fa": clean_name(row[cols["region_name"]]),
                          "name_en": row[cols["region_name_en"]].strip(),
-                         "seat": normalize_persian(row[cols["seat"]])}
+                         "seat": clean_name(row[cols["seat"]])}
     if report.rejected or dry_run:
         return report
     existing = {r.code: r for r in (await session.scalars(select(Region))).all()}
@@ -177,12 +200,15 @@ async def import_regions(session: AsyncSession, path: Path, *, dry_run: bool = F
         else:
             report.unchanged += 1
     await session.flush()
-    known = {p.name: p for p in (await session.scalars(select(Province))).all()}
+    # A province is the key staff roles point to: one spelled differently from before (a mark
+    # more or less) is the same province and keeps its name.
+    known = {match_key(p.name): p for p in (await session.scalars(select(Province))).all()}
     for name, code in provinces.items():
-        if name not in known:
+        existing = known.get(match_key(name))
+        if existing is None:
             session.add(Province(name=name, region_code=code))
-        elif known[name].region_code != code:
-            known[name].region_code = code
+        elif existing.region_code != code:
+            existing.region_code = code
     await session.commit()
     report.written = True
     return report
@@ -194,8 +220,11 @@ def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
                          provinces: dict[str, int],
                          progress: Callable[[int], None] | None = None,
                          ) -> tuple[dict[str, dict[str, object]], list[RowError]]:
-    """Validated office values keyed by code, and the errors of the rows that failed."""
+    """Validated office values keyed by code, and the errors of the rows that failed.
+    `provinces` are the registered ones (name → region): an office's province is stored under
+    its registered name, however the row spells it."""
     cols = _columns(rows, OFFICE_COLUMNS)
+    registered = {match_key(name): name for name in provinces}
     good: dict[str, dict[str, object]] = {}
     first_row: dict[str, int] = {}
     errors: list[RowError] = []
@@ -212,10 +241,10 @@ def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
             bad("office_code", f"not a numeric code: {code!r}" if code else "empty")
         elif code in first_row:
             bad("office_code", f"duplicate code {code} (first on row {first_row[code]})")
-        name = normalize_persian(row[cols["office_name"]])
+        name = clean_name(row[cols["office_name"]])
         if not name:
             bad("office_name", "empty")
-        raw_type = normalize_persian(row[cols["office_type"]]).lower()
+        raw_type = match_key(row[cols["office_type"]])
         office_type = OFFICE_TYPES.get(raw_type)
         if office_type is None:
             bad("office_type", f"unknown type {raw_type!r} (urban/rural_ict, شهری/روستایی)")
@@ -223,15 +252,16 @@ def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
         region = int(raw_region) if raw_region.isdigit() else None
         if region is None or region not in regions:
             bad("region_code", f"unknown region {raw_region!r}")
-        province = normalize_persian(row[cols["province"]])
+        written = clean_name(row[cols["province"]])
+        province = registered.get(match_key(written), written)
         if province not in provinces:
             bad("province", f"unknown province {province!r}")
         elif region is not None and region in regions and provinces[province] != region:
             bad("province", f"{province} belongs to region {provinces[province]}, not {region}")
-        city = normalize_persian(row[cols["city"]])
+        city = clean_name(row[cols["city"]])
         if not city:
             bad("city", "empty")
-        holder = normalize_persian(row[cols["holder_name"]])
+        holder = clean_name(row[cols["holder_name"]])
         if not holder:
             bad("holder_name", "empty")
         try:

@@ -129,3 +129,31 @@ async def test_bom_and_persian_headers_in_xlsx(sessionmaker, registry_files, tmp
     bom.write_bytes(b"\xef\xbb\xbf" + (HEADER + GOOD.replace("11110001", "11110003")).encode())
     async with sessionmaker() as session:
         assert (await import_offices(session, bom, dry_run=True)).inserted == 1
+
+
+async def test_names_are_stored_as_registered(sessionmaker, registry_files, tmp_path):
+    """Normalising is for matching: a name keeps its zero-width non-joiner (خمینی‌شهر, not
+    خمینیشهر); a province written with Arabic letters or a stray mark still matches."""
+    regions_csv, offices_csv = registry_files
+    await _load_regions(sessionmaker, regions_csv)
+    path = tmp_path / "zwnj.csv"
+    path.write_text(HEADER + "11110001,دفتر پیشخوان خدمات دولت خمینی\u200cشهر 3824,urban,9,"
+                    "اصفهان\u200f,خمینی\u200cشهر,علي  كريمی\u200cنژاد,09121234567\n",
+                    encoding="utf-8")
+    async with sessionmaker() as session:
+        report = await import_offices(session, path)
+    assert report.rejected == [] and report.inserted == 1
+    async with sessionmaker() as session:
+        office = await session.scalar(select(Office))
+    assert office.name == "دفتر پیشخوان خدمات دولت خمینی\u200cشهر 3824"
+    assert office.city == "خمینی\u200cشهر"
+    assert office.holder_name == "علی کریمی\u200cنژاد"
+    assert office.province == "اصفهان"  # the registered province, as the regions file has it
+
+    async with sessionmaker() as session:
+        await import_offices(session, offices_csv)
+    with offices_csv.open(encoding="utf-8-sig") as handle:
+        joined = sum("\u200c" in line.split(",")[1] for line in handle.readlines()[1:])
+    async with sessionmaker() as session:
+        names = (await session.scalars(select(Office.name))).all()
+    assert joined == 458 and sum("\u200c" in name for name in names) == joined + 1
