@@ -1,9 +1,10 @@
-"""Importing the registry: regions with their provinces, and offices.
+"""The registry's files and rows: regions with their provinces, and offices.
 
 Files are CSV (UTF-8, with or without BOM) or XLSX, with English headers or the Persian headers
-of the regulator's own export. Every row is validated before anything is written: a file with any
-bad row writes nothing unless the caller asks to skip bad rows. Offices are upserted by office
-code in a few bulk statements, so the 7,943-office registry imports in well under a second.
+of the regulator's own export. Reading and validating a file needs no database; the repository
+functions here read and write rows and never commit: `services.registry` runs an import (every
+row validated before anything is written, one transaction, one import at a time). Offices are
+upserted by office code in a few bulk statements.
 
 Names (of offices, cities, holders, regions, provinces) are stored as registered, with the
 zero-width non-joiner Persian words are written with (خمینی‌شهر); only Arabic ي/ك become the
@@ -66,7 +67,15 @@ def match_key(text: str) -> str:
 
 
 class RegistryFileError(ValueError):
-    """The file as a whole cannot be read: wrong encoding, no rows, missing columns."""
+    """The file as a whole cannot be read: wrong encoding, no rows, missing columns.
+
+    `code` names the catalog message that says so and `params` are its variables; `str()` is
+    the same in English, for the callers that show it as it is."""
+
+    def __init__(self, message: str, code: str = "registry-file", /, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params: dict[str, object] = params or {"reason": message}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +101,14 @@ class ImportReport:
 def read_table(path: Path) -> list[dict[str, str]]:
     """Rows of a CSV or XLSX file as dicts keyed by the header cells, values as stripped text."""
     if not path.exists():
-        raise RegistryFileError(f"no such file: {path}")
+        raise RegistryFileError(f"no such file: {path}", "registry-no-file", path=str(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         rows = _read_xlsx(path)
     else:
         rows = _read_csv(path.read_bytes())
     if not rows:
-        raise RegistryFileError(f"{path.name}: the file has no rows")
+        raise RegistryFileError(f"{path.name}: the file has no rows", "registry-no-rows",
+                                name=path.name)
     header = [match_key(cell) if cell else "" for cell in rows[0]]
     table = []
     for values in rows[1:]:
@@ -107,7 +117,8 @@ def read_table(path: Path) -> list[dict[str, str]]:
         table.append({header[i]: (values[i].strip() if i < len(values) else "")
                       for i in range(len(header)) if header[i]})
     if not table:
-        raise RegistryFileError(f"{path.name}: the file has a header but no data rows")
+        raise RegistryFileError(f"{path.name}: the file has a header but no data rows",
+                                "registry-no-data", name=path.name)
     return table
 
 
@@ -116,8 +127,8 @@ def _read_csv(data: bytes) -> list[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RegistryFileError(
-            f"the file is not UTF-8 (byte {exc.start}); save it as «CSV UTF-8» and try again"
-        ) from exc
+            f"the file is not UTF-8 (byte {exc.start}); save it as «CSV UTF-8» and try again",
+            "registry-not-utf8", byte=str(exc.start)) from exc
     return [row for row in csv.reader(io.StringIO(text))]
 
 
@@ -127,7 +138,8 @@ def _read_xlsx(path: Path) -> list[list[str]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise RegistryFileError(f"{path.name}: not a readable XLSX file ({exc})") from exc
+        raise RegistryFileError(f"{path.name}: not a readable XLSX file ({exc})",
+                                "registry-not-xlsx", name=path.name, reason=str(exc)) from exc
     sheet = workbook.worksheets[0]
     rows = [["" if cell is None else _cell_text(cell) for cell in row]
             for row in sheet.iter_rows(values_only=True)]
@@ -152,70 +164,88 @@ def _columns(rows: list[dict[str, str]], spec: dict[str, tuple[str, ...]]) -> di
         else:
             found[name] = match
     if missing:
-        raise RegistryFileError("missing columns: " + ", ".join(missing))
+        columns = ", ".join(missing)
+        raise RegistryFileError(f"missing columns: {columns}", "registry-missing-columns",
+                                columns=columns)
     return found
 
 
 # --- regions ---------------------------------------------------------------------------------
 
-async def import_regions(session: AsyncSession, path: Path, *, dry_run: bool = False
-                         ) -> ImportReport:
-    rows = read_table(path)
+@dataclass(frozen=True, slots=True)
+class RegionRows:
+    """A regions file, validated: the regions by code, each province's region, the bad rows."""
+
+    regions: dict[int, dict[str, str]]
+    provinces: dict[str, int]
+    rejected: list[RowError]
+
+
+def validate_region_rows(rows: list[dict[str, str]]) -> RegionRows:
     cols = _columns(rows, REGION_COLUMNS)
-    report = ImportReport()
+    rejected: list[RowError] = []
     regions: dict[int, dict[str, str]] = {}
     provinces: dict[str, int] = {}
     spelled: dict[str, str] = {}  # a province's match key → its name as first written
     for number, row in enumerate(rows, start=2):
         raw_code = to_ascii_digits(row[cols["region_code"]])
         if not raw_code.isdigit():
-            report.rejected.append(RowError(number, "region_code", f"not a number: {raw_code!r}"))
+            rejected.append(RowError(number, "region_code", f"not a number: {raw_code!r}"))
             continue
         code = int(raw_code)
         province = clean_name(row[cols["province"]])
         if not province:
-            report.rejected.append(RowError(number, "province", "empty"))
+            rejected.append(RowError(number, "province", "empty"))
             continue
         province = spelled.setdefault(match_key(province), province)
         if province in provinces and provinces[province] != code:
             reason = f"{province} is already in region {provinces[province]}"
-            report.rejected.append(RowError(number, "province", reason))
+            rejected.append(RowError(number, "province", reason))
             continue
         provinces[province] = code
         regions[code] = {"name_fa": clean_name(row[cols["region_name"]]),
                          "name_en": row[cols["region_name_en"]].strip(),
                          "seat": clean_name(row[cols["seat"]])}
-    if report.rejected or dry_run:
-        return report
+    return RegionRows(regions, provinces, rejected)
+
+
+async def write_regions(session: AsyncSession, valid: RegionRows) -> tuple[int, int, int]:
+    """Insert or update the regions and their provinces: (inserted, updated, unchanged)
+    regions. Flushes; the caller commits."""
+    inserted = updated = unchanged = 0
     existing = {r.code: r for r in (await session.scalars(select(Region))).all()}
-    for code, values in sorted(regions.items()):
+    for code, values in sorted(valid.regions.items()):
         region = existing.get(code)
         if region is None:
             session.add(Region(code=code, **values))
-            report.inserted += 1
+            inserted += 1
         elif any(getattr(region, k) != v for k, v in values.items()):
             for key, value in values.items():
                 setattr(region, key, value)
-            report.updated += 1
+            updated += 1
         else:
-            report.unchanged += 1
+            unchanged += 1
     await session.flush()
     # A province is the key staff roles point to: one spelled differently from before (a mark
     # more or less) is the same province and keeps its name.
     known = {match_key(p.name): p for p in (await session.scalars(select(Province))).all()}
-    for name, code in provinces.items():
-        existing = known.get(match_key(name))
-        if existing is None:
+    for name, code in valid.provinces.items():
+        province = known.get(match_key(name))
+        if province is None:
             session.add(Province(name=name, region_code=code))
-        elif existing.region_code != code:
-            existing.region_code = code
-    await session.commit()
-    report.written = True
-    return report
+        elif province.region_code != code:
+            province.region_code = code
+    await session.flush()
+    return inserted, updated, unchanged
 
 
 # --- offices ---------------------------------------------------------------------------------
 
+async def registered_regions(session: AsyncSession) -> tuple[set[int], dict[str, int]]:
+    """The region codes, and each registered province's region."""
+    regions = set((await session.scalars(select(Region.code))).all())
+    provinces = dict((await session.execute(select(Province.name, Province.region_code))).all())
+    return regions, provinces
 def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
                          provinces: dict[str, int],
                          progress: Callable[[int], None] | None = None,
@@ -280,19 +310,21 @@ def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
     return good, errors
 
 
-async def import_offices(session: AsyncSession, path: Path, *, skip_bad: bool = False,
-                         dry_run: bool = False, progress: Callable[[int], None] | None = None,
-                         ) -> ImportReport:
-    rows = read_table(path)
-    regions = set((await session.scalars(select(Region.code))).all())
-    provinces = dict((await session.execute(select(Province.name, Province.region_code))).all())
-    if not regions:
-        raise RegistryFileError("no regions yet: run `pishkhan regions import` first")
-    good, errors = validate_office_rows(rows, regions, provinces, progress)
-    report = ImportReport(rejected=errors)
+@dataclass(frozen=True, slots=True)
+class OfficePlan:
+    """What writing validated offices would change: rows to insert, rows to update (with their
+    ids), and how many are the same already."""
+
+    inserts: list[dict[str, object]]
+    updates: list[dict[str, object]]
+    unchanged: int
+
+
+async def plan_offices(session: AsyncSession, good: dict[str, dict[str, object]]
+                       ) -> OfficePlan:
     existing = {row.code: row for row in (await session.execute(
         select(Office.id, Office.code, *(getattr(Office, f) for f in _FIELDS)))).all()}
-    inserts, updates = [], []
+    inserts, updates, unchanged = [], [], 0
     for code, values in good.items():
         old = existing.get(code)
         if old is None:
@@ -300,17 +332,16 @@ async def import_offices(session: AsyncSession, path: Path, *, skip_bad: bool = 
         elif any(getattr(old, f) != values[f] for f in _FIELDS):
             updates.append({"id": old.id, **values})
         else:
-            report.unchanged += 1
-    report.inserted, report.updated = len(inserts), len(updates)
-    if dry_run or (errors and not skip_bad):
-        return report
-    for chunk in _chunks(inserts, 2000):
+            unchanged += 1
+    return OfficePlan(inserts, updates, unchanged)
+
+
+async def write_offices(session: AsyncSession, plan: OfficePlan) -> None:
+    """The plan's inserts and updates, a few bulk statements; the caller commits."""
+    for chunk in _chunks(plan.inserts, 2000):
         await session.execute(insert(Office), chunk)
-    for chunk in _chunks(updates, 2000):
+    for chunk in _chunks(plan.updates, 2000):
         await session.execute(update(Office), chunk)
-    await session.commit()
-    report.written = True
-    return report
 
 
 def _chunks(items: list[dict[str, object]], size: int) -> Iterable[list[dict[str, object]]]:

@@ -10,11 +10,13 @@ from typing import Any
 from sqlalchemy import select
 
 from demo.local import DATA, SAMPLE_RUBRIC
+from services.periods import create_period
+from services.registry import import_offices, import_regions
+from services.staff import add_staff
+from services.uow import UnitOfWork
 from storage import survey as sv
 from storage import survey_scores as scores
-from storage.admin import add_staff, create_period
 from storage.models import Account, ExternalScore, Outbox
-from storage.registry import import_offices, import_regions
 
 NOW = datetime(2025, 10, 25, 8, 30, tzinfo=UTC)
 RULES = sv.SurveyRules(burst_top=3, burst_new=50, office_per_hour=100)
@@ -23,17 +25,16 @@ RULES = sv.SurveyRules(burst_top=3, burst_new=50, office_per_hour=100)
 async def _world(sessionmaker: Any) -> tuple[Any, dict[str, sv.SurveyOffice], list[int]]:
     from scoring.rubric import load_rubric
 
-    async with sessionmaker() as session:
-        await import_regions(session, DATA / "demo_regions.csv")
-    async with sessionmaker() as session:
-        await import_offices(session, DATA / "demo_offices.csv")
+    uow = UnitOfWork(sessionmaker)
+    await import_regions(uow, DATA / "demo_regions.csv")
+    await import_offices(uow, DATA / "demo_offices.csv")
     text = SAMPLE_RUBRIC.read_text(encoding="utf-8")
+    period = await create_period(
+        uow, code="1404-H1", opens_at=NOW - timedelta(days=3),
+        closes_at=NOW + timedelta(days=10), review_opens_at=NOW - timedelta(days=3),
+        review_closes_at=NOW + timedelta(days=10), rubric_code=load_rubric(text).code,
+        rubric_text=text)
     async with sessionmaker() as session:
-        period = await create_period(
-            session, code="1404-H1", opens_at=NOW - timedelta(days=3),
-            closes_at=NOW + timedelta(days=10), review_opens_at=NOW - timedelta(days=3),
-            review_closes_at=NOW + timedelta(days=10), rubric_code=load_rubric(text).code,
-            rubric_text=text)
         offices = {o.code: o for o in await sv.office_links(session)}
         accounts = []
         for n in range(6):
@@ -43,7 +44,7 @@ async def _world(sessionmaker: Any) -> tuple[Any, dict[str, sv.SurveyOffice], li
             await session.flush()
             accounts.append(account.id)
         await session.commit()
-        await add_staff(session, platform="bale", user_id=7004, role="reviewer", region=4)
+    await add_staff(uow, platform="bale", user_id=7004, role="reviewer", region=4)
     return period, offices, accounts
 
 
