@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from demo.local import DATA, SAMPLE_RUBRIC
+from services import survey_admin
 from services.periods import create_period
 from services.registry import import_offices, import_regions
 from services.staff import add_staff
@@ -50,6 +51,7 @@ async def _world(sessionmaker: Any) -> tuple[Any, dict[str, sv.SurveyOffice], li
 
 async def test_ratings_bursts_and_scores(sessionmaker: Any) -> None:
     period, offices, accounts = await _world(sessionmaker)
+    uow = UnitOfWork(sessionmaker)
     sari, babol = offices["16598444"], offices["16598445"]
     async with sessionmaker() as session:
         assert (await sv.survey_period(session, NOW)).id == period.id
@@ -90,8 +92,7 @@ async def test_ratings_bursts_and_scores(sessionmaker: Any) -> None:
         [flag] = await scores.flags(session, regions={4})
         assert (flag.office_code, flag.reason, flag.ratings) == ("16598444", "top", 4)
         assert await scores.flags(session, regions={7}) == []
-        decided = await scores.decide_flag(session, flag.id, "clear", now=NOW, actor="test",
-                                           regions={4})
+        decided = await survey_admin.decide(uow, None, flag.id, "clear", NOW)
         assert decided.status == "cleared"
         summary = await scores.office_summary(session, period.id, sari.id)
         assert (summary.respondents, summary.held, summary.mean) == (5, 0, Decimal("3.60"))
@@ -107,5 +108,5 @@ async def test_ratings_bursts_and_scores(sessionmaker: Any) -> None:
 
         reports = await scores.fee_reports(session, period.id)
         assert [(r.office_code, r.reports) for r in reports] == [("16598444", 1)]
-        assert await scores.route_fee_reports(session, period) == 1
-        assert await scores.route_fee_reports(session, period) == 0
+        assert (await survey_admin.fees(uow, period.code, route=True)).queued == 1
+        assert (await survey_admin.fees(uow, period.code, route=True)).queued == 0

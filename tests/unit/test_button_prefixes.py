@@ -13,6 +13,7 @@ from handlers import BUTTON_PREFIXES
 
 _LITERAL = re.compile(r"""r?"([^"]*)"|r?'([^']*)'""")
 _SIDE = re.compile(r'F\.side\s*==\s*"(\w+)"')
+_FACTORY = re.compile(r"\b(\w+Cb)\.filter\(")
 
 
 def _decorators(callback: object) -> list[str]:
@@ -21,11 +22,15 @@ def _decorators(callback: object) -> list[str]:
     return [d for d in re.split(r"\n(?=@)", head.strip()) if ".callback_query(" in d]
 
 
-def _data_literals(decorator: str) -> list[str]:
+def _data_literals(decorator: str, module: object = None) -> list[str]:
     """What a decorator compares a button's data with: TicketCb's side as its packed prefix,
-    else every string literal (a regular expression without its anchor)."""
+    another CallbackData factory's prefix (looked up in the handler's module), else every
+    string literal (a regular expression without its anchor)."""
     if "TicketCb.filter" in decorator:
         return [f"tk:{side}:" for side in _SIDE.findall(decorator)]
+    factory = _FACTORY.search(decorator)
+    if factory is not None and module is not None:
+        return [f"{getattr(module, factory.group(1)).__prefix__}:"]
     return [(a or b).lstrip("^") for a, b in _LITERAL.findall(decorator)]
 
 
@@ -38,7 +43,8 @@ def test_every_button_of_the_feature_has_one_of_its_prefixes(router):
         name = handler.callback.__name__
         decorators = _decorators(handler.callback)
         assert decorators, f"{name}: no @router.callback_query(...) found to check"
-        literals = [x for d in decorators for x in _data_literals(d)]
+        module = inspect.getmodule(handler.callback)
+        literals = [x for d in decorators for x in _data_literals(d, module)]
         assert literals, f"{name}: its button data could not be read from {decorators}"
         for literal in literals:
             assert literal.startswith(prefixes), (
