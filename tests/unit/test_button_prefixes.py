@@ -8,12 +8,12 @@ import inspect
 import re
 
 import pytest
+from aiogram.filters.callback_data import CallbackQueryFilter
 
 from handlers import BUTTON_PREFIXES
 
 _LITERAL = re.compile(r"""r?"([^"]*)"|r?'([^']*)'""")
 _SIDE = re.compile(r'F\.side\s*==\s*"(\w+)"')
-_FACTORY = re.compile(r"\b(\w+Cb)\.filter\(")
 
 
 def _decorators(callback: object) -> list[str]:
@@ -22,15 +22,22 @@ def _decorators(callback: object) -> list[str]:
     return [d for d in re.split(r"\n(?=@)", head.strip()) if ".callback_query(" in d]
 
 
-def _data_literals(decorator: str, module: object = None) -> list[str]:
+def _typed_prefixes(handler: object) -> list[str]:
+    """The packed prefix (`menu:`) of every typed button factory the handler filters on."""
+    found = []
+    for filter_object in getattr(handler, "filters", None) or []:
+        instance = filter_object.callback
+        if isinstance(instance, CallbackQueryFilter):
+            factory = instance.callback_data
+            found.append(f"{factory.__prefix__}{factory.__separator__}")
+    return found
+
+
+def _data_literals(decorator: str) -> list[str]:
     """What a decorator compares a button's data with: TicketCb's side as its packed prefix,
-    another CallbackData factory's prefix (looked up in the handler's module), else every
-    string literal (a regular expression without its anchor)."""
+    else every string literal (a regular expression without its anchor)."""
     if "TicketCb.filter" in decorator:
         return [f"tk:{side}:" for side in _SIDE.findall(decorator)]
-    factory = _FACTORY.search(decorator)
-    if factory is not None and module is not None:
-        return [f"{getattr(module, factory.group(1)).__prefix__}:"]
     return [(a or b).lstrip("^") for a, b in _LITERAL.findall(decorator)]
 
 
@@ -42,9 +49,16 @@ def test_every_button_of_the_feature_has_one_of_its_prefixes(router):
     for handler in handlers:
         name = handler.callback.__name__
         decorators = _decorators(handler.callback)
-        assert decorators, f"{name}: no @router.callback_query(...) found to check"
-        module = inspect.getmodule(handler.callback)
-        literals = [x for d in decorators for x in _data_literals(d, module)]
+        literals = [] if any("TicketCb.filter" in d for d in decorators) \
+            else _typed_prefixes(handler)
+        # A typed filter on its first field's value (`MenuCb.filter(F.action == "main")`)
+        # packs to the prefix and that value.
+        values = [x for d in decorators for x in _data_literals(d)]
+        if literals and values:
+            literals = [p + v for p in literals for v in values]
+        if not literals:  # a filter on the data's text (or on TicketCb's side)
+            assert decorators, f"{name}: no @router.callback_query(...) found to check"
+            literals = [x for d in decorators for x in _data_literals(d)]
         assert literals, f"{name}: its button data could not be read from {decorators}"
         for literal in literals:
             assert literal.startswith(prefixes), (
