@@ -92,28 +92,27 @@ class SandboxProcess:
 async def _prepare(url: str, platform: str) -> tuple[Any, list[int], float]:
     """A database with the registry, one owner per office and the reminder rows written."""
     from scoring.rubric import load_sample_rubric, sample_rubric_text
-    from storage.admin import create_period
+    from services.periods import create_period
+    from services.registry import import_offices, import_regions
+    from services.uow import UnitOfWork
     from storage.db import create_engine, create_sessionmaker, upgrade
     from storage.models import Account, AccountOffice, Office, Outbox
-    from storage.registry import import_offices, import_regions
     from storage.reminders import sweep_reminders
 
     engine = create_engine(url)
     await upgrade(engine)
     sessions = create_sessionmaker(engine)
     folder = shared_data()
-    async with sessions() as session:
-        await import_regions(session, folder / "regions.csv")
-    async with sessions() as session:
-        await import_offices(session, folder / "offices.csv")
+    await import_regions(UnitOfWork(sessions), folder / "regions.csv")
+    await import_offices(UnitOfWork(sessions), folder / "offices.csv")
     now = datetime.now(UTC)
+    await create_period(UnitOfWork(sessions), code="bench", opens_at=now - timedelta(hours=1),
+                        closes_at=now + timedelta(days=20),
+                        review_opens_at=now - timedelta(hours=1),
+                        review_closes_at=now + timedelta(days=20),
+                        rubric_code=load_sample_rubric().code,
+                        rubric_text=sample_rubric_text())
     async with sessions() as session:
-        await create_period(session, code="bench", opens_at=now - timedelta(hours=1),
-                            closes_at=now + timedelta(days=20),
-                            review_opens_at=now - timedelta(hours=1),
-                            review_closes_at=now + timedelta(days=20),
-                            rubric_code=load_sample_rubric().code,
-                            rubric_text=sample_rubric_text())
         office_ids = list((await session.scalars(select(Office.id).order_by(Office.id))).all())
         await session.execute(insert(Account), [
             {"id": i, "platform": platform, "platform_user_id": USER_BASE + i, "locale": "fa",

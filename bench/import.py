@@ -17,19 +17,18 @@ import time
 from pathlib import Path
 
 from bench.common import shared_data
+from services.registry import import_offices, import_regions
+from services.uow import UnitOfWork
 from storage.db import create_engine, create_sessionmaker, upgrade
-from storage.registry import import_offices, import_regions
 
 
 async def _import(folder: Path, db: Path) -> tuple[float, int]:
     engine = create_engine(f"sqlite+aiosqlite:///{db}")
     await upgrade(engine)
     sessions = create_sessionmaker(engine)
-    async with sessions() as session:
-        await import_regions(session, folder / "regions.csv")
+    await import_regions(UnitOfWork(sessions), folder / "regions.csv")
     started = time.perf_counter()
-    async with sessions() as session:
-        report = await import_offices(session, folder / "offices.csv")
+    report = await import_offices(UnitOfWork(sessions), folder / "offices.csv")
     elapsed = time.perf_counter() - started
     await engine.dispose()
     return elapsed, report.inserted

@@ -156,9 +156,10 @@ async def _prepare_database(folder: Path, url: str) -> None:
     from demo.local import SAMPLE_RUBRIC
     from scoring.calendar import utcnow
     from scoring.rubric import load_rubric
-    from storage.admin import create_period
+    from services.periods import create_period
+    from services.registry import import_offices, import_regions
+    from services.uow import UnitOfWork
     from storage.db import create_engine, create_sessionmaker, upgrade
-    from storage.registry import import_offices, import_regions
 
     engine = create_engine(url)
     if engine.dialect.name == "postgresql":  # a given server database: start from empty
@@ -169,20 +170,17 @@ async def _prepare_database(folder: Path, url: str) -> None:
             await conn.execute(text("CREATE SCHEMA public"))
     await upgrade(engine)
     sessions = create_sessionmaker(engine)
-    async with sessions() as session:
-        await import_regions(session, shared_data() / "regions.csv")
-    async with sessions() as session:
-        await import_offices(session, shared_data() / "offices.csv")
+    await import_regions(UnitOfWork(sessions), shared_data() / "regions.csv")
+    await import_offices(UnitOfWork(sessions), shared_data() / "offices.csv")
     text = SAMPLE_RUBRIC.read_text(encoding="utf-8")
     from datetime import timedelta
 
     now = utcnow()
-    async with sessions() as session:
-        await create_period(session, code="1404-H1", opens_at=now - timedelta(days=3),
-                            closes_at=now + timedelta(days=10),
-                            review_opens_at=now - timedelta(days=3),
-                            review_closes_at=now + timedelta(days=10),
-                            rubric_code=load_rubric(text).code, rubric_text=text)
+    await create_period(UnitOfWork(sessions), code="1404-H1", opens_at=now - timedelta(days=3),
+                        closes_at=now + timedelta(days=10),
+                        review_opens_at=now - timedelta(days=3),
+                        review_closes_at=now + timedelta(days=10),
+                        rubric_code=load_rubric(text).code, rubric_text=text)
     await engine.dispose()
 
 

@@ -58,10 +58,10 @@ def register(app: typer.Typer) -> None:
     def faq_import(file: Path) -> None:
         """Replace the list from a CSV: category, question_fa, answer_fa, question_en,
         answer_en (category: declaration, evidence, scoring, technical, discrepancy)."""
-        from cli.main import console, with_db
-        from storage.tickets import import_faq
+        from cli.main import console, with_uow
+        from services.staff import import_faq
 
-        count = with_db(lambda s: import_faq(s, file))
+        count = with_uow(lambda uow: import_faq(uow, file))
         console.print(f"{count} frequent questions in the list")
 
     @faq_app.command("list")
@@ -69,10 +69,10 @@ def register(app: typer.Typer) -> None:
         """Show the frequent questions."""
         from rich.table import Table
 
-        from cli.main import console, with_db
-        from storage.tickets import all_faqs
+        from cli.main import console, with_uow
+        from services.staff import list_faqs
 
-        rows = with_db(all_faqs)
+        rows = with_uow(list_faqs)
         table = Table(title="frequent questions")
         for column in ("id", "category", "question", "answer"):
             table.add_column(column)
@@ -87,31 +87,31 @@ def register(app: typer.Typer) -> None:
         name: Annotated[str, typer.Option(help="what the holiday is")] = "",
     ) -> None:
         """Add an official holiday."""
-        from cli.main import console, fail, with_db
+        from cli.main import console, fail, with_uow
         from scoring.calendar import JalaliDateError, parse_jalali
-        from storage.tickets import add_holiday
+        from services.staff import add_holiday
 
         try:
             gregorian = parse_jalali(day)
         except JalaliDateError as exc:
             fail(str(exc))
             raise
-        with_db(lambda s: add_holiday(s, gregorian, name))
+        with_uow(lambda uow: add_holiday(uow, gregorian, name))
         console.print(f"holiday {day} ({gregorian.isoformat()}) added")
 
     @holidays_app.command("remove")
     def holidays_remove(day: Annotated[str, typer.Argument(help="Jalali date")]) -> None:
         """Remove a holiday."""
-        from cli.main import console, fail, with_db
+        from cli.main import console, fail, with_uow
         from scoring.calendar import JalaliDateError, parse_jalali
-        from storage.tickets import remove_holiday
+        from services.staff import remove_holiday
 
         try:
             gregorian = parse_jalali(day)
         except JalaliDateError as exc:
             fail(str(exc))
             raise
-        with_db(lambda s: remove_holiday(s, gregorian))
+        with_uow(lambda uow: remove_holiday(uow, gregorian))
         console.print(f"holiday {day} removed")
 
     @holidays_app.command("list")
@@ -119,13 +119,13 @@ def register(app: typer.Typer) -> None:
         """List the holidays, Jalali and Gregorian."""
         from rich.table import Table
 
-        from cli.main import console, with_db
+        from cli.main import console, with_uow
         from scoring.calendar import format_jalali_numeric
-        from storage.tickets import list_holidays
+        from services.staff import list_holidays
 
         table = Table(title="holidays")
         for column in ("jalali", "gregorian", "name"):
             table.add_column(column)
-        for day, name in with_db(list_holidays):
+        for day, name in with_uow(list_holidays):
             table.add_row(format_jalali_numeric(day, "en"), day.isoformat(), name)
         console.print(table)

@@ -156,9 +156,9 @@ def regions_import(file: Path, dry_run: Annotated[bool, typer.Option("--dry-run"
                    ) -> None:
     """Load regions and provinces from a CSV/XLSX (region_code, region_name, region_name_en,
     seat, province)."""
-    from storage.registry import import_regions
+    from services.registry import import_regions
 
-    report = with_db(lambda s: import_regions(s, file, dry_run=dry_run))
+    report = with_uow(lambda uow: import_regions(uow, file, dry_run=dry_run))
     _print_import(report, "regions", dry_run)
     if report.rejected:
         raise typer.Exit(2)
@@ -173,16 +173,13 @@ def offices_import(
     """Upsert offices by office code from a CSV/XLSX with English or Persian headers."""
     from rich.progress import Progress
 
-    from storage.registry import import_offices
+    from services.registry import import_offices
 
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("validating", total=None)
-
-        async def work(session: object) -> object:
-            return await import_offices(session, file, skip_bad=skip_bad, dry_run=dry_run,
-                                        progress=lambda n: progress.advance(task, n))
-
-        report = with_db(work)
+        report = with_uow(lambda uow: import_offices(
+            uow, file, skip_bad=skip_bad, dry_run=dry_run,
+            progress=lambda n: progress.advance(task, n)))
     _print_import(report, "offices", dry_run)
     if report.rejected and not skip_bad:
         err.print("nothing was written: fix the rows above, or use --skip-bad")
@@ -201,19 +198,19 @@ def staff_add(
     name: Annotated[str, typer.Option(help="the person's name")] = "",
 ) -> None:
     """Give a platform account a staff role."""
-    from storage.admin import add_staff
+    from services.staff import add_staff
 
-    record = with_db(lambda s: add_staff(s, platform=platform, user_id=user_id, role=role,
-                                         region=region, province=province, name=name))
+    record = with_uow(lambda uow: add_staff(uow, platform=platform, user_id=user_id, role=role,
+                                            region=region, province=province, name=name))
     console.print(f"added {record.role} #{record.id} for {platform}:{user_id}")
 
 
 @staff_app.command("list")
 def staff_list() -> None:
     """List staff roles."""
-    from storage.admin import list_staff
+    from services.staff import list_staff
 
-    rows = with_db(list_staff)
+    rows = with_uow(list_staff)
     table = Table(title="staff")
     for column in ("id", "platform", "user id", "role", "region", "province", "name"):
         table.add_column(column)
@@ -226,9 +223,9 @@ def staff_list() -> None:
 @staff_app.command("remove")
 def staff_remove(staff_id: int) -> None:
     """Remove a staff role by its id (see `staff list`)."""
-    from storage.admin import remove_staff
+    from services.staff import remove_staff
 
-    with_db(lambda s: remove_staff(s, staff_id))
+    with_uow(lambda uow: remove_staff(uow, staff_id))
     console.print(f"removed staff role #{staff_id}")
 
 
@@ -237,9 +234,9 @@ def staff_remove(staff_id: int) -> None:
 @experts_app.command("list")
 def experts_list() -> None:
     """Show the expert directory."""
-    from storage.admin import list_experts
+    from services.staff import list_experts
 
-    rows = with_db(list_experts)
+    rows = with_uow(list_experts)
     table = Table(title="experts")
     for column in ("id", "name", "phone", "category", "topic", "hours", "linked"):
         table.add_column(column)
@@ -252,9 +249,9 @@ def experts_list() -> None:
 @experts_app.command("import")
 def experts_import(file: Path) -> None:
     """Replace the directory from a CSV: name, phone, category, topic_fa, topic_en, hours."""
-    from storage.admin import import_experts
+    from services.staff import import_experts
 
-    count = with_db(lambda s: import_experts(s, file))
+    count = with_uow(lambda uow: import_experts(uow, file))
     console.print(f"{count} experts in the directory")
 
 
@@ -275,7 +272,7 @@ def period_create(
     last, Tehran time; the review window defaults to the owners' window."""
     from scoring import calendar
     from scoring.rubric import RubricError, load_rubric, load_sample_rubric
-    from storage.admin import create_period
+    from services.periods import create_period
 
     config = settings()
     try:
@@ -300,8 +297,8 @@ def period_create(
     except RubricError as exc:
         fail(f"{rubric}: " + "; ".join(exc.errors))
         raise
-    record = with_db(lambda s: create_period(
-        s, code=code, opens_at=opens_at, closes_at=closes_at, review_opens_at=review_opens_at,
+    record = with_uow(lambda uow: create_period(
+        uow, code=code, opens_at=opens_at, closes_at=closes_at, review_opens_at=review_opens_at,
         review_closes_at=review_closes_at, liaison_deadline=liaison_at,
         rubric_code=loaded.code, rubric_text=text))
     _print_periods([record])
@@ -328,9 +325,9 @@ def _print_periods(rows: list) -> None:
 @period_app.command("list")
 def period_list() -> None:
     """List periods with their Jalali windows."""
-    from storage.admin import list_periods
+    from services.periods import list_periods
 
-    _print_periods(with_db(list_periods))
+    _print_periods(with_uow(list_periods))
 
 
 @app.command("link-code")

@@ -7,7 +7,7 @@ command, wrong input prints one line and exits with code 2, having written nothi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -53,21 +53,15 @@ def register(app: typer.Typer) -> None:
         on Bale and Telegram, in black and white."""
         from rich.progress import Progress
 
-        from cli.main import console, err, fail, with_db
+        from cli.main import console, err, fail, with_uow
         from documents.posters import write_posters
-        from storage.survey import office_links
+        from services.survey_admin import links
 
         check_scope(region, office)
         if lang not in ("fa", "en"):
             fail(f"unknown language {lang!r} (fa or en)")
         names = usernames(bale_username, telegram_username)
-
-        async def work(session: Any) -> Any:
-            found = await office_links(session, region=region, office_code=office)
-            await session.commit()
-            return found
-
-        offices = with_db(work)
+        offices = with_uow(lambda uow: links(uow, region=region, office_code=office))
         if not offices:
             fail("no office matches" + (f" region {region}" if region is not None else ""))
         with Progress(console=err, transient=True) as progress:
@@ -86,33 +80,28 @@ def register(app: typer.Typer) -> None:
         """The survey links of offices (created where missing)."""
         from rich.table import Table
 
-        from cli.main import console, with_db
-        from storage.survey import deep_link, office_links
+        from cli.main import console, with_uow
+        from services.survey import deep_link
+        from services.survey_admin import links
 
         check_scope(region, office)
         names = usernames(bale_username, telegram_username)
-
-        async def work(session: Any) -> Any:
-            found = await office_links(session, region=region, office_code=office)
-            await session.commit()
-            return found
-
         table = Table(title="survey links")
         table.add_column("office")
         for platform in names:
             table.add_column(platform)
-        for item in with_db(work):
+        for item in with_uow(lambda uow: links(uow, region=region, office_code=office)):
             table.add_row(item.code, *(deep_link(p, n, item.token) for p, n in names.items()))
         console.print(table)
 
     @survey_app.command("rotate")
     def rotate(office: str) -> None:
         """Give OFFICE a new survey link: its old posters stop working; print new ones."""
-        from cli.main import console, with_db
+        from cli.main import console, with_uow
         from services.clock import Clock
-        from storage.survey import rotate_link
+        from services.survey_admin import rotate
 
-        item = with_db(lambda s: rotate_link(s, office, Clock().now()))
+        item = with_uow(lambda uow: rotate(uow, office, Clock().now()))
         console.print(f"office {item.code}: new survey link issued; print its poster again "
                       f"(pishkhan survey posters --office {item.code})")
 
@@ -126,29 +115,11 @@ def register(app: typer.Typer) -> None:
         respondents the rubric's default applies)."""
         from rich.table import Table
 
-        from cli.main import console, with_db
-        from storage.admin import get_period
-        from storage.declarations import period_rubric
-        from storage.models import Office
-        from storage.survey_scores import satisfaction_line, summaries, write_scores
+        from cli.main import console, with_uow
+        from services.survey_admin import scores_of
 
-        async def work(session: Any) -> Any:
-            from sqlalchemy import select
-
-            record = await get_period(session, period)
-            rubric = period_rubric(record)
-            found = await summaries(session, record.id, rubric)
-            codes = dict((await session.execute(select(Office.id, Office.code).where(
-                Office.id.in_(list(found) or [-1])))).all())
-            written = None
-            if not dry_run:
-                written = await write_scores(session, record.id)
-                await session.commit()
-            rows = sorted(((codes[i], s, satisfaction_line(rubric, s)) for i, s in
-                           found.items()), key=lambda r: r[0])
-            return rows, written, rubric.external.satisfaction.points
-
-        rows, written, points = with_db(work)
+        run = with_uow(lambda uow: scores_of(uow, period, dry_run=dry_run))
+        rows, written, points = run.rows, run.written, run.max_points
         table = Table(title=f"survey of {period}")
         for column in ("office", "counted", "mean", "held", "set aside", "fee reports",
                        "points"):
@@ -174,12 +145,11 @@ def register(app: typer.Typer) -> None:
         """Bursts of ratings held out of the score until a reviewer decides."""
         from rich.table import Table
 
-        from cli.main import console, with_db
+        from cli.main import console, with_uow
         from scoring.calendar import format_jalali_numeric
-        from storage.survey_scores import flags
+        from services.survey_admin import flags
 
-        rows = with_db(lambda s: flags(s, regions={region} if region is not None else None,
-                                       status=None if every else "open"))
+        rows = with_uow(lambda uow: flags(uow, region=region, every=every))
         table = Table(title="survey flags")
         for column in ("id", "period", "office", "region", "why", "ratings", "since",
                        "status"):
@@ -196,13 +166,12 @@ def register(app: typer.Typer) -> None:
         reject: Annotated[bool, typer.Option("--reject", help="set the ratings aside")] = False,
     ) -> None:
         """Decide a held burst: its ratings count (default) or, with --reject, never do."""
-        from cli.main import console, with_db
+        from cli.main import console, with_uow
         from services.clock import Clock
-        from storage.survey_scores import decide_flag
+        from services.survey_admin import decide
 
         decision = "reject" if reject else "clear"
-        flag = with_db(lambda s: decide_flag(s, flag_id, decision, now=Clock().now(),
-                                             actor="cli"))
+        flag = with_uow(lambda uow: decide(uow, None, flag_id, decision, Clock().now()))
         console.print(f"flag #{flag.id} ({flag.office_code}): {flag.ratings} ratings "
                       + ("set aside" if reject else "now count"))
 
@@ -217,18 +186,11 @@ def register(app: typer.Typer) -> None:
         possible case for the region, never a negative point by itself."""
         from rich.table import Table
 
-        from cli.main import console, with_db
-        from storage.admin import get_period
-        from storage.survey_scores import fee_reports, route_fee_reports
+        from cli.main import console, with_uow
+        from services.survey_admin import fees as fee_run
 
-        async def work(session: Any) -> Any:
-            record = await get_period(session, period)
-            rows = await fee_reports(session, record.id, region)
-            queued = (await route_fee_reports(session, record, region=region)
-                      if route else None)
-            return rows, queued
-
-        rows, queued = with_db(work)
+        found = with_uow(lambda uow: fee_run(uow, period, region=region, route=route))
+        rows, queued = found.reports, found.queued
         table = Table(title=f"fee reports in {period}")
         for column in ("office", "name", "region", "reports"):
             table.add_column(column)
@@ -241,10 +203,10 @@ def register(app: typer.Typer) -> None:
     @services_app.command("import")
     def services_import(file: Path) -> None:
         """Replace the list from a CSV: key, title_fa, title_en (2 to 12 rows, in order)."""
-        from cli.main import console, with_db
-        from storage.survey import import_services
+        from cli.main import console, with_uow
+        from services.survey_admin import import_services
 
-        count = with_db(lambda s: import_services(s, file))
+        count = with_uow(lambda uow: import_services(uow, file))
         console.print(f"{count} services in the survey")
 
     @services_app.command("list")
@@ -252,12 +214,12 @@ def register(app: typer.Typer) -> None:
         """The services a citizen chooses from."""
         from rich.table import Table
 
-        from cli.main import console, with_db
-        from storage.survey import services
+        from cli.main import console, with_uow
+        from services.survey_admin import list_services
 
         table = Table(title="survey services")
         for column in ("key", "Persian", "English"):
             table.add_column(column)
-        for s in with_db(services):
+        for s in with_uow(list_services):
             table.add_row(s.key, s.title_fa, s.title_en)
         console.print(table)

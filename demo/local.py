@@ -20,11 +20,10 @@ from bot.app import App, application
 from bot.settings import Settings
 from sandbox.server import Sandbox
 from sandbox.user import ScriptedUser
+from services import periods, registry
 from services.clock import TravelClock
 from services.uow import UnitOfWork
-from storage.admin import create_period
 from storage.records import PeriodRecord
-from storage.registry import import_offices, import_regions
 
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE_RUBRIC = Path(__file__).resolve().parent.parent / "scoring" / "rubrics" / "sample.toml"
@@ -56,12 +55,10 @@ class World:
 
 
 async def load_registry(app: App, regions: Path, offices: Path) -> None:
-    async with app.sessionmaker() as session:
-        await import_regions(session, regions)
-    async with app.sessionmaker() as session:
-        report = await import_offices(session, offices)
-        if report.rejected:
-            raise ValueError(f"the registry has bad rows: {report.rejected[:3]}")
+    await registry.import_regions(UnitOfWork(app.sessionmaker), regions)
+    report = await registry.import_offices(UnitOfWork(app.sessionmaker), offices)
+    if report.rejected:
+        raise ValueError(f"the registry has bad rows: {report.rejected[:3]}")
 
 
 async def open_period(app: App, code: str, opens_at: datetime, closes_at: datetime,
@@ -70,11 +67,10 @@ async def open_period(app: App, code: str, opens_at: datetime, closes_at: dateti
     from scoring.rubric import load_rubric
 
     text = rubric.read_text(encoding="utf-8")
-    async with app.sessionmaker() as session:
-        return await create_period(
-            session, code=code, opens_at=opens_at, closes_at=closes_at,
-            review_opens_at=opens_at, review_closes_at=review_closes_at or closes_at,
-            rubric_code=load_rubric(text).code, rubric_text=text, actor="local")
+    return await periods.create_period(
+        UnitOfWork(app.sessionmaker), code=code, opens_at=opens_at, closes_at=closes_at,
+        review_opens_at=opens_at, review_closes_at=review_closes_at or closes_at,
+        rubric_code=load_rubric(text).code, rubric_text=text)
 
 
 @contextlib.asynccontextmanager

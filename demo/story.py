@@ -23,7 +23,7 @@ from rich.text import Text
 
 from demo.local import DATA, World, local_world
 from sandbox.user import ScriptedUser
-from storage.admin import add_staff
+from services.staff import add_staff
 
 console = Console(highlight=False, soft_wrap=True)
 
@@ -109,13 +109,11 @@ async def story(world: World) -> None:
                      world.user("bale", 1001, "زهرا", phone="09382413657"))
     liaison = cast.add("liaison", "رابط منطقهٔ شمال (تلگرام)",
                        world.user("telegram", 2001, "رابط شمال"))
-    async with world.session() as session:
-        await add_staff(session, platform="telegram", user_id=2001, role="liaison", region=4,
-                        name="آقای رابط", actor="demo")
-        await add_staff(session, platform="telegram", user_id=2001, role="reviewer", region=4,
-                        name="آقای رابط", actor="demo")
-        await add_staff(session, platform="telegram", user_id=3001, role="hq",
-                        name="ستاد", actor="demo")
+    await add_staff(world.uow(), platform="telegram", user_id=2001, role="liaison", region=4,
+                    name="آقای رابط")
+    await add_staff(world.uow(), platform="telegram", user_id=2001, role="reviewer", region=4,
+                    name="آقای رابط")
+    await add_staff(world.uow(), platform="telegram", user_id=3001, role="hq", name="ستاد")
 
     scene("۱. مالک دفتر حساب خود را متصل می‌کند و خوداظهاری را آغاز می‌کند")
     await owner.send_command("/start")

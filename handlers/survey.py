@@ -5,13 +5,14 @@ their own number once (a contact card), «which service», a rating with faces, 
 fee beyond the tariff asked», an optional comment, thanks. Five taps, six the first time.
 
 The rating is written as soon as the faces are tapped, so leaving after that loses nothing; the
-optional steps update it. Callback data carries the office's link token (unguessable, so a forged
-button cannot reach an office its poster was not scanned for) or a rating id that must belong to
-the presser's account. The contact and comment steps are FSM states: losing them (a restart)
-only means the citizen scans again.
+optional steps update it. Buttons carry the office's link token (unguessable, so a forged button
+cannot reach an office its poster was not scanned for) or a rating id that must belong to the
+presser's account. The contact and comment steps are FSM states: losing them (a restart) only
+means the citizen scans again.
 
 The owner's `/survey` (or the menu's «sv:o» button) shows the period's counts, mean and score and
 the poster; a reviewer's `/survey` lists the region's held bursts to count or set aside.
+Each step calls one use case of `services.survey` / `services.survey_admin`.
 """
 
 from __future__ import annotations
@@ -34,18 +35,15 @@ from aiogram.types import (
     Message,
     ReplyKeyboardRemove,
 )
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from scoring.calendar import format_jalali_date, period_title
-from scoring.text import PhoneError, normalize_phone
+from handlers.survey_buttons import FeeCb, FinishCb, FlagCb, OwnerCb, ServiceCb, StarsCb
+from services import survey, survey_admin
 from services.clock import Clock
-from storage import linking
-from storage import survey as sv
-from storage import survey_scores as scores
+from services.errors import ServiceError
+from services.survey import STARS, Service, deep_link, rules_from_settings, token_from_payload
+from services.uow import UnitOfWork
 from storage.accounts import Actor
-from storage.admin import AdminError
-from storage.declarations import period_rubric
+from texts import survey as texts
 from texts.i18n import Markup, Translator
 from texts.keyboards import InlineKeyboardBuilder
 from texts.views import contact_keyboard
@@ -73,89 +71,86 @@ async def _phone(actor: Actor, state: FSMContext) -> str | None:
     return (await state.get_data()).get("survey_phone")
 
 
+async def _stale(callback: CallbackQuery, t: Translator) -> None:
+    await callback.answer(t("survey-stale"), show_alert=True)
+
+
 # --- the citizen -----------------------------------------------------------------------------
 
 @router.message(SURVEY_START)
-async def open_survey(message: Message, command: CommandObject, session: AsyncSession,
+async def open_survey(message: Message, command: CommandObject, uow: UnitOfWork,
                       actor: Actor, t: Translator, clock: Clock, state: FSMContext) -> None:
-    token = sv.token_from_payload(command.args)
-    office = await sv.office_for_token(session, token) if token else None
-    if office is None:
-        await message.answer(t("survey-bad-link"))
-        return
-    await state.set_state(None)
-    await _begin(message, office, session, actor, t, clock, state)
+    token = token_from_payload(command.args)
+    await _begin(message, token, uow, actor, t, clock, state, leave_step=True)
 
 
-async def _begin(message: Message, office: sv.SurveyOffice, session: AsyncSession,
-                 actor: Actor, t: Translator, clock: Clock, state: FSMContext, *,
-                 intro: bool = True) -> None:
-    period = await sv.survey_period(session, clock.now())
-    if period is None:
-        await message.answer(t("survey-closed"))
+async def _begin(message: Message, token: str | None, uow: UnitOfWork, actor: Actor,
+                 t: Translator, clock: Clock, state: FSMContext, *, intro: bool = True,
+                 missing: str = "survey-bad-link", leave_step: bool = False) -> None:
+    """The survey of the office a link names. `leave_step`: a good link ends whatever step
+    the person was in (a bad one leaves it)."""
+    try:
+        opened = await survey.begin(uow, actor, token, await _phone(actor, state), clock.now())
+    except ServiceError as error:
+        if error.code == "survey-bad-link":
+            await message.answer(t(missing))
+            return
+        if leave_step:
+            await state.set_state(None)
+        await message.answer(t(error.code))
         return
-    phone = await _phone(actor, state)
-    why = await sv.refusal(session, office, office_ids=actor.office_ids,
-                           is_staff=actor.is_staff, phone=phone)
-    if why is not None:
-        await message.answer(t(why))
-        return
+    if leave_step:
+        await state.set_state(None)
+    office = opened.office
     lines = [t("survey-intro", name=office.name, city=office.city)] if intro else []
-    if phone is None:
+    if opened.needs_phone:
         await state.set_state(SurveyStep.contact)
         await state.update_data(survey_token=office.token)
         lines.append(t("survey-ask-contact"))
         await message.answer("\n\n".join(lines), reply_markup=contact_keyboard(t))
         return
-    previous = await sv.previous_rating(session, period.id, office.id, phone)
-    if previous is not None:
-        lines.append(t("survey-previous", stars=Markup(t(f"survey-stars-{previous.stars}"))))
+    if opened.previous is not None:
+        stars = Markup(t(f"survey-stars-{opened.previous.stars}"))
+        lines.append(t("survey-previous", stars=stars))
     lines.append(t("survey-ask-service"))
     await message.answer("\n\n".join(lines),
-                         reply_markup=await _services_keyboard(session, office.token, t))
+                         reply_markup=_services_keyboard(opened.services, office.token, t))
 
 
-async def _services_keyboard(session: AsyncSession, token: str, t: Translator
-                             ) -> InlineKeyboardMarkup:
+def _services_keyboard(services: tuple[Service, ...], token: str, t: Translator
+                       ) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    for service in await sv.services(session):
-        kb.button(text=service.title(t.lang), callback_data=f"sv:s:{token}:{service.key}")
+    for service in services:
+        kb.button(text=service.title(t.lang),
+                  callback_data=ServiceCb(token=token, service=service.key))
     kb.adjust(2)
     return kb.as_markup()
 
 
 @router.message(StateFilter(SurveyStep.contact), F.contact)
-async def take_contact(message: Message, session: AsyncSession, actor: Actor, t: Translator,
+async def take_contact(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                        clock: Clock, state: FSMContext) -> None:
     contact = message.contact
-    assert contact is not None and message.from_user is not None
-    if contact.user_id is not None and contact.user_id != message.from_user.id:
-        await message.answer(t("survey-not-own-contact"), reply_markup=contact_keyboard(t))
-        return
+    assert contact is not None
     try:
-        phone = normalize_phone(contact.phone_number)
-    except PhoneError:
+        kept = await survey.keep_phone(uow, actor, contact_user_id=contact.user_id,
+                                       phone_number=contact.phone_number)
+    except ServiceError as error:
+        if error.code == "survey-not-own-contact":
+            await message.answer(t(error.code), reply_markup=contact_keyboard(t))
+            return
         await state.clear()
-        await message.answer(t("survey-bad-number"), reply_markup=ReplyKeyboardRemove())
+        await message.answer(t(error.code), reply_markup=ReplyKeyboardRemove())
         return
-    if contact.user_id is not None:  # proven: kept, so the citizen never sends it again
-        await linking.set_phone(session, actor.account_id, phone)
-        await session.commit()
-        actor = _with_phone(actor, phone)
+    if kept.proven:  # kept on the account: the citizen never sends it again
+        actor = replace(actor, phone=kept.phone)
     else:  # a platform that does not say whose card it is: good for this survey only
-        await state.update_data(survey_phone=phone)
+        await state.update_data(survey_phone=kept.phone)
     token = (await state.get_data()).get("survey_token")
     await state.set_state(None)
     await message.answer(t("survey-number-saved"), reply_markup=ReplyKeyboardRemove())
-    office = await sv.office_for_token(session, token) if token else None
-    if office is None:
-        await message.answer(t("survey-stale"))
-        return
-    await _begin(message, office, session, actor, t, clock, state, intro=False)
-
-
-def _with_phone(actor: Actor, phone: str) -> Actor:
-    return replace(actor, phone=phone)
+    await _begin(message, token, uow, actor, t, clock, state, intro=False,
+                 missing="survey-stale")
 
 
 @router.message(StateFilter(SurveyStep.contact))
@@ -163,128 +158,88 @@ async def reject_not_contact(message: Message, t: Translator) -> None:
     await message.answer(t("survey-contact-again"), reply_markup=contact_keyboard(t))
 
 
-async def _office_from(callback: CallbackQuery, session: AsyncSession, t: Translator,
-                       token: str) -> sv.SurveyOffice | None:
-    office = await sv.office_for_token(session, token)
-    if office is None:
-        await callback.answer(t("survey-stale"), show_alert=True)
-    return office
-
-
-@router.callback_query(F.data.startswith("sv:s:"))
-async def pick_service(callback: CallbackQuery, session: AsyncSession, t: Translator) -> None:
-    parts = (callback.data or "").split(":")
-    if len(parts) != 4:
-        await callback.answer(t("survey-stale"), show_alert=True)
-        return
-    office = await _office_from(callback, session, t, parts[2])
-    if office is None:
-        return
-    service = next((s for s in await sv.services(session) if s.key == parts[3]), None)
-    if service is None:
-        await callback.answer(t("survey-stale"), show_alert=True)
+@router.callback_query(ServiceCb.filter())
+async def pick_service(callback: CallbackQuery, callback_data: ServiceCb, uow: UnitOfWork,
+                       t: Translator) -> None:
+    try:
+        chosen = await survey.choose_service(uow, callback_data.token, callback_data.service)
+    except ServiceError:
+        await _stale(callback, t)
         return
     await callback.answer()
     kb = InlineKeyboardBuilder()
-    for stars in reversed(sv.STARS):  # best first, one a row: the same in both directions
+    for stars in reversed(STARS):  # best first, one a row: the same in both directions
         kb.button(text=t(f"survey-stars-{stars}"),
-                  callback_data=f"sv:r:{office.token}:{service.key}:{stars}")
+                  callback_data=StarsCb(token=chosen.office.token, service=chosen.service.key,
+                                        stars=stars))
     kb.adjust(1)
-    await _back(callback).answer(t("survey-ask-stars", service=service.title(t.lang)),
+    await _back(callback).answer(t("survey-ask-stars", service=chosen.service.title(t.lang)),
                                  reply_markup=kb.as_markup())
 
 
-@router.callback_query(F.data.startswith("sv:r:"))
-async def take_stars(callback: CallbackQuery, session: AsyncSession, actor: Actor,
-                     t: Translator, clock: Clock, state: FSMContext, platform: str,
-                     settings: Any = None) -> None:
-    parts = (callback.data or "").split(":")
-    if len(parts) != 5 or parts[4] not in {str(s) for s in sv.STARS}:
-        await callback.answer(t("survey-stale"), show_alert=True)
-        return
-    office = await _office_from(callback, session, t, parts[2])
-    if office is None:
-        return
+@router.callback_query(StarsCb.filter())
+async def take_stars(callback: CallbackQuery, callback_data: StarsCb, uow: UnitOfWork,
+                     actor: Actor, t: Translator, clock: Clock, state: FSMContext,
+                     platform: str, settings: Any = None) -> None:
     message = _back(callback)
-    now = clock.now()
-    period = await sv.survey_period(session, now)
-    phone = await _phone(actor, state)
-    if period is None or phone is None:
-        await callback.answer()
-        if period is None:
-            await message.answer(t("survey-closed"))
-        else:  # the FSM forgot an unproven number: start over from the poster's link
-            await _begin(message, office, session, actor, t, clock, state)
-        return
-    why = await sv.refusal(session, office, office_ids=actor.office_ids,
-                           is_staff=actor.is_staff, phone=phone)
-    if why is not None:
-        await callback.answer()
-        await message.answer(t(why))
-        return
-    if parts[3] not in {s.key for s in await sv.services(session)}:
-        await callback.answer(t("survey-stale"), show_alert=True)
-        return
-    for attempt in (1, 2):
-        try:
-            outcome = await sv.rate(session, office=office, period=period,
-                                    account_id=actor.account_id, platform=platform,
-                                    phone=phone, service=parts[3], stars=int(parts[4]),
-                                    now=now, rules=sv.rules_from_settings(settings))
-            await session.commit()
-            break
-        except sv.SurveyRefusal as refusal:
-            await session.rollback()
-            await callback.answer()
-            await message.answer(t(refusal.key, **refusal.args_))
+    try:
+        outcome = await survey.rate(
+            uow, actor, token=callback_data.token, service_key=callback_data.service,
+            stars=callback_data.stars, phone=await _phone(actor, state), platform=platform,
+            now=clock.now(), rules=rules_from_settings(settings))
+    except ServiceError as error:
+        if error.code == "survey-stale":
+            await _stale(callback, t)
             return
-        except IntegrityError:
-            # A double tap: the other tap inserted this number's rating a moment ago. Once more
-            # replaces it, as a later rating does.
-            await session.rollback()
-            if attempt == 2:
-                raise
+        await callback.answer()
+        if error.code == "survey-ask-contact":  # the FSM forgot an unproven number: start over
+            await _begin(message, callback_data.token, uow, actor, t, clock, state)
+        else:
+            await message.answer(t(error.code, **error.params))
+        return
     if outcome.new_flag:
-        log.info("survey burst at office %s: flag %s", office.code, outcome.flag_id)
+        log.info("survey burst at office %s: flag %s", outcome.rating.office_id,
+                 outcome.flag_id)
     await callback.answer()
     rating_id = outcome.rating.id
     kb = InlineKeyboardBuilder()
-    kb.button(text=t("survey-button-yes"), callback_data=f"sv:f:{rating_id}:y")
-    kb.button(text=t("survey-button-no"), callback_data=f"sv:f:{rating_id}:n")
-    kb.button(text=t("survey-button-skip"), callback_data=f"sv:f:{rating_id}:x")
+    for answer, label in (("y", "survey-button-yes"), ("n", "survey-button-no"),
+                          ("x", "survey-button-skip")):
+        kb.button(text=t(label), callback_data=FeeCb(rating=rating_id, answer=answer))
     kb.adjust(2, 1)
     stars = Markup(t(f"survey-stars-{outcome.rating.stars}"))
     await message.answer(f"{t('survey-rated', stars=stars)}\n\n{t('survey-ask-fee')}",
                          reply_markup=kb.as_markup())
 
 
-@router.callback_query(F.data.startswith("sv:f:"))
-async def take_fee(callback: CallbackQuery, session: AsyncSession, actor: Actor,
-                   t: Translator, clock: Clock, state: FSMContext) -> None:
-    parts = (callback.data or "").split(":")
-    answer = parts[3] if len(parts) == 4 else ""
-    if not parts[2].isdigit() or answer not in ("y", "n", "x") or not await sv.set_fee(
-            session, int(parts[2]), actor.account_id, {"y": True, "n": False}.get(answer)):
-        await callback.answer(t("survey-stale"), show_alert=True)
+@router.callback_query(FeeCb.filter())
+async def take_fee(callback: CallbackQuery, callback_data: FeeCb, uow: UnitOfWork,
+                   actor: Actor, t: Translator, clock: Clock, state: FSMContext) -> None:
+    asked = {"y": True, "n": False}.get(callback_data.answer)
+    try:
+        await survey.set_fee(uow, actor, callback_data.rating, asked)
+    except ServiceError:
+        await _stale(callback, t)
         return
-    await session.commit()
     await callback.answer()
     await state.set_state(SurveyStep.comment)
-    await state.update_data(survey_rating=int(parts[2]),
+    await state.update_data(survey_rating=callback_data.rating,
                             survey_until=(clock.now() + COMMENT_WINDOW).timestamp())
     kb = InlineKeyboardBuilder()
-    kb.button(text=t("survey-button-finish"), callback_data=f"sv:c:{parts[2]}")
-    lines = [t("survey-fee-noted")] if answer == "y" else []
+    kb.button(text=t("survey-button-finish"),
+              callback_data=FinishCb(rating=callback_data.rating))
+    lines = [t("survey-fee-noted")] if asked else []
     lines.append(t("survey-ask-comment"))
     await _back(callback).answer("\n\n".join(lines), reply_markup=kb.as_markup())
 
 
-@router.callback_query(F.data.startswith("sv:c:"))
-async def finish(callback: CallbackQuery, session: AsyncSession, actor: Actor, t: Translator,
-                 state: FSMContext) -> None:
-    raw = (callback.data or "").split(":")[-1]
-    if not raw.isdigit() or await sv.own_rating(session, int(raw), actor.account_id) is None:
-        await callback.answer(t("survey-stale"), show_alert=True)
+@router.callback_query(FinishCb.filter())
+async def finish(callback: CallbackQuery, callback_data: FinishCb, uow: UnitOfWork,
+                 actor: Actor, t: Translator, state: FSMContext) -> None:
+    try:
+        await survey.finish(uow, actor, callback_data.rating)
+    except ServiceError:
+        await _stale(callback, t)
         return
     await state.set_state(None)
     await callback.answer()
@@ -292,7 +247,7 @@ async def finish(callback: CallbackQuery, session: AsyncSession, actor: Actor, t
 
 
 @router.message(StateFilter(SurveyStep.comment), F.text, ~F.text.startswith("/"))
-async def take_comment(message: Message, session: AsyncSession, actor: Actor, t: Translator,
+async def take_comment(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                        clock: Clock, state: FSMContext) -> None:
     data = await state.get_data()
     rating_id = data.get("survey_rating")
@@ -300,11 +255,14 @@ async def take_comment(message: Message, session: AsyncSession, actor: Actor, t:
     if clock.now().timestamp() > data.get("survey_until", 0):
         # Long after the question: the text is meant for something else (an owner's wizard).
         raise SkipHandler
-    if not isinstance(rating_id, int) or not await sv.set_comment(
-            session, rating_id, actor.account_id, message.text or ""):
+    if not isinstance(rating_id, int):
         await message.answer(t("survey-stale"))
         return
-    await session.commit()
+    try:
+        await survey.comment(uow, actor, rating_id, message.text or "")
+    except ServiceError:
+        await message.answer(t("survey-stale"))
+        return
     await message.answer(t("survey-thanks"))
 
 
@@ -315,17 +273,17 @@ def _is_owner(_event: object, actor: Actor) -> bool:
 
 
 @router.message(Command("survey"), _is_owner)
-async def owner_command(message: Message, session: AsyncSession, actor: Actor, t: Translator,
+async def owner_command(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                         clock: Clock, settings: Any = None, app: Any = None) -> None:
-    await _owner_summary(message, session, actor, t, clock, settings, app)
+    await _owner_summary(message, uow, actor, t, clock, settings, app)
 
 
-@router.callback_query(F.data == "sv:o")
-async def owner_button(callback: CallbackQuery, session: AsyncSession, actor: Actor,
+@router.callback_query(OwnerCb.filter(F.step == "o"))
+async def owner_button(callback: CallbackQuery, uow: UnitOfWork, actor: Actor,
                        t: Translator, clock: Clock, settings: Any = None,
                        app: Any = None) -> None:
     await callback.answer()
-    await _owner_summary(_back(callback), session, actor, t, clock, settings, app)
+    await _owner_summary(_back(callback), uow, actor, t, clock, settings, app)
 
 
 async def usernames(settings: Any, app: Any) -> dict[str, str]:
@@ -345,66 +303,34 @@ async def usernames(settings: Any, app: Any) -> dict[str, str]:
     return found
 
 
-async def _owner_summary(message: Message, session: AsyncSession, actor: Actor, t: Translator,
+async def _owner_summary(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                          clock: Clock, settings: Any, app: Any) -> None:
-    office_id = actor.office_id
-    if office_id is None:
-        await message.answer(t("pick-office-first" if actor.office_ids else "not-linked"))
+    try:
+        result = await survey.owner_summary(uow, actor, clock.now(),
+                                            rules_from_settings(settings))
+    except ServiceError as error:
+        await message.answer(t(error.code))
         return
-    links = await sv.office_links(session, office_id=office_id)
-    await session.commit()
-    office = links[0]
-    lines = [t("survey-owner-title", name=office.name)]
-    period = await sv.survey_period(session, clock.now())
-    if period is None:
-        lines.append(t("survey-owner-no-period"))
-    else:
-        rubric = period_rubric(period)
-        summary = await scores.office_summary(session, period.id, office.id, rubric,
-                                              sv.rules_from_settings(settings))
-        spec = rubric.external.satisfaction
-        line = scores.satisfaction_line(rubric, summary)
-        lines.append(t("survey-owner-period", period=period_title(period.code, t.lang)))
-        if summary.respondents >= summary.shown_from:
-            lines.append(t("survey-owner-counted", count=summary.respondents,
-                           mean=summary.mean))
-            s = summary.stars
-            lines.append(t("survey-owner-stars", s1=s[0], s2=s[1], s3=s[2], s4=s[3], s5=s[4]))
-        elif summary.respondents:
-            lines.append(t("survey-owner-counted-few", count=summary.respondents,
-                           min=summary.shown_from))
-        elif not summary.held:
-            lines.append(t("survey-owner-none"))
-        if summary.held:
-            lines.append(t("survey-owner-held", count=summary.held))
-        if summary.enough:
-            lines.append(t("survey-owner-points", points=line.points, max=spec.points))
-        else:
-            lines.append(t("survey-owner-below", min=summary.min_respondents,
-                           points=line.points, max=spec.points))
-    lines.append(t("survey-owner-poster-hint"))
     kb = InlineKeyboardBuilder()
     for platform, name in (await usernames(settings, app)).items():
         kb.button(text=t(f"survey-button-link-{platform}"),
-                  url=sv.deep_link(platform, name, office.token))
-    kb.button(text=t("survey-button-poster"), callback_data="sv:p")
+                  url=deep_link(platform, name, result.office.token))
+    kb.button(text=t("survey-button-poster"), callback_data=OwnerCb(step="p"))
     kb.adjust(1)
-    await message.answer("\n".join(lines), reply_markup=kb.as_markup())
+    await message.answer(texts.owner_summary(t, result), reply_markup=kb.as_markup())
 
 
-@router.callback_query(F.data == "sv:p")
-async def send_poster(callback: CallbackQuery, session: AsyncSession, actor: Actor,
+@router.callback_query(OwnerCb.filter(F.step == "p"))
+async def send_poster(callback: CallbackQuery, uow: UnitOfWork, actor: Actor,
                       t: Translator, settings: Any = None, app: Any = None) -> None:
     from documents.posters import poster_pdf
 
-    office_id = actor.office_id
-    if office_id is None:
+    try:
+        office = await survey.poster(uow, actor)
+    except ServiceError:
         await callback.answer(t("pick-office-first"), show_alert=True)
         return
     await callback.answer()
-    links = await sv.office_links(session, office_id=office_id)
-    await session.commit()
-    office = links[0]
     # A second of matplotlib: off the event loop (the figure is built without pyplot).
     data = await asyncio.to_thread(poster_pdf, [office], await usernames(settings, app), t.lang)
     await _back(callback).answer_document(
@@ -414,50 +340,40 @@ async def send_poster(callback: CallbackQuery, session: AsyncSession, actor: Act
 
 # --- the region ------------------------------------------------------------------------------
 
-def _reviewer_regions(actor: Actor) -> set[int] | None:
-    """The regions whose bursts this account reviews; None for HQ (all)."""
-    return None if actor.has_role("hq") else actor.regions("reviewer")
-
-
 def _is_reviewer(_event: object, actor: Actor) -> bool:
     return actor.has_role("reviewer") or actor.has_role("hq")
 
 
 @router.message(Command("survey"), _is_reviewer)
-async def list_flags(message: Message, session: AsyncSession, actor: Actor,
-                     t: Translator) -> None:
-    open_flags = await scores.flags(session, regions=_reviewer_regions(actor))
+async def list_flags(message: Message, uow: UnitOfWork, actor: Actor, t: Translator) -> None:
+    open_flags = await survey_admin.flags(uow, actor)
     if not open_flags:
         await message.answer(t("survey-flags-none"))
         return
     await message.answer(t("survey-flags-title", count=len(open_flags)))
     for flag in open_flags[:10]:
-        separator = "، " if t.lang == "fa" else ", "
-        reasons = Markup(separator.join(t(f"survey-reason-{r}") for r in flag.reason.split(",")))
         kb = InlineKeyboardBuilder()
-        kb.button(text=t("survey-button-clear"), callback_data=f"sv:k:{flag.id}")
-        kb.button(text=t("survey-button-reject"), callback_data=f"sv:x:{flag.id}")
+        kb.button(text=t("survey-button-clear"), callback_data=FlagCb(step="k", flag=flag.id))
+        kb.button(text=t("survey-button-reject"), callback_data=FlagCb(step="x", flag=flag.id))
         kb.adjust(2)
-        await message.answer(t("survey-flag-line", name=flag.office_name, code=flag.office_code,
-                               count=flag.ratings, reason=reasons,
-                               date=format_jalali_date(flag.first_at, t.lang)),
-                             reply_markup=kb.as_markup())
+        await message.answer(texts.flag_line(t, flag), reply_markup=kb.as_markup())
 
 
-@router.callback_query(F.data.regexp(r"^sv:[kx]:\d+$"), _is_reviewer)
-async def decide(callback: CallbackQuery, session: AsyncSession, actor: Actor, t: Translator,
-                 clock: Clock) -> None:
-    _, action, raw = (callback.data or "").split(":")
-    decision = "clear" if action == "k" else "reject"
+@router.callback_query(FlagCb.filter())
+async def decide(callback: CallbackQuery, callback_data: FlagCb, uow: UnitOfWork,
+                 actor: Actor, t: Translator, clock: Clock) -> None:
+    decision = "clear" if callback_data.step == "k" else "reject"
     try:
-        flag = await scores.decide_flag(session, int(raw), decision, now=clock.now(),
-                                        actor=f"{actor.platform}:{actor.user_id}",
-                                        account_id=actor.account_id,
-                                        regions=_reviewer_regions(actor))
-    except AdminError:
-        await session.rollback()
+        flag = await survey_admin.decide(uow, actor, callback_data.flag, decision, clock.now())
+    except ServiceError:  # decided already (by a colleague, or a double tap), not theirs
         await callback.answer(t("survey-flag-decided"), show_alert=True)
         return
     await callback.answer()
     key = "survey-flag-cleared" if decision == "clear" else "survey-flag-rejected"
     await _back(callback).answer(t(key, name=flag.office_name, count=flag.ratings))
+
+
+@router.callback_query(F.data.startswith("sv:"))
+async def stale_survey_button(callback: CallbackQuery, t: Translator) -> None:
+    """A survey button none of the above could read (forged, or from a future version)."""
+    await _stale(callback, t)

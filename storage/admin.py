@@ -1,22 +1,22 @@
-"""Administration: staff roles, the expert directory, periods and the audit log.
+"""Administration's rows: accounts by platform id, staff roles, the expert directory, periods,
+and the audit log.
 
-Used by the `pishkhan` command line and by HQ's screens in the bot. Functions return records and
-raise `AdminError` with a one-line reason a person can act on.
+Repository functions: they read and write, never commit (`services.staff`, `services.periods`
+and the other use cases do). `audit` and `current_period` serve every feature.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import datetime
-from pathlib import Path
+from typing import Any
 
 from sqlalchemy import bindparam, case, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.calendar import utcnow
-from storage.db import run
+from scoring.text import normalize_persian
+from storage.db import dialect_insert, run
 from storage.models import Account, AuditLog, Expert, Period, Province, Region, StaffRole
 from storage.records import ExpertRecord, PeriodRecord, RegionRecord, StaffRecord
 
@@ -25,7 +25,13 @@ ROLES = ("reviewer", "association", "hq", "liaison")
 
 
 class AdminError(ValueError):
-    pass
+    """A refusal of administration's input. `code` names the catalog message that says it and
+    `params` are its variables; `str()` is the same in English, for callers that show it."""
+
+    def __init__(self, message: str, code: str = "admin-error", /, **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params: dict[str, Any] = params or {"reason": message}
 
 
 async def audit(session: AsyncSession, *, actor: str, action: str, entity: str,
@@ -53,14 +59,18 @@ _AUDIT = insert(AuditLog.__table__).values({column: bindparam(column) for column
 
 async def get_or_create_account(session: AsyncSession, platform: str, user_id: int,
                                 first_name: str = "") -> Account:
+    """The account of a platform user, created if new: one INSERT … ON CONFLICT DO NOTHING, so
+    two transactions creating it at once both get the one row."""
     if platform not in PLATFORMS:
-        raise AdminError(f"unknown platform {platform!r} (bale or telegram)")
+        raise AdminError(f"unknown platform {platform!r} (bale or telegram)",
+                         "admin-unknown-platform", platform=platform)
+    await session.execute(
+        dialect_insert(session)(Account).values(platform=platform, platform_user_id=user_id,
+                                                first_name=first_name)
+        .on_conflict_do_nothing(index_elements=["platform", "platform_user_id"]))
     account = await session.scalar(select(Account).where(
         Account.platform == platform, Account.platform_user_id == user_id))
-    if account is None:
-        account = Account(platform=platform, platform_user_id=user_id, first_name=first_name)
-        session.add(account)
-        await session.flush()
+    assert account is not None
     return account
 
 
@@ -71,48 +81,41 @@ async def list_regions(session: AsyncSession) -> list[RegionRecord]:
     return [RegionRecord(r.code, r.name_fa, r.name_en, r.seat, r.contact_phone) for r in rows]
 
 
+async def region_exists(session: AsyncSession, code: int) -> bool:
+    return await session.get(Region, code) is not None
+
+
+async def province_named(session: AsyncSession, name: str) -> str | None:
+    """The registered province a name means, however it is spelled (ی/ي, a mark more or
+    less); None when there is none."""
+    key = normalize_persian(name).lower()
+    names = (await session.scalars(select(Province.name))).all()
+    return next((n for n in names if normalize_persian(n).lower() == key), None)
+
+
 # --- staff -----------------------------------------------------------------------------------
-
-async def add_staff(session: AsyncSession, *, platform: str, user_id: int, role: str,
-                    region: int | None = None, province: str | None = None, name: str = "",
-                    actor: str = "cli") -> StaffRecord:
-    if role not in ROLES:
-        raise AdminError(f"unknown role {role!r} ({', '.join(ROLES)})")
-    if role in ("reviewer", "liaison"):
-        if region is None:
-            raise AdminError(f"a {role} is bound to a region: give --region")
-        if await session.get(Region, region) is None:
-            raise AdminError(f"unknown region {region}")
-        province = None
-    elif role == "association":
-        if not province:
-            raise AdminError("an association member is bound to a province: give --province")
-        if await session.get(Province, province) is None:
-            raise AdminError(f"unknown province {province!r}")
-        region = None
-    else:
-        region = province = None
-    account = await get_or_create_account(session, platform, user_id)
-    existing = await session.scalar(select(StaffRole).where(
-        StaffRole.account_id == account.id, StaffRole.role == role,
-        StaffRole.region_code.is_(None) if region is None else StaffRole.region_code == region,
-        StaffRole.province.is_(None) if province is None else StaffRole.province == province))
-    if existing is not None:
-        raise AdminError(f"{platform}:{user_id} already has that role")
-    staff = StaffRole(account_id=account.id, role=role, region_code=region, province=province,
-                      name=name)
-    session.add(staff)
-    await session.flush()
-    await audit(session, actor=actor, action="staff.add", entity="staff", entity_id=staff.id,
-                new={"platform": platform, "user_id": user_id, "role": role, "region": region,
-                     "province": province, "name": name})
-    await session.commit()
-    return _staff_record(staff, account)
-
 
 def _staff_record(staff: StaffRole, account: Account) -> StaffRecord:
     return StaffRecord(staff.id, account.id, account.platform, account.platform_user_id,
                        staff.role, staff.region_code, staff.province, staff.name)
+
+
+async def has_staff_role(session: AsyncSession, account_id: int, role: str,
+                         region: int | None, province: str | None) -> bool:
+    return await session.scalar(select(StaffRole.id).where(
+        StaffRole.account_id == account_id, StaffRole.role == role,
+        StaffRole.region_code.is_(None) if region is None else StaffRole.region_code == region,
+        StaffRole.province.is_(None) if province is None else StaffRole.province == province)
+        .limit(1)) is not None
+
+
+async def add_staff_role(session: AsyncSession, account: Account, *, role: str,
+                         region: int | None, province: str | None, name: str) -> StaffRecord:
+    staff = StaffRole(account_id=account.id, role=role, region_code=region, province=province,
+                      name=name)
+    session.add(staff)
+    await session.flush()
+    return _staff_record(staff, account)
 
 
 async def list_staff(session: AsyncSession) -> list[StaffRecord]:
@@ -122,15 +125,17 @@ async def list_staff(session: AsyncSession) -> list[StaffRecord]:
     return [_staff_record(staff, account) for staff, account in rows]
 
 
-async def remove_staff(session: AsyncSession, staff_id: int, actor: str = "cli") -> None:
-    staff = await session.get(StaffRole, staff_id)
-    if staff is None:
-        raise AdminError(f"no staff role with id {staff_id}")
-    await audit(session, actor=actor, action="staff.remove", entity="staff", entity_id=staff_id,
-                old={"account_id": staff.account_id, "role": staff.role,
-                     "region": staff.region_code, "province": staff.province})
-    await session.execute(delete(StaffRole).where(StaffRole.id == staff_id))
-    await session.commit()
+async def delete_staff_role(session: AsyncSession, staff_id: int) -> dict[str, Any] | None:
+    """Delete the role: one DELETE … RETURNING, so of two removals at once one deletes and the
+    other gets None. What was deleted (account, role, region, province), or None."""
+    row = (await session.execute(
+        delete(StaffRole).where(StaffRole.id == staff_id).returning(
+            StaffRole.account_id, StaffRole.role, StaffRole.region_code, StaffRole.province)
+    )).first()
+    if row is None:
+        return None
+    return {"account_id": row.account_id, "role": row.role, "region": row.region_code,
+            "province": row.province}
 
 
 # --- experts ---------------------------------------------------------------------------------
@@ -145,36 +150,6 @@ async def list_experts(session: AsyncSession) -> list[ExpertRecord]:
                          e.account_id) for e in rows]
 
 
-async def import_experts(session: AsyncSession, path: Path, actor: str = "cli") -> int:
-    """Replace the directory with a CSV: name, phone, category, topic_fa, topic_en, hours."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AdminError(f"cannot read {path}: {exc}") from exc
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if not rows:
-        raise AdminError(f"{path.name}: no rows")
-    experts = []
-    for number, row in enumerate(rows, start=2):
-        name, phone = (row.get("name") or "").strip(), (row.get("phone") or "").strip()
-        category = (row.get("category") or "declaration").strip()
-        if not name or not phone:
-            raise AdminError(f"row {number}: name and phone are required")
-        if category not in EXPERT_CATEGORIES:
-            raise AdminError(f"row {number}: unknown category {category!r}")
-        experts.append(Expert(name=name, phone=phone, category=category,
-                              topic_fa=(row.get("topic_fa") or "").strip(),
-                              topic_en=(row.get("topic_en") or "").strip(),
-                              hours=(row.get("hours") or "").strip()))
-    old = [e.name for e in await list_experts(session)]
-    await session.execute(delete(Expert))
-    session.add_all(experts)
-    await audit(session, actor=actor, action="experts.import", entity="experts", entity_id="*",
-                old=old, new=[e.name for e in experts])
-    await session.commit()
-    return len(experts)
-
-
 # --- periods ---------------------------------------------------------------------------------
 
 def period_record(p: Period) -> PeriodRecord:
@@ -183,27 +158,16 @@ def period_record(p: Period) -> PeriodRecord:
                         p.closed_at, p.published_at)
 
 
-async def create_period(session: AsyncSession, *, code: str, opens_at: datetime,
-                        closes_at: datetime, review_opens_at: datetime,
-                        review_closes_at: datetime, rubric_code: str, rubric_text: str,
-                        liaison_deadline: datetime | None = None,
-                        actor: str = "cli") -> PeriodRecord:
-    if await session.scalar(select(Period).where(Period.code == code)) is not None:
-        raise AdminError(f"a period with code {code!r} exists already")
-    if review_closes_at < review_opens_at:
-        raise AdminError("the review window closes before it opens")
-    if review_opens_at < opens_at:
-        raise AdminError("the review window cannot open before the owners' window")
+async def add_period(session: AsyncSession, *, code: str, opens_at: datetime,
+                     closes_at: datetime, review_opens_at: datetime,
+                     review_closes_at: datetime, rubric_code: str, rubric_text: str,
+                     liaison_deadline: datetime | None = None) -> PeriodRecord:
     period = Period(code=code, opens_at=opens_at, closes_at=closes_at,
                     review_opens_at=review_opens_at, review_closes_at=review_closes_at,
                     liaison_deadline=liaison_deadline, rubric_code=rubric_code,
                     rubric_text=rubric_text)
     session.add(period)
     await session.flush()
-    await audit(session, actor=actor, action="period.create", entity="period",
-                entity_id=period.id, new={"code": code, "opens_at": opens_at,
-                                          "closes_at": closes_at, "rubric": rubric_code})
-    await session.commit()
     return period_record(period)
 
 
@@ -212,11 +176,16 @@ async def list_periods(session: AsyncSession) -> list[PeriodRecord]:
     return [period_record(p) for p in rows]
 
 
-async def get_period(session: AsyncSession, code: str) -> PeriodRecord:
+async def find_period(session: AsyncSession, code: str) -> PeriodRecord | None:
     period = await session.scalar(select(Period).where(Period.code == code))
+    return period_record(period) if period is not None else None
+
+
+async def get_period(session: AsyncSession, code: str) -> PeriodRecord:
+    period = await find_period(session, code)
     if period is None:
-        raise AdminError(f"no period with code {code!r}")
-    return period_record(period)
+        raise AdminError(f"no period with code {code!r}", "admin-no-period", code=code)
+    return period
 
 
 _periods = Period.__table__.c

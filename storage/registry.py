@@ -1,9 +1,16 @@
-"""Importing the registry: regions with their provinces, and offices.
+"""The registry's files and rows: regions with their provinces, and offices.
 
 Files are CSV (UTF-8, with or without BOM) or XLSX, with English headers or the Persian headers
-of the regulator's own export. Every row is validated before anything is written: a file with any
-bad row writes nothing unless the caller asks to skip bad rows. Offices are upserted by office
-code in a few bulk statements, so the 7,943-office registry imports in well under a second.
+of the regulator's own export. Reading and validating a file needs no database; the repository
+functions here read and write rows and never commit: `services.registry` runs an import (every
+row validated before anything is written, one transaction, one import at a time). Offices are
+upserted by office code in a few bulk statements.
+
+Names (of offices, cities, holders, regions, provinces) are stored as registered, with the
+zero-width non-joiner Persian words are written with (خمینی‌شهر); only Arabic ي/ك become the
+Persian letters and stray direction marks go (`clean_name`). Normalising (`normalize_persian`,
+which drops the non-joiner) is for matching: headers, office types, a province against the
+regions file's.
 """
 
 from __future__ import annotations
@@ -39,12 +46,36 @@ REGION_COLUMNS = {
 }
 OFFICE_TYPES = {"urban": "urban", "شهری": "urban", "rural_ict": "rural_ict",
                 "روستایی": "rural_ict", "ict روستایی": "rural_ict"}
+# Marks a keyboard or a spreadsheet slips into a name that are never part of it: direction marks,
+# the zero-width space, the byte-order mark. The zero-width (non-)joiner is part of Persian words.
+_STRAY_MARKS = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                                      "\u2066\u2067\u2068\u2069\ufeff\u061c"))
+_PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
 _FIELDS = ("name", "office_type", "region_code", "province", "city", "holder_name",
            "holder_phone")
 
 
+def clean_name(text: str) -> str:
+    """A name as it is to be shown: Persian ی/ک for the Arabic letters, stray marks dropped,
+    whitespace folded; the zero-width non-joiner kept."""
+    return " ".join(text.translate(_PERSIAN_LETTERS).translate(_STRAY_MARKS).split())
+
+
+def match_key(text: str) -> str:
+    """What two spellings of one name have in common, for comparing them (never stored)."""
+    return normalize_persian(text).lower()
+
+
 class RegistryFileError(ValueError):
-    """The file as a whole cannot be read: wrong encoding, no rows, missing columns."""
+    """The file as a whole cannot be read: wrong encoding, no rows, missing columns.
+
+    `code` names the catalog message that says so and `params` are its variables; `str()` is
+    the same in English, for the callers that show it as it is."""
+
+    def __init__(self, message: str, code: str = "registry-file", /, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params: dict[str, object] = params or {"reason": message}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +101,15 @@ class ImportReport:
 def read_table(path: Path) -> list[dict[str, str]]:
     """Rows of a CSV or XLSX file as dicts keyed by the header cells, values as stripped text."""
     if not path.exists():
-        raise RegistryFileError(f"no such file: {path}")
+        raise RegistryFileError(f"no such file: {path}", "registry-no-file", path=str(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         rows = _read_xlsx(path)
     else:
         rows = _read_csv(path.read_bytes())
     if not rows:
-        raise RegistryFileError(f"{path.name}: the file has no rows")
-    header = [normalize_persian(cell).lower() if cell else "" for cell in rows[0]]
+        raise RegistryFileError(f"{path.name}: the file has no rows", "registry-no-rows",
+                                name=path.name)
+    header = [match_key(cell) if cell else "" for cell in rows[0]]
     table = []
     for values in rows[1:]:
         if not any(cell.strip() for cell in values):
@@ -85,7 +117,8 @@ def read_table(path: Path) -> list[dict[str, str]]:
         table.append({header[i]: (values[i].strip() if i < len(values) else "")
                       for i in range(len(header)) if header[i]})
     if not table:
-        raise RegistryFileError(f"{path.name}: the file has a header but no data rows")
+        raise RegistryFileError(f"{path.name}: the file has a header but no data rows",
+                                "registry-no-data", name=path.name)
     return table
 
 
@@ -94,8 +127,8 @@ def _read_csv(data: bytes) -> list[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RegistryFileError(
-            f"the file is not UTF-8 (byte {exc.start}); save it as «CSV UTF-8» and try again"
-        ) from exc
+            f"the file is not UTF-8 (byte {exc.start}); save it as «CSV UTF-8» and try again",
+            "registry-not-utf8", byte=str(exc.start)) from exc
     return [row for row in csv.reader(io.StringIO(text))]
 
 
@@ -105,7 +138,8 @@ def _read_xlsx(path: Path) -> list[list[str]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise RegistryFileError(f"{path.name}: not a readable XLSX file ({exc})") from exc
+        raise RegistryFileError(f"{path.name}: not a readable XLSX file ({exc})",
+                                "registry-not-xlsx", name=path.name, reason=str(exc)) from exc
     sheet = workbook.worksheets[0]
     rows = [["" if cell is None else _cell_text(cell) for cell in row]
             for row in sheet.iter_rows(values_only=True)]
@@ -124,78 +158,103 @@ def _columns(rows: list[dict[str, str]], spec: dict[str, tuple[str, ...]]) -> di
     headers = set(rows[0])
     found, missing = {}, []
     for name, aliases in spec.items():
-        match = next((normalize_persian(a).lower() for a in aliases
-                      if normalize_persian(a).lower() in headers), None)
+        match = next((match_key(a) for a in aliases if match_key(a) in headers), None)
         if match is None:
             missing.append(f"{aliases[0]} ({aliases[1]})")
         else:
             found[name] = match
     if missing:
-        raise RegistryFileError("missing columns: " + ", ".join(missing))
+        columns = ", ".join(missing)
+        raise RegistryFileError(f"missing columns: {columns}", "registry-missing-columns",
+                                columns=columns)
     return found
 
 
 # --- regions ---------------------------------------------------------------------------------
 
-async def import_regions(session: AsyncSession, path: Path, *, dry_run: bool = False
-                         ) -> ImportReport:
-    rows = read_table(path)
+@dataclass(frozen=True, slots=True)
+class RegionRows:
+    """A regions file, validated: the regions by code, each province's region, the bad rows."""
+
+    regions: dict[int, dict[str, str]]
+    provinces: dict[str, int]
+    rejected: list[RowError]
+
+
+def validate_region_rows(rows: list[dict[str, str]]) -> RegionRows:
     cols = _columns(rows, REGION_COLUMNS)
-    report = ImportReport()
+    rejected: list[RowError] = []
     regions: dict[int, dict[str, str]] = {}
     provinces: dict[str, int] = {}
+    spelled: dict[str, str] = {}  # a province's match key → its name as first written
     for number, row in enumerate(rows, start=2):
         raw_code = to_ascii_digits(row[cols["region_code"]])
         if not raw_code.isdigit():
-            report.rejected.append(RowError(number, "region_code", f"not a number: {raw_code!r}"))
+            rejected.append(RowError(number, "region_code", f"not a number: {raw_code!r}"))
             continue
         code = int(raw_code)
-        province = normalize_persian(row[cols["province"]])
+        province = clean_name(row[cols["province"]])
         if not province:
-            report.rejected.append(RowError(number, "province", "empty"))
+            rejected.append(RowError(number, "province", "empty"))
             continue
+        province = spelled.setdefault(match_key(province), province)
         if province in provinces and provinces[province] != code:
             reason = f"{province} is already in region {provinces[province]}"
-            report.rejected.append(RowError(number, "province", reason))
+            rejected.append(RowError(number, "province", reason))
             continue
         provinces[province] = code
-        regions[code] = {"name_fa": normalize_persian(row[cols["region_name"]]),
+        regions[code] = {"name_fa": clean_name(row[cols["region_name"]]),
                          "name_en": row[cols["region_name_en"]].strip(),
-                         "seat": normalize_persian(row[cols["seat"]])}
-    if report.rejected or dry_run:
-        return report
+                         "seat": clean_name(row[cols["seat"]])}
+    return RegionRows(regions, provinces, rejected)
+
+
+async def write_regions(session: AsyncSession, valid: RegionRows) -> tuple[int, int, int]:
+    """Insert or update the regions and their provinces: (inserted, updated, unchanged)
+    regions. Flushes; the caller commits."""
+    inserted = updated = unchanged = 0
     existing = {r.code: r for r in (await session.scalars(select(Region))).all()}
-    for code, values in sorted(regions.items()):
+    for code, values in sorted(valid.regions.items()):
         region = existing.get(code)
         if region is None:
             session.add(Region(code=code, **values))
-            report.inserted += 1
+            inserted += 1
         elif any(getattr(region, k) != v for k, v in values.items()):
             for key, value in values.items():
                 setattr(region, key, value)
-            report.updated += 1
+            updated += 1
         else:
-            report.unchanged += 1
+            unchanged += 1
     await session.flush()
-    known = {p.name: p for p in (await session.scalars(select(Province))).all()}
-    for name, code in provinces.items():
-        if name not in known:
+    # A province is the key staff roles point to: one spelled differently from before (a mark
+    # more or less) is the same province and keeps its name.
+    known = {match_key(p.name): p for p in (await session.scalars(select(Province))).all()}
+    for name, code in valid.provinces.items():
+        province = known.get(match_key(name))
+        if province is None:
             session.add(Province(name=name, region_code=code))
-        elif known[name].region_code != code:
-            known[name].region_code = code
-    await session.commit()
-    report.written = True
-    return report
+        elif province.region_code != code:
+            province.region_code = code
+    await session.flush()
+    return inserted, updated, unchanged
 
 
 # --- offices ---------------------------------------------------------------------------------
 
+async def registered_regions(session: AsyncSession) -> tuple[set[int], dict[str, int]]:
+    """The region codes, and each registered province's region."""
+    regions = set((await session.scalars(select(Region.code))).all())
+    provinces = dict((await session.execute(select(Province.name, Province.region_code))).all())
+    return regions, provinces
 def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
                          provinces: dict[str, int],
                          progress: Callable[[int], None] | None = None,
                          ) -> tuple[dict[str, dict[str, object]], list[RowError]]:
-    """Validated office values keyed by code, and the errors of the rows that failed."""
+    """Validated office values keyed by code, and the errors of the rows that failed.
+    `provinces` are the registered ones (name → region): an office's province is stored under
+    its registered name, however the row spells it."""
     cols = _columns(rows, OFFICE_COLUMNS)
+    registered = {match_key(name): name for name in provinces}
     good: dict[str, dict[str, object]] = {}
     first_row: dict[str, int] = {}
     errors: list[RowError] = []
@@ -212,10 +271,10 @@ def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
             bad("office_code", f"not a numeric code: {code!r}" if code else "empty")
         elif code in first_row:
             bad("office_code", f"duplicate code {code} (first on row {first_row[code]})")
-        name = normalize_persian(row[cols["office_name"]])
+        name = clean_name(row[cols["office_name"]])
         if not name:
             bad("office_name", "empty")
-        raw_type = normalize_persian(row[cols["office_type"]]).lower()
+        raw_type = match_key(row[cols["office_type"]])
         office_type = OFFICE_TYPES.get(raw_type)
         if office_type is None:
             bad("office_type", f"unknown type {raw_type!r} (urban/rural_ict, شهری/روستایی)")
@@ -223,15 +282,16 @@ def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
         region = int(raw_region) if raw_region.isdigit() else None
         if region is None or region not in regions:
             bad("region_code", f"unknown region {raw_region!r}")
-        province = normalize_persian(row[cols["province"]])
+        written = clean_name(row[cols["province"]])
+        province = registered.get(match_key(written), written)
         if province not in provinces:
             bad("province", f"unknown province {province!r}")
         elif region is not None and region in regions and provinces[province] != region:
             bad("province", f"{province} belongs to region {provinces[province]}, not {region}")
-        city = normalize_persian(row[cols["city"]])
+        city = clean_name(row[cols["city"]])
         if not city:
             bad("city", "empty")
-        holder = normalize_persian(row[cols["holder_name"]])
+        holder = clean_name(row[cols["holder_name"]])
         if not holder:
             bad("holder_name", "empty")
         try:
@@ -250,19 +310,21 @@ def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
     return good, errors
 
 
-async def import_offices(session: AsyncSession, path: Path, *, skip_bad: bool = False,
-                         dry_run: bool = False, progress: Callable[[int], None] | None = None,
-                         ) -> ImportReport:
-    rows = read_table(path)
-    regions = set((await session.scalars(select(Region.code))).all())
-    provinces = dict((await session.execute(select(Province.name, Province.region_code))).all())
-    if not regions:
-        raise RegistryFileError("no regions yet: run `pishkhan regions import` first")
-    good, errors = validate_office_rows(rows, regions, provinces, progress)
-    report = ImportReport(rejected=errors)
+@dataclass(frozen=True, slots=True)
+class OfficePlan:
+    """What writing validated offices would change: rows to insert, rows to update (with their
+    ids), and how many are the same already."""
+
+    inserts: list[dict[str, object]]
+    updates: list[dict[str, object]]
+    unchanged: int
+
+
+async def plan_offices(session: AsyncSession, good: dict[str, dict[str, object]]
+                       ) -> OfficePlan:
     existing = {row.code: row for row in (await session.execute(
         select(Office.id, Office.code, *(getattr(Office, f) for f in _FIELDS)))).all()}
-    inserts, updates = [], []
+    inserts, updates, unchanged = [], [], 0
     for code, values in good.items():
         old = existing.get(code)
         if old is None:
@@ -270,17 +332,16 @@ async def import_offices(session: AsyncSession, path: Path, *, skip_bad: bool = 
         elif any(getattr(old, f) != values[f] for f in _FIELDS):
             updates.append({"id": old.id, **values})
         else:
-            report.unchanged += 1
-    report.inserted, report.updated = len(inserts), len(updates)
-    if dry_run or (errors and not skip_bad):
-        return report
-    for chunk in _chunks(inserts, 2000):
+            unchanged += 1
+    return OfficePlan(inserts, updates, unchanged)
+
+
+async def write_offices(session: AsyncSession, plan: OfficePlan) -> None:
+    """The plan's inserts and updates, a few bulk statements; the caller commits."""
+    for chunk in _chunks(plan.inserts, 2000):
         await session.execute(insert(Office), chunk)
-    for chunk in _chunks(updates, 2000):
+    for chunk in _chunks(plan.updates, 2000):
         await session.execute(update(Office), chunk)
-    await session.commit()
-    report.written = True
-    return report
 
 
 def _chunks(items: list[dict[str, object]], size: int) -> Iterable[list[dict[str, object]]]:

@@ -1,8 +1,6 @@
-"""The citizens' satisfaction survey: links, ratings and their integrity.
+"""The citizens' satisfaction survey: who may rate, ratings and their integrity.
 
-Links. Each office has a random token (14 characters, about 70 bits) in its deep link
-`/start s_<token>`: nothing in a link says which office it is, and a token can be rotated when a
-poster is abused. The same token serves Bale and Telegram.
+Links (each office's random token in its deep link): `storage.survey_links`, re-exported here.
 
 Ratings. One per phone number per office per period; a later rating from the same number replaces
 the earlier one in place. The period a rating belongs to is `survey_period`: the newest unpublished
@@ -15,42 +13,55 @@ Integrity. Per office at most `office_per_hour` ratings an hour, per account at 
 region: the burst's ratings, and every rating of the office while the burst goes on, are held
 out of the score until a reviewer clears them (they count) or rejects them (they never count).
 
-Scores and the reports of fees beyond the tariff: `storage.survey_scores`.
+Scores and the reports of fees beyond the tariff: `storage.survey_scores`. Repository functions;
+they never commit (`services.survey` does).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scoring.text import normalize_persian, to_ascii_digits
 from storage.admin import AdminError, audit, period_record
-from storage.models import (
-    Account,
-    AccountOffice,
-    Office,
-    Period,
-    StaffRole,
-)
-from storage.models_survey import SurveyFlag, SurveyLink, SurveyRating, SurveyService
+from storage.db import dialect_insert
+from storage.directory import read_csv_rows
+from storage.exclusive import serialize
+from storage.models import Account, AccountOffice, Period, StaffRole
+from storage.models_survey import SurveyFlag, SurveyRating, SurveyService
+from storage.outbox import notify
 from storage.records import PeriodRecord
+from storage.registry import clean_name
+from storage.survey_links import (
+    PAYLOAD_PREFIX,
+    TOKEN_ALPHABET,
+    TOKEN_LENGTH,
+    TOKEN_MAX,
+    SurveyOffice,
+    deep_link,
+    ensure_links,
+    find_office,
+    new_token,
+    office_for_token,
+    office_links,
+    payload,
+    rotate_token,
+    token_from_payload,
+)
 
-PAYLOAD_PREFIX = "s_"
-TOKEN_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no l/1, o/0: a link may be read aloud
-TOKEN_LENGTH = 14
-_TOKEN = re.compile(r"^[a-z0-9]{6,24}$")
+__all__ = ["PAYLOAD_PREFIX", "TOKEN_ALPHABET", "TOKEN_LENGTH", "TOKEN_MAX", "SurveyOffice",
+           "deep_link", "ensure_links", "find_office", "new_token", "office_for_token",
+           "office_links", "payload", "rotate_token", "token_from_payload"]
+
 STARS = (1, 2, 3, 4, 5)
 TOP = 5
 COMMENT_MAX = 1000
+SERVICE_KEY = re.compile(r"[a-z0-9_]{1,16}")
 # A sample list, labelled as such: HQ replaces it with `pishkhan survey services import`.
 DEFAULT_SERVICES = (
     ("id_card", "کارت هوشمند ملی", "Smart national ID card"),
@@ -100,17 +111,6 @@ class SurveyRefusal(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class SurveyOffice:
-    id: int
-    code: str
-    name: str
-    city: str
-    region_code: int
-    holder_phone: str
-    token: str
-
-
-@dataclass(frozen=True, slots=True)
 class Service:
     key: str
     title_fa: str
@@ -143,99 +143,6 @@ class RatingOutcome:
     new_flag: bool
 
 
-# --- links -----------------------------------------------------------------------------------
-
-def new_token() -> str:
-    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
-
-
-def payload(token: str) -> str:
-    return PAYLOAD_PREFIX + token
-
-
-def token_from_payload(args: str | None) -> str | None:
-    """`s_<token>` → the token; None for anything that is not one."""
-    text = (args or "").strip()
-    if not text.startswith(PAYLOAD_PREFIX):
-        return None
-    token = text[len(PAYLOAD_PREFIX):].lower()
-    return token if _TOKEN.match(token) else None
-
-
-def deep_link(platform: str, username: str, token: str) -> str:
-    """The link a poster's QR code holds: Telegram's t.me or Bale's ble.ir."""
-    host = "ble.ir" if platform == "bale" else "t.me"
-    return f"https://{host}/{username.lstrip('@')}?start={payload(token)}"
-
-
-def _survey_office(office: Office, token: str) -> SurveyOffice:
-    return SurveyOffice(office.id, office.code, office.name, office.city, office.region_code,
-                        office.holder_phone, token)
-
-
-async def ensure_links(session: AsyncSession, office_ids: list[int]) -> dict[int, str]:
-    """The active token of each office, created where missing (flushes; the caller commits)."""
-    tokens: dict[int, str] = {}
-    for start in range(0, len(office_ids), 500):
-        chunk = office_ids[start:start + 500]
-        tokens.update((await session.execute(
-            select(SurveyLink.office_id, SurveyLink.token).where(
-                SurveyLink.office_id.in_(chunk), SurveyLink.revoked_at.is_(None)))).all())
-    for office_id in office_ids:
-        if office_id not in tokens:
-            tokens[office_id] = new_token()
-            session.add(SurveyLink(office_id=office_id, token=tokens[office_id]))
-    await session.flush()
-    return tokens
-
-
-async def rotate_link(session: AsyncSession, office_code: str, now: datetime,
-                      actor: str = "cli") -> SurveyOffice:
-    """Revoke the office's token (old posters stop working) and issue a new one; commits."""
-    office = await _office_by_code(session, office_code)
-    await session.execute(update(SurveyLink).where(
-        SurveyLink.office_id == office.id, SurveyLink.revoked_at.is_(None))
-        .values(revoked_at=now))
-    token = new_token()
-    session.add(SurveyLink(office_id=office.id, token=token))
-    await audit(session, actor=actor, action="survey.link.rotate", entity="office",
-                entity_id=office.id)
-    await session.commit()
-    return _survey_office(office, token)
-
-
-async def _office_by_code(session: AsyncSession, code: str) -> Office:
-    office = await session.scalar(select(Office).where(
-        Office.code == to_ascii_digits(code).strip()))
-    if office is None:
-        raise AdminError(f"no office with code {code!r}")
-    return office
-
-
-async def office_for_token(session: AsyncSession, token: str) -> SurveyOffice | None:
-    row = (await session.execute(
-        select(Office, SurveyLink.token).join(SurveyLink, SurveyLink.office_id == Office.id)
-        .where(SurveyLink.token == token, SurveyLink.revoked_at.is_(None)))).first()
-    return _survey_office(row[0], row[1]) if row else None
-
-
-async def office_links(session: AsyncSession, *, region: int | None = None,
-                       office_code: str | None = None,
-                       office_id: int | None = None) -> list[SurveyOffice]:
-    """Offices (all, one region's, or one) with their tokens, by code; creates missing tokens
-    (the caller commits)."""
-    query = select(Office).order_by(Office.region_code, Office.code)
-    if office_code is not None:
-        query = query.where(Office.id == (await _office_by_code(session, office_code)).id)
-    if office_id is not None:
-        query = query.where(Office.id == office_id)
-    if region is not None:
-        query = query.where(Office.region_code == region)
-    offices = list((await session.scalars(query)).all())
-    tokens = await ensure_links(session, [o.id for o in offices])
-    return [_survey_office(o, tokens[o.id]) for o in offices]
-
-
 # --- services --------------------------------------------------------------------------------
 
 async def services(session: AsyncSession) -> list[Service]:
@@ -246,40 +153,39 @@ async def services(session: AsyncSession) -> list[Service]:
     return [Service(r.key, r.title_fa, r.title_en) for r in rows]
 
 
-async def import_services(session: AsyncSession, path: Path, actor: str = "cli") -> int:
-    """Replace the list from a CSV: key, title_fa, title_en (in asking order); commits."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AdminError(f"cannot read {path}: {exc}") from exc
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if not rows:
-        raise AdminError(f"{path.name}: no rows")
+def read_services(path: Path) -> list[dict[str, Any]]:
+    """A services file: key, title_fa, title_en, in asking order (2 to 12 rows)."""
+    rows = read_csv_rows(path)
     if not 2 <= len(rows) <= 12:
-        raise AdminError(f"{path.name}: give 2 to 12 services, not {len(rows)}")
+        raise AdminError(f"{path.name}: give 2 to 12 services, not {len(rows)}",
+                         "survey-services-count", name=path.name, count=len(rows))
     seen: set[str] = set()
     items = []
     for number, row in enumerate(rows, start=2):
         key = (row.get("key") or "").strip()
-        title_fa = normalize_persian(row.get("title_fa") or "")
-        if not re.fullmatch(r"[a-z0-9_]{1,16}", key):
-            raise AdminError(f"row {number}: key must be 1–16 of a-z, 0-9, _ (not {key!r})")
+        title_fa = clean_name(row.get("title_fa") or "")
+        if not SERVICE_KEY.fullmatch(key):
+            raise AdminError(f"row {number}: key must be 1–16 of a-z, 0-9, _ (not {key!r})",
+                             "survey-services-key", row=number, key=key)
         if key in seen:
-            raise AdminError(f"row {number}: duplicate key {key!r}")
+            raise AdminError(f"row {number}: duplicate key {key!r}", "survey-services-twice",
+                             row=number, key=key)
         if not title_fa or len(title_fa) > 60:
-            raise AdminError(f"row {number}: title_fa must be 1–60 characters")
+            raise AdminError(f"row {number}: title_fa must be 1–60 characters",
+                             "survey-services-title", row=number)
         seen.add(key)
-        items.append(SurveyService(key=key, title_fa=title_fa, position=number,
-                                   title_en=(row.get("title_en") or "").strip()[:100]))
+        items.append({"key": key, "title_fa": title_fa, "position": number,
+                      "title_en": (row.get("title_en") or "").strip()[:100]})
+    return items
+
+
+async def replace_services(session: AsyncSession, items: list[dict[str, Any]]) -> list[str]:
+    """Replace the list; the keys it had before."""
     old = [s.key for s in await services(session)]
-    for row in (await session.scalars(select(SurveyService))).all():
-        await session.delete(row)
+    await session.execute(delete(SurveyService))
+    session.add_all(SurveyService(**values) for values in items)
     await session.flush()
-    session.add_all(items)
-    await audit(session, actor=actor, action="survey.services.import", entity="survey",
-                entity_id="services", old=old, new=[i.key for i in items])
-    await session.commit()
-    return len(items)
+    return old
 
 
 # --- who may rate, and when ------------------------------------------------------------------
@@ -333,12 +239,15 @@ async def rate(session: AsyncSession, *, office: SurveyOffice, period: PeriodRec
                account_id: int, platform: str, phone: str, service: str, stars: int,
                now: datetime, rules: SurveyRules = SurveyRules()) -> RatingOutcome:
     """Record (or replace) the number's rating of the office for the period, and hold it when it
-    is part of a burst. Raises SurveyRefusal over a rate limit. Flushes; the caller commits."""
+    is part of a burst. Raises SurveyRefusal over a rate limit. Flushes; the caller commits.
+
+    The office's ratings are taken one at a time (its limits, its bursts: two ratings at once
+    must not both open a flag and tell the region twice), and saved with one INSERT … ON
+    CONFLICT DO UPDATE on (period, office, number): of a double tap, the first inserts and the
+    second replaces it, never a second row."""
     if stars not in STARS:
         raise ValueError(f"stars must be 1–5, not {stars!r}")
-    row = await session.scalar(select(SurveyRating).where(
-        SurveyRating.period_id == period.id, SurveyRating.office_id == office.id,
-        SurveyRating.phone == phone))
+    await serialize(session, f"survey-office:{office.id}")
     hour_ago, day_ago = now - timedelta(hours=1), now - timedelta(days=1)
     this_hour = await session.scalar(select(func.count()).select_from(SurveyRating).where(
         SurveyRating.office_id == office.id, SurveyRating.rated_at > hour_ago,
@@ -351,23 +260,22 @@ async def rate(session: AsyncSession, *, office: SurveyOffice, period: PeriodRec
             SurveyRating.office_id != office.id)) or 0
     if other_offices >= rules.account_per_day:
         raise SurveyRefusal("survey-too-many")
-    account = await session.get(Account, account_id)
-    created = account.created_at if account is not None else now
-    new_account = now - created < rules.new_account_age
-    replaced = row is not None
-    if row is None:
-        row = SurveyRating(period_id=period.id, office_id=office.id, phone=phone)
-        session.add(row)
-    else:
-        row.replaced = (row.replaced or 0) + 1
-        row.comment = None
-        row.extra_fee = None
-    row.account_id, row.platform, row.service, row.stars = account_id, platform, service, stars
-    row.new_account, row.rated_at = new_account, now
-    row.status, row.flag_id = "counted", None
-    await session.flush()
+    created = await session.scalar(select(Account.created_at).where(Account.id == account_id))
+    fresh = {"account_id": account_id, "platform": platform, "service": service,
+             "stars": stars, "new_account": now - (created or now) < rules.new_account_age,
+             "rated_at": now, "status": "counted", "flag_id": None, "comment": None,
+             "extra_fee": None}
+    upsert = dialect_insert(session)(SurveyRating).values(
+        period_id=period.id, office_id=office.id, phone=phone, replaced=0, **fresh)
+    saved = (await session.execute(upsert.on_conflict_do_update(
+        index_elements=["period_id", "office_id", "phone"],
+        set_={**fresh, "replaced": SurveyRating.replaced + 1})
+        .returning(SurveyRating.id, SurveyRating.replaced))).one()
+    row = await session.get(SurveyRating, saved.id, populate_existing=True)
+    assert row is not None
     flag_id, new_flag = await _check_burst(session, office, period.id, row, now, rules)
-    return RatingOutcome(_record(row), replaced, row.status == "held", flag_id, new_flag)
+    return RatingOutcome(_record(row), saved.replaced > 0, row.status == "held", flag_id,
+                         new_flag)
 
 
 async def _check_burst(session: AsyncSession, office: SurveyOffice, period_id: int,
@@ -407,44 +315,47 @@ async def _check_burst(session: AsyncSession, office: SurveyOffice, period_id: i
                 entity_id=office.id, new={"flag": flag.id, "reason": flag.reason,
                                           "held": len(held)})
     await session.flush()
-    await _notify_region(session, office, flag, len(held))
+    await _notify_region(session, office, flag.id, len(held))
     return flag.id, True
 
 
-async def _notify_region(session: AsyncSession, office: SurveyOffice, flag: SurveyFlag,
-                         count: int) -> None:
-    from storage.outbox import enqueue_to_account
-
-    reviewers = (await session.scalars(
+async def region_reviewers(session: AsyncSession, region: int) -> list[Account]:
+    """The region's reviewers that can be reached."""
+    return list((await session.scalars(
         select(Account).join(StaffRole, StaffRole.account_id == Account.id)
-        .where(StaffRole.role == "reviewer", StaffRole.region_code == office.region_code,
-               Account.unreachable_at.is_(None)).distinct())).all()
-    for account in reviewers:
-        await enqueue_to_account(session, account, "survey-flag-notice", kind="survey_flag",
-                                 dedup_key=f"survey-flag:{flag.id}:{account.id}",
-                                 name=office.name, code=office.code, count=count)
+        .where(StaffRole.role == "reviewer", StaffRole.region_code == region,
+               Account.unreachable_at.is_(None)).distinct())).all())
 
 
-async def own_rating(session: AsyncSession, rating_id: int, account_id: int
-                     ) -> SurveyRating | None:
-    """The rating, if this account made it (callback data is never trusted)."""
-    row = await session.get(SurveyRating, rating_id)
-    return row if row is not None and row.account_id == account_id else None
+async def _notify_region(session: AsyncSession, office: SurveyOffice, flag_id: int,
+                         count: int) -> None:
+    for account in await region_reviewers(session, office.region_code):
+        await notify(session, account, "survey-flag-notice", kind="survey_flag",
+                     dedup_key=f"survey-flag:{flag_id}:{account.id}",
+                     name=office.name, code=office.code, count=count)
+
+
+async def owns_rating(session: AsyncSession, rating_id: int, account_id: int) -> bool:
+    """Whether this account made the rating (callback data is never trusted)."""
+    return await session.scalar(select(SurveyRating.id).where(
+        SurveyRating.id == rating_id, SurveyRating.account_id == account_id)) is not None
+
+
+async def _set_own(session: AsyncSession, rating_id: int, account_id: int,
+                   **values: object) -> bool:
+    changed = await session.execute(update(SurveyRating).where(
+        SurveyRating.id == rating_id, SurveyRating.account_id == account_id).values(**values))
+    return bool(changed.rowcount)  # type: ignore[attr-defined]
 
 
 async def set_fee(session: AsyncSession, rating_id: int, account_id: int, value: bool | None
                   ) -> bool:
-    row = await own_rating(session, rating_id, account_id)
-    if row is None:
-        return False
-    row.extra_fee = value
-    return True
+    """False when the rating is not this account's."""
+    return await _set_own(session, rating_id, account_id, extra_fee=value)
 
 
 async def set_comment(session: AsyncSession, rating_id: int, account_id: int, text: str
                       ) -> bool:
-    row = await own_rating(session, rating_id, account_id)
-    if row is None:
-        return False
-    row.comment = " ".join(text.split())[:COMMENT_MAX] or None
-    return True
+    """False when the rating is not this account's."""
+    return await _set_own(session, rating_id, account_id,
+                          comment=" ".join(text.split())[:COMMENT_MAX] or None)

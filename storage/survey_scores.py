@@ -8,7 +8,8 @@ rubric's default applies. `write_scores` puts the mean and the number of respond
 `ExternalScore`, where `rank_period` reads them. A score HQ imported
 (`ExternalScore.satisfaction`) still wins over the survey's mean in the score.
 
-Nothing here says who rated: owners see counts, regions see counts.
+Nothing here says who rated: owners see counts, regions see counts. Repository functions; they
+never commit (`services.survey_admin` does).
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scoring.rubric import Rubric
 from scoring.score import Line
 from storage.admin import AdminError, audit, period_record
-from storage.models import Account, ExternalScore, Office, Period, StaffRole
+from storage.exclusive import serialize
+from storage.models import ExternalScore, Office, Period
 from storage.models_survey import SurveyFlag, SurveyRating
-from storage.records import PeriodRecord
-from storage.survey import STARS, SurveyRules
+from storage.outbox import notify
+from storage.survey import STARS, SurveyRules, region_reviewers
 
 CENT = Decimal("0.01")
 PRIVACY_FLOOR = 5  # the fewest counted ratings whose mean and faces an owner is shown
@@ -71,32 +73,38 @@ async def flags(session: AsyncSession, *, regions: set[int] | None = None,
             for f, code, name, region, period, count in (await session.execute(query)).all()]
 
 
+async def flag_region(session: AsyncSession, flag_id: int) -> int | None:
+    """The region of the flag's office; None when there is no such flag."""
+    return await session.scalar(select(Office.region_code).join(
+        SurveyFlag, SurveyFlag.office_id == Office.id).where(SurveyFlag.id == flag_id))
+
+
+async def flag_status(session: AsyncSession, flag_id: int) -> str | None:
+    return await session.scalar(select(SurveyFlag.status).where(SurveyFlag.id == flag_id))
+
+
 async def decide_flag(session: AsyncSession, flag_id: int, decision: str, *, now: datetime,
-                      actor: str, account_id: int | None = None,
-                      regions: set[int] | None = None) -> FlagView:
-    """`clear`: the held ratings count; `reject`: they never do. Only an open flag, only in the
-    reviewer's regions (`regions` None: any, for HQ and the command line). Commits."""
+                      account_id: int | None = None) -> tuple[int, int] | None:
+    """`clear`: the held ratings count; `reject`: they never do. Only an open flag: one
+    conditional UPDATE … WHERE status = 'open', so of two decisions at once one is taken and the
+    other gets None. (The flag's office, the ratings decided) otherwise."""
     if decision not in ("clear", "reject"):
         raise ValueError(decision)
-    row = (await session.execute(select(SurveyFlag, Office.region_code)
-                                 .join(Office, Office.id == SurveyFlag.office_id)
-                                 .where(SurveyFlag.id == flag_id))).first()
-    if row is None or (regions is not None and row[1] not in regions):
-        raise AdminError(f"no survey flag #{flag_id}")
-    flag = row[0]
-    if flag.status != "open":
-        raise AdminError(f"survey flag #{flag_id} was {flag.status} already")
-    status = "counted" if decision == "clear" else "rejected"
-    result = await session.execute(update(SurveyRating).where(
-        SurveyRating.flag_id == flag.id, SurveyRating.status == "held").values(status=status))
-    flag.status = "cleared" if decision == "clear" else "rejected"
-    flag.reviewed_by, flag.reviewed_at = account_id, now
-    await audit(session, actor=actor, actor_account_id=account_id,
-                action=f"survey.flag.{decision}", entity="office", entity_id=flag.office_id,
-                new={"flag": flag.id, "ratings": result.rowcount})
-    await session.commit()
-    return next(f for f in await flags(session, status=None, regions={row[1]})
-                if f.id == flag_id)
+    closed = (await session.execute(
+        update(SurveyFlag).where(SurveyFlag.id == flag_id, SurveyFlag.status == "open")
+        .values(status="cleared" if decision == "clear" else "rejected",
+                reviewed_by=account_id, reviewed_at=now)
+        .returning(SurveyFlag.office_id))).first()
+    if closed is None:
+        return None
+    decided = await session.execute(update(SurveyRating).where(
+        SurveyRating.flag_id == flag_id, SurveyRating.status == "held").values(
+        status="counted" if decision == "clear" else "rejected"))
+    return closed.office_id, int(decided.rowcount)  # type: ignore[attr-defined]
+
+
+async def flag_view(session: AsyncSession, flag_id: int) -> FlagView | None:
+    return next((f for f in await flags(session, status=None) if f.id == flag_id), None)
 
 
 # --- scores ----------------------------------------------------------------------------------
@@ -188,6 +196,11 @@ async def office_summary(session: AsyncSession, period_id: int, office_id: int,
                                                  min_respondents(rubric, rules))
 
 
+async def office_codes(session: AsyncSession, office_ids: list[int]) -> dict[int, str]:
+    return dict((await session.execute(select(Office.id, Office.code).where(
+        Office.id.in_(office_ids or [-1])))).all())
+
+
 @dataclass(frozen=True, slots=True)
 class WriteSummary:
     offices: int  # offices with survey ratings
@@ -204,6 +217,8 @@ async def write_scores(session: AsyncSession, period_id: int,
     frozen: nothing is written."""
     from storage.declarations import period_rubric
 
+    # Two runs at once (the command line, a ranking) would both insert the same rows.
+    await serialize(session, f"survey-scores:{period_id}")
     row = await session.get(Period, period_id)
     if row is None:
         raise AdminError(f"no period with id {period_id}")
@@ -262,28 +277,18 @@ async def fee_reports(session: AsyncSession, period_id: int, region: int | None 
     return [FeeReport(*row) for row in (await session.execute(query)).all()]
 
 
-async def route_fee_reports(session: AsyncSession, period: PeriodRecord, *,
-                            region: int | None = None, minimum: int = 1,
-                            actor: str = "cli") -> int:
+async def route_fee_reports(session: AsyncSession, period_id: int, *,
+                            region: int | None = None, minimum: int = 1) -> tuple[int, int]:
     """Tell each region's reviewers which of their offices citizens reported for overcharging
-    (counts only). Idempotent per office and count; commits. Returns messages queued."""
-    from storage.outbox import enqueue_to_account
-
+    (counts only). Idempotent per office and count (a dedup key per message). (Offices
+    reported, messages queued); the caller commits."""
     queued = 0
-    reports = [r for r in await fee_reports(session, period.id, region) if r.reports >= minimum]
+    reports = [r for r in await fee_reports(session, period_id, region) if r.reports >= minimum]
     for report in reports:
-        reviewers = (await session.scalars(
-            select(Account).join(StaffRole, StaffRole.account_id == Account.id)
-            .where(StaffRole.role == "reviewer", StaffRole.region_code == report.region_code,
-                   Account.unreachable_at.is_(None)).distinct())).all()
-        for account in reviewers:
-            queued += await enqueue_to_account(
+        for account in await region_reviewers(session, report.region_code):
+            queued += await notify(
                 session, account, "survey-fee-notice", kind="survey_fee",
-                dedup_key=f"survey-fee:{period.id}:{report.office_id}:{report.reports}:"
+                dedup_key=f"survey-fee:{period_id}:{report.office_id}:{report.reports}:"
                           f"{account.id}",
                 name=report.office_name, code=report.office_code, count=report.reports)
-    await audit(session, actor=actor, action="survey.fees.route", entity="period",
-                entity_id=period.id, new={"offices": len(reports), "queued": queued})
-    await session.commit()
-    return queued
-
+    return len(reports), queued

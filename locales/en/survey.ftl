@@ -82,3 +82,13 @@ survey-poster-fee = If you were asked to pay more than the official tariff, say 
 survey-poster-bale = Bale
 survey-poster-telegram = Telegram
 survey-poster-footer = Evaluation of government service counter offices and rural ICT offices
+
+## Refusals of the survey's administration (mostly read on the command line).
+survey-no-office = no office with code '{ $code }'
+survey-no-flag = no survey flag #{ $flag }
+survey-flag-already = survey flag #{ $flag } was { $status } already
+survey-reviewers-only = Only the region's reviewers and headquarters review survey bursts.
+survey-services-count = { $name }: give 2 to 12 services, not { $count }
+survey-services-key = row { $row }: key must be 1–16 of a-z, 0-9, _ (not '{ $key }')
+survey-services-twice = row { $row }: duplicate key '{ $key }'
+survey-services-title = row { $row }: title_fa must be 1–60 characters

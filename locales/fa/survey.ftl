@@ -82,3 +82,13 @@ survey-poster-fee = اگر مبلغی بیش از تعرفهٔ رسمی از ش�
 survey-poster-bale = بله
 survey-poster-telegram = تلگرام
 survey-poster-footer = ارزیابی دفاتر پیشخوان خدمات دولت و دفاتر ICT روستایی
+
+## Refusals of the survey's administration (mostly read on the command line).
+survey-no-office = دفتری با کد «{ $code }» پیدا نشد.
+survey-no-flag = مورد مشکوک شمارهٔ { $flag } پیدا نشد.
+survey-flag-already = مورد مشکوک شمارهٔ { $flag } پیش‌تر بررسی شده است.
+survey-reviewers-only = بررسی موارد مشکوک نظرسنجی فقط در اختیار کارشناسان منطقه و ستاد است.
+survey-services-count = فایل { $name }: از ۲ تا ۱۲ خدمت بدهید، نه { $count }.
+survey-services-key = سطر { $row }: کلید باید ۱ تا ۱۶ نویسه از a-z، 0-9 و _ باشد (نه «{ $key }»).
+survey-services-twice = سطر { $row }: کلید «{ $key }» تکراری است.
+survey-services-title = سطر { $row }: title_fa باید ۱ تا ۶۰ نویسه باشد.

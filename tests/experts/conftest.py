@@ -18,8 +18,9 @@ import handlers
 from delivery.outbox import OutboxSender
 from demo.local import World, local_world
 from handlers import contact, experts
+from services.staff import add_staff
 from storage.accounts import load_actor
-from storage.admin import add_staff, get_or_create_account
+from storage.admin import get_or_create_account
 from storage.models import AccountOffice, Expert, Office
 
 # Wednesday 1404/07/16 (2025-10-08) 10:00 in Tehran: two working hours before the weekend.
@@ -88,7 +89,7 @@ async def setup_people(world: World, *, liaison: bool = True) -> People:
                                                              "staff")).id
         await session.commit()
         if liaison:
-            await add_staff(session, platform="telegram", user_id=LIAISON, role="liaison",
+            await add_staff(world.uow(), platform="telegram", user_id=LIAISON, role="liaison",
                             region=4, name="آقای رابط")
         experts_by_category = {e.category: e for e in (await session.scalars(select(Expert)))}
         experts_by_category["scoring"].account_id = accounts[SCORING_EXPERT]

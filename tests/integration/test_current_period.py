@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from storage.admin import create_period, current_period
+from storage.admin import add_period, current_period
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
 
 async def _period(session, code: str, opens_days_ago: int, open_days: int) -> None:
     opens = NOW - timedelta(days=opens_days_ago)
-    await create_period(session, code=code, opens_at=opens,
-                        closes_at=opens + timedelta(days=open_days), review_opens_at=opens,
-                        review_closes_at=opens + timedelta(days=open_days + 10),
-                        rubric_code="sample", rubric_text=f"# the rubric of {code}")
+    await add_period(session, code=code, opens_at=opens,
+                     closes_at=opens + timedelta(days=open_days), review_opens_at=opens,
+                     review_closes_at=opens + timedelta(days=open_days + 10),
+                     rubric_code="sample", rubric_text=f"# the rubric of {code}")
 
 
 async def test_the_open_window_wins_over_a_later_closed_one_and_the_future(sessionmaker) -> None:

@@ -7,24 +7,25 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from services.errors import Invalid
+from services.registry import import_offices, import_regions
+from services.uow import UnitOfWork
 from storage.models import Office, Province, Region
-from storage.registry import RegistryFileError, import_offices, import_regions
+from texts.i18n import Translator
 
 HEADER = "office_code,office_name,office_type,region_code,province,city,holder_name,holder_phone\n"
 GOOD = "11110001,دفتر پیشخوان ساری ۱,urban,4,مازندران,ساری,زهرا رضایی,09121234567\n"
 
 
 async def _load_regions(sessionmaker, regions_csv: Path) -> None:
-    async with sessionmaker() as session:
-        report = await import_regions(session, regions_csv)
-        assert not report.rejected
+    report = await import_regions(UnitOfWork(sessionmaker), regions_csv)
+    assert not report.rejected
 
 
 async def test_clean_registry_imports_then_reimports_unchanged(sessionmaker, registry_files):
     regions_csv, offices_csv = registry_files
     await _load_regions(sessionmaker, regions_csv)
-    async with sessionmaker() as session:
-        report = await import_offices(session, offices_csv)
+    report = await import_offices(UnitOfWork(sessionmaker), offices_csv)
     assert (report.inserted, report.updated, report.unchanged, report.rejected) == (7943, 0, 0, [])
     async with sessionmaker() as session:
         counts = dict((await session.execute(
@@ -34,8 +35,7 @@ async def test_clean_registry_imports_then_reimports_unchanged(sessionmaker, reg
         assert await session.scalar(select(func.count()).select_from(Province)) == 31
         phones = (await session.scalars(select(Office.holder_phone))).all()
         assert all(p.startswith("+989") and len(p) == 13 for p in phones)
-    async with sessionmaker() as session:
-        again = await import_offices(session, offices_csv)
+    again = await import_offices(UnitOfWork(sessionmaker), offices_csv)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 7943)
 
 
@@ -43,11 +43,9 @@ async def test_a_changed_row_is_updated(sessionmaker, registry_files, tmp_path):
     await _load_regions(sessionmaker, registry_files[0])
     first = tmp_path / "a.csv"
     first.write_text(HEADER + GOOD, encoding="utf-8")
-    async with sessionmaker() as session:
-        assert (await import_offices(session, first)).inserted == 1
+    assert (await import_offices(UnitOfWork(sessionmaker), first)).inserted == 1
     first.write_text(HEADER + GOOD.replace("زهرا رضایی", "مریم رضایی"), encoding="utf-8")
-    async with sessionmaker() as session:
-        report = await import_offices(session, first)
+    report = await import_offices(UnitOfWork(sessionmaker), first)
     assert (report.inserted, report.updated, report.unchanged) == (0, 1, 0)
     async with sessionmaker() as session:
         assert await session.scalar(select(Office.holder_name)) == "مریم رضایی"
@@ -70,15 +68,13 @@ async def test_each_bad_row_is_reported_and_nothing_is_written(
     await _load_regions(sessionmaker, registry_files[0])
     path = tmp_path / "bad.csv"
     path.write_text(HEADER + GOOD + row, encoding="utf-8")
-    async with sessionmaker() as session:
-        report = await import_offices(session, path)
+    report = await import_offices(UnitOfWork(sessionmaker), path)
     assert not report.written
     assert [(e.row, e.column) for e in report.rejected] == [(3, column)]
     assert reason in report.rejected[0].reason
     async with sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Office)) == 0
-    async with sessionmaker() as session:
-        skipped = await import_offices(session, path, skip_bad=True)
+    skipped = await import_offices(UnitOfWork(sessionmaker), path, skip_bad=True)
     assert skipped.written and skipped.inserted == 1
     async with sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Office)) == 1
@@ -95,9 +91,9 @@ async def test_unreadable_files_are_refused_whole(sessionmaker, registry_files, 
     await _load_regions(sessionmaker, registry_files[0])
     path = tmp_path / "broken.csv"
     path.write_bytes(content)
-    async with sessionmaker() as session:
-        with pytest.raises(RegistryFileError, match=message):
-            await import_offices(session, path)
+    with pytest.raises(Invalid) as refused:
+        await import_offices(UnitOfWork(sessionmaker), path)
+    assert message in Translator("en")(refused.value.code, **refused.value.params)
 
 
 async def test_bom_and_persian_headers_in_xlsx(sessionmaker, registry_files, tmp_path):
@@ -114,8 +110,7 @@ async def test_bom_and_persian_headers_in_xlsx(sessionmaker, registry_files, tmp
                   "سارا احمدی", 9131234567])
     path = tmp_path / "registry.xlsx"
     book.save(path)
-    async with sessionmaker() as session:
-        report = await import_offices(session, path)
+    report = await import_offices(UnitOfWork(sessionmaker), path)
     assert report.rejected == [] and report.inserted == 2
     async with sessionmaker() as session:
         offices = {o.code: o for o in (await session.scalars(select(Office))).all()}
@@ -127,5 +122,30 @@ async def test_bom_and_persian_headers_in_xlsx(sessionmaker, registry_files, tmp
 
     bom = tmp_path / "bom.csv"
     bom.write_bytes(b"\xef\xbb\xbf" + (HEADER + GOOD.replace("11110001", "11110003")).encode())
+    assert (await import_offices(UnitOfWork(sessionmaker), bom, dry_run=True)).inserted == 1
+
+
+async def test_names_are_stored_as_registered(sessionmaker, registry_files, tmp_path):
+    """Normalising is for matching: a name keeps its zero-width non-joiner (خمینی‌شهر, not
+    خمینیشهر); a province written with Arabic letters or a stray mark still matches."""
+    regions_csv, offices_csv = registry_files
+    await _load_regions(sessionmaker, regions_csv)
+    path = tmp_path / "zwnj.csv"
+    path.write_text(HEADER + "11110001,دفتر پیشخوان خدمات دولت خمینی\u200cشهر 3824,urban,9,"
+                    "اصفهان\u200f,خمینی\u200cشهر,علي  كريمی\u200cنژاد,09121234567\n",
+                    encoding="utf-8")
+    report = await import_offices(UnitOfWork(sessionmaker), path)
+    assert report.rejected == [] and report.inserted == 1
     async with sessionmaker() as session:
-        assert (await import_offices(session, bom, dry_run=True)).inserted == 1
+        office = await session.scalar(select(Office))
+    assert office.name == "دفتر پیشخوان خدمات دولت خمینی\u200cشهر 3824"
+    assert office.city == "خمینی\u200cشهر"
+    assert office.holder_name == "علی کریمی\u200cنژاد"
+    assert office.province == "اصفهان"  # the registered province, as the regions file has it
+
+    await import_offices(UnitOfWork(sessionmaker), offices_csv)
+    with offices_csv.open(encoding="utf-8-sig") as handle:
+        joined = sum("\u200c" in line.split(",")[1] for line in handle.readlines()[1:])
+    async with sessionmaker() as session:
+        names = (await session.scalars(select(Office.name))).all()
+    assert joined == 458 and sum("\u200c" in name for name in names) == joined + 1

@@ -28,24 +28,22 @@ async def _prepare(url: str) -> None:
     from datetime import UTC, datetime, timedelta
 
     from scoring.rubric import load_rubric
-    from storage.admin import create_period
-    from storage.registry import import_offices, import_regions
+    from services.periods import create_period
+    from services.registry import import_offices, import_regions
+    from services.uow import UnitOfWork
 
     engine = create_engine(url)
     await upgrade(engine)
     sessions = create_sessionmaker(engine)
-    async with sessions() as session:
-        await import_regions(session, DATA / "demo_regions.csv")
-    async with sessions() as session:
-        await import_offices(session, DATA / "demo_offices.csv")
+    await import_regions(UnitOfWork(sessions), DATA / "demo_regions.csv")
+    await import_offices(UnitOfWork(sessions), DATA / "demo_offices.csv")
     text = SAMPLE_RUBRIC.read_text(encoding="utf-8")
     now = datetime.now(UTC)
-    async with sessions() as session:
-        await create_period(session, code="1404-H1", opens_at=now - timedelta(days=2),
-                            closes_at=now + timedelta(days=10),
-                            review_opens_at=now - timedelta(days=2),
-                            review_closes_at=now + timedelta(days=10),
-                            rubric_code=load_rubric(text).code, rubric_text=text)
+    await create_period(UnitOfWork(sessions), code="1404-H1", opens_at=now - timedelta(days=2),
+                        closes_at=now + timedelta(days=10),
+                        review_opens_at=now - timedelta(days=2),
+                        review_closes_at=now + timedelta(days=10),
+                        rubric_code=load_rubric(text).code, rubric_text=text)
     await engine.dispose()
 
 

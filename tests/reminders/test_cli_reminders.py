@@ -17,10 +17,11 @@ from typer.testing import CliRunner
 from cli.reminders import register
 from demo.local import DATA, SAMPLE_RUBRIC
 from scoring.calendar import TEHRAN, format_jalali_numeric
-from storage.admin import create_period
+from services.periods import create_period
+from services.registry import import_offices, import_regions
+from services.uow import UnitOfWork
 from storage.db import create_engine, create_sessionmaker, upgrade
 from storage.models import Account, AccountOffice, Declaration, Office, Outbox, Period
-from storage.registry import import_offices, import_regions
 
 runner = CliRunner()
 NOW = datetime.now(UTC)
@@ -54,13 +55,14 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
     async def setup(session: AsyncSession) -> None:
         await upgrade(session.bind)
-        await import_regions(session, DATA / "demo_regions.csv")
-        await import_offices(session, DATA / "demo_offices.csv")
+        uow = UnitOfWork(create_sessionmaker(session.bind))
+        await import_regions(uow, DATA / "demo_regions.csv")
+        await import_offices(uow, DATA / "demo_offices.csv")
         from scoring.rubric import load_rubric
 
         text = SAMPLE_RUBRIC.read_text(encoding="utf-8")
         period = await create_period(
-            session, code="1404-H1", opens_at=NOW - timedelta(days=3),
+            uow, code="1404-H1", opens_at=NOW - timedelta(days=3),
             closes_at=NOW + timedelta(days=10), review_opens_at=NOW - timedelta(days=3),
             review_closes_at=NOW + timedelta(days=10), rubric_code=load_rubric(text).code,
             rubric_text=text)

@@ -243,17 +243,16 @@ async def test_a_stale_row_expires_in_the_sender_too(world: tuple[World, Period]
 async def test_staff_are_reminded_of_the_liaison_list_deadline(
         world: tuple[World, Period]) -> None:
     w, _period = world
-    from storage.admin import add_staff, create_period
+    from services.periods import create_period
+    from services.staff import add_staff
 
     deadline = OPENS + timedelta(days=3)  # the end of 1405/07/14, Tehran
-    async with w.session() as session:
-        period = await create_period(
-            session, code="1405-H2", opens_at=OPENS, closes_at=CLOSES, review_opens_at=OPENS,
-            review_closes_at=CLOSES, rubric_code=_period.rubric_code,
-            rubric_text=_period.rubric_text, liaison_deadline=deadline)
-    async with w.session() as session:
-        staff = await add_staff(session, platform="bale", user_id=701, role="reviewer",
-                                region=4, name="کارشناس منطقه")
+    period = await create_period(
+        w.uow(), code="1405-H2", opens_at=OPENS, closes_at=CLOSES, review_opens_at=OPENS,
+        review_closes_at=CLOSES, rubric_code=_period.rubric_code,
+        rubric_text=_period.rubric_text, liaison_deadline=deadline)
+    staff = await add_staff(w.uow(), platform="bale", user_id=701, role="reviewer",
+                            region=4, name="کارشناس منطقه")
     w.sandbox.add_user(w.tokens["bale"], 701)
     reviewer = Owner("bale", 701, staff.account_id, 0, "")
     owner = await link_owner(w, "16598444", "telegram", 702)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from delivery.outbox import OutboxSender
 from demo.local import World, local_world
-from storage.admin import add_staff
+from services.staff import add_staff
 from storage.evidence import check
 from storage.models import Account, AccountOffice, Answer, Declaration, Evidence, Office
 from tests.e2e.conftest import FIXED_NOW, make_jpeg, make_pdf
@@ -78,9 +78,8 @@ async def link_owner(world: World, code: str, platform: str, user_id: int,
 
 async def make_staff(world: World, who: tuple[str, int], role: str, *, region: int | None = None,
                      province: str | None = None, name: str = "کارشناس") -> None:
-    async with world.session() as session:
-        await add_staff(session, platform=who[0], user_id=who[1], role=role, region=region,
-                        province=province, name=name)
+    await add_staff(world.uow(), platform=who[0], user_id=who[1], role=role, region=region,
+                    province=province, name=name)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scoring.rubric import load_sample_rubric
 from scoring.score import AppliedNegative, ExternalInputs, score
-from storage.admin import create_period
+from services.periods import create_period
+from services.registry import import_offices, import_regions
+from services.uow import UnitOfWork
 from storage.models import (
     Account,
     AccountOffice,
@@ -28,7 +30,6 @@ from storage.models import (
     Outbox,
     Result,
 )
-from storage.registry import import_offices, import_regions
 from storage.results import publish, rank_period
 from tests.review.conftest import ANSWERS
 
@@ -52,17 +53,16 @@ def answers_for(office_type: str, area: int) -> dict[str, Any]:
 async def _setup(sessionmaker: async_sessionmaker[AsyncSession], registry_files: Any
                  ) -> dict[str, Any]:
     regions, offices_csv = registry_files
+    uow = UnitOfWork(sessionmaker)
+    await import_regions(uow, regions)
+    await import_offices(uow, offices_csv)
     async with sessionmaker() as session:
-        await import_regions(session, regions)
-    async with sessionmaker() as session:
-        await import_offices(session, offices_csv)
-    async with sessionmaker() as session:
-        last = await create_period(session, code="1403-H2", opens_at=NOW - timedelta(days=200),
+        last = await create_period(uow, code="1403-H2", opens_at=NOW - timedelta(days=200),
                                    closes_at=NOW - timedelta(days=170),
                                    review_opens_at=NOW - timedelta(days=200),
                                    review_closes_at=NOW - timedelta(days=160),
                                    rubric_code="sample", rubric_text=TEXT)
-        this = await create_period(session, code="1404-H1", opens_at=NOW - timedelta(days=30),
+        this = await create_period(uow, code="1404-H1", opens_at=NOW - timedelta(days=30),
                                    closes_at=NOW - timedelta(days=2),
                                    review_opens_at=NOW - timedelta(days=30),
                                    review_closes_at=NOW - timedelta(days=1),

@@ -12,7 +12,7 @@ import pytest
 from demo.local import SAMPLE_RUBRIC, World, local_world
 from scoring.calendar import format_jalali_date
 from scoring.rubric import load_rubric
-from storage.admin import create_period
+from services.periods import create_period
 from storage.records import PeriodRecord
 from storage.results import ResultsError, publish
 from tests.review.conftest import (
@@ -37,12 +37,11 @@ async def later_world(tmp_path: Path) -> World:
     async with local_world(tmp_path, now=FIXED_NOW, period_days=None) as world:
         now = world.clock.now()
         text = SAMPLE_RUBRIC.read_text(encoding="utf-8")
-        async with world.session() as session:
-            world.period = await create_period(
-                session, code="1401-H2", opens_at=now - timedelta(days=20),
-                closes_at=now + timedelta(days=5), review_opens_at=now + timedelta(days=5),
-                review_closes_at=now + timedelta(days=20), rubric_code=load_rubric(text).code,
-                rubric_text=text, actor="test")
+        world.period = await create_period(
+            world.uow(), code="1401-H2", opens_at=now - timedelta(days=20),
+            closes_at=now + timedelta(days=5), review_opens_at=now + timedelta(days=5),
+            review_closes_at=now + timedelta(days=20), rubric_code=load_rubric(text).code,
+            rubric_text=text)
         yield world
 
 

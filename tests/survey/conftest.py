@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from demo.local import World, local_world
 from sandbox.user import ScriptedUser
-from storage.admin import add_staff
+from services.staff import add_staff
 from storage.models import Account, AccountOffice, Answer, Declaration, Office
 from storage.models_survey import SurveyRating
 from storage.survey import SurveyOffice, office_links
@@ -53,9 +53,8 @@ async def link_owner(world: World, code: str, platform: str, user_id: int) -> in
 
 async def make_staff(world: World, platform: str, user_id: int, role: str, *,
                      region: int | None = None) -> None:
-    async with world.session() as session:
-        await add_staff(session, platform=platform, user_id=user_id, role=role, region=region,
-                        name="کارشناس")
+    await add_staff(world.uow(), platform=platform, user_id=user_id, role=role, region=region,
+                    name="کارشناس")
 
 
 async def seed_ratings(world: World, code: str, stars: list[int], *, start: datetime,

@@ -140,10 +140,12 @@ def test_scores_flags_and_fee_reports(survey_cli: typer.Typer) -> None:
                 flag_id=None if n < 10 else flag.id))
         session.add(SurveyRating(period_id=period.id, office_id=babol.id, phone="+989120009999",
                                  platform="bale", service="tax", stars=2, rated_at=now))
-        from storage.admin import add_staff
+        from services.staff import add_staff
+        from services.uow import UnitOfWork
 
         await session.commit()
-        await add_staff(session, platform="bale", user_id=7004, role="reviewer", region=4)
+        await add_staff(UnitOfWork(create_sessionmaker(session.bind)), platform="bale",
+                        user_id=7004, role="reviewer", region=4)
         return flag.id, office.id
 
     flag_id, _office_id = in_db(seed)

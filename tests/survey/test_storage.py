@@ -10,11 +10,14 @@ from typing import Any
 from sqlalchemy import select
 
 from demo.local import DATA, SAMPLE_RUBRIC
+from services import survey_admin
+from services.periods import create_period
+from services.registry import import_offices, import_regions
+from services.staff import add_staff
+from services.uow import UnitOfWork
 from storage import survey as sv
 from storage import survey_scores as scores
-from storage.admin import add_staff, create_period
 from storage.models import Account, ExternalScore, Outbox
-from storage.registry import import_offices, import_regions
 
 NOW = datetime(2025, 10, 25, 8, 30, tzinfo=UTC)
 RULES = sv.SurveyRules(burst_top=3, burst_new=50, office_per_hour=100)
@@ -23,17 +26,16 @@ RULES = sv.SurveyRules(burst_top=3, burst_new=50, office_per_hour=100)
 async def _world(sessionmaker: Any) -> tuple[Any, dict[str, sv.SurveyOffice], list[int]]:
     from scoring.rubric import load_rubric
 
-    async with sessionmaker() as session:
-        await import_regions(session, DATA / "demo_regions.csv")
-    async with sessionmaker() as session:
-        await import_offices(session, DATA / "demo_offices.csv")
+    uow = UnitOfWork(sessionmaker)
+    await import_regions(uow, DATA / "demo_regions.csv")
+    await import_offices(uow, DATA / "demo_offices.csv")
     text = SAMPLE_RUBRIC.read_text(encoding="utf-8")
+    period = await create_period(
+        uow, code="1404-H1", opens_at=NOW - timedelta(days=3),
+        closes_at=NOW + timedelta(days=10), review_opens_at=NOW - timedelta(days=3),
+        review_closes_at=NOW + timedelta(days=10), rubric_code=load_rubric(text).code,
+        rubric_text=text)
     async with sessionmaker() as session:
-        period = await create_period(
-            session, code="1404-H1", opens_at=NOW - timedelta(days=3),
-            closes_at=NOW + timedelta(days=10), review_opens_at=NOW - timedelta(days=3),
-            review_closes_at=NOW + timedelta(days=10), rubric_code=load_rubric(text).code,
-            rubric_text=text)
         offices = {o.code: o for o in await sv.office_links(session)}
         accounts = []
         for n in range(6):
@@ -43,12 +45,13 @@ async def _world(sessionmaker: Any) -> tuple[Any, dict[str, sv.SurveyOffice], li
             await session.flush()
             accounts.append(account.id)
         await session.commit()
-        await add_staff(session, platform="bale", user_id=7004, role="reviewer", region=4)
+    await add_staff(uow, platform="bale", user_id=7004, role="reviewer", region=4)
     return period, offices, accounts
 
 
 async def test_ratings_bursts_and_scores(sessionmaker: Any) -> None:
     period, offices, accounts = await _world(sessionmaker)
+    uow = UnitOfWork(sessionmaker)
     sari, babol = offices["16598444"], offices["16598445"]
     async with sessionmaker() as session:
         assert (await sv.survey_period(session, NOW)).id == period.id
@@ -89,8 +92,7 @@ async def test_ratings_bursts_and_scores(sessionmaker: Any) -> None:
         [flag] = await scores.flags(session, regions={4})
         assert (flag.office_code, flag.reason, flag.ratings) == ("16598444", "top", 4)
         assert await scores.flags(session, regions={7}) == []
-        decided = await scores.decide_flag(session, flag.id, "clear", now=NOW, actor="test",
-                                           regions={4})
+        decided = await survey_admin.decide(uow, None, flag.id, "clear", NOW)
         assert decided.status == "cleared"
         summary = await scores.office_summary(session, period.id, sari.id)
         assert (summary.respondents, summary.held, summary.mean) == (5, 0, Decimal("3.60"))
@@ -106,5 +108,5 @@ async def test_ratings_bursts_and_scores(sessionmaker: Any) -> None:
 
         reports = await scores.fee_reports(session, period.id)
         assert [(r.office_code, r.reports) for r in reports] == [("16598444", 1)]
-        assert await scores.route_fee_reports(session, period) == 1
-        assert await scores.route_fee_reports(session, period) == 0
+        assert (await survey_admin.fees(uow, period.code, route=True)).queued == 1
+        assert (await survey_admin.fees(uow, period.code, route=True)).queued == 0
