@@ -94,10 +94,10 @@ async def _prepare(url: str, platform: str) -> tuple[Any, list[int], float]:
     from scoring.rubric import load_sample_rubric, sample_rubric_text
     from services.periods import create_period
     from services.registry import import_offices, import_regions
+    from services.reminders import sweep_reminders
     from services.uow import UnitOfWork
     from storage.db import create_engine, create_sessionmaker, upgrade
     from storage.models import Account, AccountOffice, Office, Outbox
-    from storage.reminders import sweep_reminders
 
     engine = create_engine(url)
     await upgrade(engine)
@@ -121,8 +121,7 @@ async def _prepare(url: str, platform: str) -> tuple[Any, list[int], float]:
             {"account_id": i, "office_id": i, "via": "contact"} for i in office_ids])
         await session.commit()
     started = time.perf_counter()
-    async with sessions() as session:
-        await sweep_reminders(session, now)
+    await sweep_reminders(UnitOfWork(sessions), now)
     sweep_seconds = time.perf_counter() - started
     async with sessions() as session:
         total = await session.scalar(select(func.count()).select_from(Outbox))

@@ -66,15 +66,15 @@ class Sweeper:
 
     async def _sweep(self) -> tuple[list[Any], bool]:
         """What was swept, and whether anything may have been written to the outbox."""
-        from storage.reminders import sweep_close, sweep_reminders
+        from services.reminders import sweep_close, sweep_reminders
+        from services.uow import UnitOfWork
 
         now = self.app.clock.now()
         tz = self.app.settings.tz
         results: list[Any] = []
         for name, work in (("close", sweep_close), ("reminders", sweep_reminders)):
             try:
-                async with self.app.sessionmaker() as session:
-                    results += await work(session, now, tz)
+                results += await work(UnitOfWork(self.app.sessionmaker), now, tz)
             except Exception:  # one sweep's failure must not stop the others; retried next run
                 log.exception("%s sweep failed", name)
         wrote = bool(results)

@@ -52,7 +52,7 @@ def _parse_at(text: str, tz: Any) -> datetime:
 
 
 def register(app: typer.Typer) -> None:
-    from cli.main import UsageError, console, fail, settings, with_db
+    from cli.main import console, fail, settings, with_uow
 
     outbox_app = _group(app, "outbox", "The outbox: messages waiting to be sent.")
     period_app = _group(app, "period", "Evaluation periods.")
@@ -67,29 +67,21 @@ def register(app: typer.Typer) -> None:
         limit: Annotated[int, typer.Option(help="rows to list")] = 50,
     ) -> None:
         """Send the reminder due now for PERIOD (the scheduler does this by itself)."""
-        from storage.reminders import (
-            period_by_code,
-            plan_liaison_reminders,
-            plan_owner_reminders,
-            sweep_period,
-        )
+        from services import reminders
 
         config = settings()
         if at is not None and not dry_run:
             fail("--at only goes with --dry-run")
-
-        async def work(session: Any) -> list[Any]:
-            found = await period_by_code(session, period)
-            if found is None:
-                raise UsageError(f"no period with code {period!r}")
+        try:
             now = _parse_at(at, config.tz) if at else datetime.now(UTC)
-            if not dry_run:
-                session.expunge(found)
-                return await sweep_period(session, found, now, config.tz)
-            return [await plan_owner_reminders(session, found, now, config.tz, with_preview=True),
-                    await plan_liaison_reminders(session, found, now, config.tz)]
-
-        outcome = with_db(work)
+        except ValueError as error:  # JalaliDateError: one line, exit 2
+            fail(str(error))
+            raise
+        if dry_run:
+            outcome = with_uow(lambda uow: reminders.preview(uow, period, now, config.tz))
+        else:
+            outcome = with_uow(lambda uow: reminders.sweep_period_by_code(uow, period, now,
+                                                                          config.tz))
         if not dry_run:
             if not outcome:
                 console.print("nothing due now: every due reminder has been sent already")
@@ -104,6 +96,8 @@ def register(app: typer.Typer) -> None:
         from collections import Counter
 
         from rich.table import Table
+
+        from texts.notices import render as render_notice
 
         who = "owners" if plan.kind == "owners" else "staff (liaison-list deadline)"
         if plan.due is None:
@@ -129,8 +123,9 @@ def register(app: typer.Typer) -> None:
         for column in ("office", "to", "lang", "message"):
             table.add_column(column, overflow="fold")
         for message in plan.messages[:limit]:
+            preview = render_notice(message.payload, None)["text"]
             table.add_row(message.office_code or "-", f"{message.platform}:{message.chat_id}",
-                          message.locale, message.preview)
+                          message.locale, preview)
         console.print(table)
         if len(plan.messages) > limit:
             console.print(f"… and {len(plan.messages) - limit} more (--limit)")
@@ -145,7 +140,7 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         from scoring import milestones as ms
-        from storage.reminders import milestones_of, period_by_code, set_milestones
+        from services import reminders
 
         config = settings()
         wanted = None
@@ -155,15 +150,8 @@ def register(app: typer.Typer) -> None:
             except ms.MilestoneError as exc:
                 fail(str(exc))
 
-        async def work(session: Any) -> tuple[Any, Any]:
-            found = await period_by_code(session, period)
-            if found is None:
-                raise UsageError(f"no period with code {period!r}")
-            if wanted is not None:
-                await set_milestones(session, found, wanted)
-            return found, milestones_of(found)
-
-        found, current = with_db(work)
+        found = with_uow(lambda uow: reminders.milestones(uow, period, wanted))
+        current = found.milestones
         table = Table(title=f"reminder milestones of {found.code}")
         for column in ("key", "when (Tehran)", "rule"):
             table.add_column(column)
@@ -181,9 +169,9 @@ def register(app: typer.Typer) -> None:
         """Messages per platform: queued (and waiting to retry), sent, failed, unreachable."""
         from rich.table import Table
 
-        from storage.reminders import outbox_status as status
+        from services.reminders import outbox_status as status
 
-        counts = with_db(lambda s: status(s, datetime.now(UTC)))
+        counts = with_uow(lambda uow: status(uow, datetime.now(UTC)))
         table = Table(title="outbox")
         table.add_column("platform")
         for column in STATUSES:
@@ -202,9 +190,9 @@ def register(app: typer.Typer) -> None:
         """Offices nobody can reach: every linked account blocked the bot or never started it."""
         from rich.table import Table
 
-        from storage.reminders import unreachable_offices
+        from services.reminders import unreachable_offices
 
-        offices, unlinked = with_db(unreachable_offices)
+        offices, unlinked = with_uow(unreachable_offices)
         table = Table(title=f"offices nobody can reach ({len(offices)})")
         for column in ("region", "office code", "office", "accounts", "since (Tehran)"):
             table.add_column(column)

@@ -44,7 +44,7 @@ def _print_ranking(summary: Any) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    from cli.main import UsageError, console, with_db
+    from cli.main import UsageError, console, fail, with_db, with_uow
 
     results_app = _group(app, "results", "Publishing a period's results.")
     scores_app = _group(app, "scores", "Provincial association scores.")
@@ -61,15 +61,9 @@ def register(app: typer.Typer) -> None:
         submitted declarations, carry-forward, minimum) in one transaction; running it twice
         changes nothing."""
         from services.clock import Clock
-        from storage.results import rank_period
+        from services.results import rank as rank_period
 
-        async def work(session: Any) -> Any:
-            record = await _period(session, period)
-            summary = await rank_period(session, record.id, Clock().now())
-            await session.commit()
-            return summary
-
-        _print_ranking(with_db(work))
+        _print_ranking(with_uow(lambda uow: rank_period(uow, None, period, Clock().now())))
 
     @results_app.command("publish")
     def publish(period: str) -> None:
@@ -77,17 +71,14 @@ def register(app: typer.Typer) -> None:
         Publishing twice sends nothing new."""
         from scoring.calendar import format_jalali_numeric
         from services.clock import Clock
+        from services.results import publish as publish_period
         from storage.results import ResultsError
-        from storage.results import publish as publish_period
 
-        async def work(session: Any) -> Any:
-            record = await _period(session, period)
-            try:
-                return await publish_period(session, record.id, Clock().now(), actor="cli")
-            except ResultsError as exc:
-                raise UsageError(str(exc)) from None
-
-        summary = with_db(work)
+        try:
+            summary = with_uow(lambda uow: publish_period(uow, None, period, Clock().now()))
+        except ResultsError as exc:
+            fail(str(exc))
+            raise
         if summary.already:
             console.print(f"{summary.period_code} was published on "
                           f"{format_jalali_numeric(summary.published_at, 'en')}; nothing sent")

@@ -133,10 +133,9 @@ async def story(world: World) -> None:
     scene("۲. سه روز پیش از پایان مهلت: یادآوری")
     assert world.period is not None
     world.clock.set(world.period.closes_at - timedelta(days=3, hours=1))
-    from storage.reminders import sweep_reminders
+    from services.reminders import sweep_reminders
 
-    async with world.session() as session:
-        await sweep_reminders(session, world.clock.now(), world.settings.tz)
+    await sweep_reminders(world.uow(), world.clock.now(), world.settings.tz)
     await drain(world)
     await owner.wait_text("یادآوری")
     await cast.show("owner")

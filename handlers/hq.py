@@ -11,41 +11,31 @@ from datetime import datetime
 
 from aiogram import F, Router
 from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.review_base import HasRole, who
+from handlers.review_base import HasRole
 from scoring.calendar import format_jalali_date, period_title
+from services import results
 from services.clock import Clock
+from services.errors import ServiceError
+from services.uow import UnitOfWork
 from storage.accounts import Actor
-from storage.admin import period_record
-from storage.models import Declaration, Period
-from storage.records import PeriodRecord
-from storage.results import (
-    RankSummary,
-    ResultsError,
-    publish,
-    publish_refusal,
-    published_count,
-    rank_period,
-)
+from storage.results import RankSummary, ResultsError
 from texts.i18n import Translator
 from texts.keyboards import InlineKeyboardBuilder
+
+
+class HqCb(CallbackData, prefix="hq"):
+    """`hq:r:<period>` rank, `hq:p:<period>` ask to publish, `hq:py:<period>` publish."""
+
+    action: str
+    period: int
+
 
 router = Router(name=__name__)
 router.message.filter(HasRole("hq"))
 router.callback_query.filter(HasRole("hq"))
-
-
-async def _latest(session: AsyncSession, now: datetime) -> PeriodRecord | None:
-    """The latest period that has opened and is not yet published, else the latest opened."""
-    rows = (await session.scalars(select(Period).where(Period.opens_at <= now)
-                                  .order_by(Period.opens_at.desc()))).all()
-    for row in rows:
-        if row.published_at is None:
-            return period_record(row)
-    return period_record(rows[0]) if rows else None
 
 
 def _explain(t: Translator, error: ResultsError) -> str:
@@ -64,98 +54,84 @@ def _ranking_lines(t: Translator, summary: RankSummary) -> list[str]:
             t("hq-changed", changed=summary.changed, unchanged=summary.unchanged)]
 
 
-async def _panel(message: Message, session: AsyncSession, t: Translator,
-                 period: PeriodRecord, now: datetime) -> None:
-    by_status = dict((await session.execute(
-        select(Declaration.status, func.count()).where(Declaration.period_id == period.id)
-        .group_by(Declaration.status))).all())
+async def _panel(message: Message, t: Translator, panel: results.Panel) -> None:
+    period, by_status = panel.period, panel.by_status
     lines = [t("hq-title", period=period_title(period.code, t.lang)),
              t("hq-declarations", submitted=by_status.get("submitted", 0),
                returned=by_status.get("returned", 0),
                confirmed=by_status.get("confirmed", 0) + by_status.get("published", 0),
                drafts=by_status.get("draft", 0)),
-             t("hq-results", count=await published_count(session, period.id))]
+             t("hq-results", count=panel.results)]
     kb = InlineKeyboardBuilder()
     if period.published_at is not None:
         lines.append(t("hq-already", date=format_jalali_date(period.published_at, t.lang)))
     else:
-        refusal = publish_refusal(period, now)
-        if refusal is not None:
-            lines.append(_explain(t, refusal))
-        kb.button(text=t("hq-button-rank"), callback_data=f"hq:r:{period.id}")
-        if refusal is None:
-            kb.button(text=t("hq-button-publish"), callback_data=f"hq:p:{period.id}")
+        if panel.refusal is not None:
+            lines.append(_explain(t, panel.refusal))
+        kb.button(text=t("hq-button-rank"), callback_data=HqCb(action="r", period=period.id))
+        if panel.refusal is None:
+            kb.button(text=t("hq-button-publish"),
+                      callback_data=HqCb(action="p", period=period.id))
         kb.adjust(1)
     await message.answer("\n".join(lines), reply_markup=kb.as_markup())
 
 
-def _check(period: PeriodRecord, now: datetime) -> None:
-    refusal = publish_refusal(period, now)
-    if period.published_at is None and refusal is not None:
-        raise refusal
-
-
 @router.message(Command("publish"))
-async def open_panel(message: Message, session: AsyncSession, t: Translator,
-                     clock: Clock) -> None:
-    now = clock.now()
-    period = await _latest(session, now)
-    if period is None:
+async def open_panel(message: Message, actor: Actor, t: Translator, clock: Clock,
+                     uow: UnitOfWork) -> None:
+    panel = await results.panel(uow, actor, clock.now())
+    if panel is None:
         await message.answer(t("rv-no-period"))
         return
-    await _panel(message, session, t, period, now)
+    await _panel(message, t, panel)
 
 
-@router.callback_query(F.data.startswith("hq:"))
-async def on_button(callback: CallbackQuery, session: AsyncSession, actor: Actor,
-                    t: Translator, clock: Clock) -> None:
-    parts = (callback.data or "").split(":")
+@router.callback_query(HqCb.filter(F.action.in_({"r", "p", "py"})))
+async def on_button(callback: CallbackQuery, callback_data: HqCb, actor: Actor,
+                    t: Translator, clock: Clock, uow: UnitOfWork) -> None:
     message = callback.message
-    if len(parts) != 3 or parts[1] not in ("r", "p", "py") or not parts[2].isdigit() \
-            or not isinstance(message, Message):
+    if not isinstance(message, Message):
         await callback.answer(t("rv-stale"), show_alert=True)
         return
-    row = await session.get(Period, int(parts[2]))
-    if row is None:
-        await callback.answer(t("rv-stale"), show_alert=True)
-        return
-    period = period_record(row)
     now = clock.now()
+    action = callback_data.action
     answered = False
     try:
-        if parts[1] == "r":
+        period = await results.publishable(uow, actor, callback_data.period, now) \
+            if action != "r" else None
+        if action == "r":
             answered = await callback.answer(t("hq-ranking"))
-            summary = await rank_period(session, period.id, now)
-            await session.commit()
+            summary = await results.rank(uow, actor, callback_data.period, now)
             key = "hq-rank-frozen" if summary.frozen else "hq-rank-done"
-            await message.answer("\n".join([t(key, period=period_title(period.code, t.lang),
+            await message.answer("\n".join([t(key, period=period_title(summary.period_code,
+                                                                         t.lang),
                                                seconds=round(summary.seconds, 2)),
                                              *_ranking_lines(t, summary)]))
-        elif parts[1] == "p":
-            _check(period, now)
+        elif action == "p":
+            assert period is not None
             answered = await callback.answer()
             kb = InlineKeyboardBuilder()
-            kb.button(text=t("hq-button-publish-yes"), callback_data=f"hq:py:{period.id}")
+            kb.button(text=t("hq-button-publish-yes"),
+                      callback_data=HqCb(action="py", period=period.id))
             await message.answer(t("hq-publish-ask", period=period_title(period.code, t.lang)),
                                  reply_markup=kb.as_markup())
         else:
-            _check(period, now)
             answered = await callback.answer(t("hq-publishing"))
-            summary = await publish(session, period.id, now, actor=who(actor).label,
-                                    actor_account_id=actor.account_id)
+            summary = await results.publish(uow, actor, callback_data.period, now)
             if summary.already:
                 await message.answer(t("hq-already", date=format_jalali_date(
                     summary.published_at, t.lang)))
                 return
             assert summary.ranking is not None
-            lines = [t("hq-published", period=period_title(period.code, t.lang),
+            lines = [t("hq-published", period=period_title(summary.period_code, t.lang),
                        queued=summary.queued, unreachable=summary.unreachable),
                      *_ranking_lines(t, summary.ranking)]
             await message.answer("\n".join(lines))
     except ResultsError as error:
-        await session.rollback()
         text = _explain(t, error)
         if answered:
             await message.answer(text)
         else:
             await callback.answer(text, show_alert=True)
+    except ServiceError:
+        await callback.answer(t("rv-stale"), show_alert=True)

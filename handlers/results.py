@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.owner import menu_button
+from services import results
+from services.uow import UnitOfWork
 from storage.accounts import Actor
-from storage.results import office_result, result_text
+from texts.callbacks import MenuCb
 from texts.i18n import Translator
+from texts.results import result_text
 
 router = Router(name=__name__)
 
 
-@router.callback_query(F.data == "menu:results")
-async def my_results(callback: CallbackQuery, session: AsyncSession, actor: Actor,
-                     t: Translator) -> None:
+@router.callback_query(MenuCb.filter(F.action == "results"))
+async def my_results(callback: CallbackQuery, actor: Actor, t: Translator,
+                     uow: UnitOfWork) -> None:
     await callback.answer()
     message = callback.message
     assert isinstance(message, Message)
@@ -28,7 +30,7 @@ async def my_results(callback: CallbackQuery, session: AsyncSession, actor: Acto
     if office_id is None:
         await message.answer(t("pick-office-first"), reply_markup=menu_button(t))
         return
-    view = await office_result(session, office_id)
+    view = await results.my_result(uow, office_id)
     if view is None:
         await message.answer(t("result-none"), reply_markup=menu_button(t))
         return

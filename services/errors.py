@@ -49,3 +49,10 @@ class Conflict(ServiceError):
                  at: datetime | None = None, **args: Any) -> None:
         super().__init__(code, by=by, at=at, **args)
         self.by, self.at = by, at
+
+
+class Duplicate(Conflict):
+    """What this unit of work wrote exists already: another worker or an earlier tap wrote it
+    first (a unique key refused it at commit); nothing of this unit of work was kept."""
+
+    default_code = "duplicate"

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 from types import TracebackType
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.errors import Duplicate
 
 
 class UnitOfWork:
@@ -52,7 +55,13 @@ class UnitOfWork:
             await session.close()
 
     async def commit(self) -> None:
-        await self.session.commit()
+        """Commit; a unique key another transaction wrote first (two workers, two taps) is
+        `Duplicate`, after which nothing of this unit of work is kept."""
+        try:
+            await self.session.commit()
+        except IntegrityError as error:
+            await self.session.rollback()
+            raise Duplicate("duplicate") from error
 
     async def rollback(self) -> None:
         await self.session.rollback()

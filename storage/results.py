@@ -52,14 +52,7 @@ from storage.models import (
 )
 from storage.models import Result as ResultRow
 from storage.records import PeriodRecord
-from storage.results_text import (  # noqa: F401 - reading results is part of this API
-    PreviousResult,
-    ResultView,
-    office_result,
-    result_text,
-)
 from storage.survey_scores import write_scores
-from texts.i18n import Translator
 
 S = DeclarationStatus
 # What counts as "declared this period": submitted once, whatever the region did since. A draft
@@ -67,6 +60,7 @@ S = DeclarationStatus
 DECLARED = (S.SUBMITTED, S.RETURNED, S.CONFIRMED, S.PUBLISHED)
 CONFIRMED = (S.CONFIRMED, S.PUBLISHED)
 CHUNK = 1000
+RESULT_NOTICE = "result"
 log = logging.getLogger(__name__)
 
 
@@ -404,11 +398,12 @@ async def open_grace(session: AsyncSession, period_id: int) -> datetime | None:
 
 async def publish(session: AsyncSession, period_id: int, now: datetime, *, actor: str,
                   actor_account_id: int | None = None) -> PublishSummary:
-    """Rank, freeze, publish and queue every linked owner's result; commits. Publishing a
-    published period does nothing and says when it was published.
+    """Rank, freeze, publish and queue every linked owner's result (no commit: the caller's
+    transaction). Publishing a published period does nothing and says when it was published;
+    of two publishing at once, the second finds it published (the period row is locked).
 
-    Everything is computed and every message rendered before the first write, so the write
-    transaction (SQLite has one writer at a time) lasts only as long as the bulk statements."""
+    Everything is computed before the first write, so the write transaction (SQLite has one
+    writer at a time) lasts only as long as the bulk statements."""
     period = period_record(await _period(session, period_id))
     if period.published_at is not None:
         return PublishSummary(period.code, period.published_at, True, None)
@@ -427,7 +422,6 @@ async def publish(session: AsyncSession, period_id: int, now: datetime, *, actor
     row = await session.get(Period, period_id, with_for_update=True, populate_existing=True)
     assert row is not None
     if row.published_at is not None:  # another HQ member published a moment ago
-        await session.rollback()
         return PublishSummary(period.code, row.published_at, True, None)
     row.published_at = now
     assert can_transition(S.CONFIRMED, S.PUBLISHED, "hq")
@@ -445,14 +439,14 @@ async def publish(session: AsyncSession, period_id: int, now: datetime, *, actor
                 new={"offices": ranking.offices, "by_rank": ranking.by_rank,
                      "declarations_published": summary.declarations_published,
                      "messages": summary.queued})
-    await session.commit()
     return summary
 
 
 async def _result_messages(session: AsyncSession, period: PeriodRecord,
                            breakdowns: dict[int, Breakdown]) -> tuple[list[dict[str, Any]], int]:
-    """One outbox row per (linked account, office), rendered in the account's language, each
-    with a dedup key; and how many linked accounts are known to be unreachable."""
+    """One outbox row per (linked account, office), a notice (`result`) with the office's
+    breakdown as data, each with a dedup key; and how many linked accounts are known to be
+    unreachable."""
     links = (await session.execute(
         select(Account.id, Account.platform, Account.platform_user_id, Account.locale,
                Account.unreachable_at, Office.id, Office.name, Office.code)
@@ -463,8 +457,7 @@ async def _result_messages(session: AsyncSession, period: PeriodRecord,
     sent_before = set((await session.scalars(select(Outbox.dedup_key).where(
         Outbox.dedup_key.like(prefix + "%")))).all())
     previous = await _previous_published(session, period)
-    translators: dict[tuple[str, str], Translator] = {}
-    caches: dict[tuple[str, str], dict[Any, str]] = {}
+    lines: dict[Any, str] = {}
     rows: list[dict[str, Any]] = []
     unreachable = 0
     for account_id, platform, chat_id, locale, gone, office_id, name, code in links:
@@ -477,23 +470,39 @@ async def _result_messages(session: AsyncSession, period: PeriodRecord,
         key = f"{prefix}{office_id}:{account_id}"
         if key in sent_before:
             continue
-        t = translators.setdefault((locale, platform), Translator(locale, platform))
         before = None
         if previous is not None and office_id in previous[1]:
-            before = PreviousResult(previous[0], *previous[1][office_id])
-        text = result_text(t, ResultView(period.code, name, code, breakdown, before),
-                           caches.setdefault((locale, platform), {}))
-        payload = {"text": text, "reply_markup": _menu_markup(t)}
+            total, rank = previous[1][office_id]
+            before = [previous[0], str(total), rank]
+        payload = {"notice": RESULT_NOTICE, "locale": locale, "args": {
+            "period": period.code, "office": name, "code": code,
+            "breakdown": _breakdown_json(breakdown, lines), "previous": before}}
         rows.append({"platform": platform, "chat_id": chat_id, "account_id": account_id,
                      "kind": "result", "dedup_key": key,
                      "payload_json": json.dumps(payload, ensure_ascii=False)})
     return rows, unreachable
 
 
-def _menu_markup(t: Translator) -> dict[str, Any]:
-    return {"inline_keyboard": [[{"text": t("button-menu"), "callback_data": "menu:main"}]]}
-
-
 async def published_count(session: AsyncSession, period_id: int) -> int:
     return await session.scalar(select(func.count()).select_from(ResultRow).where(
         ResultRow.period_id == period_id)) or 0
+
+
+async def period_row(session: AsyncSession, period_id: int) -> Period | None:
+    return await session.get(Period, period_id)
+
+
+async def latest_opened(session: AsyncSession, now: datetime) -> PeriodRecord | None:
+    """The latest period that has opened and is not yet published, else the latest opened."""
+    rows = (await session.scalars(select(Period).where(Period.opens_at <= now)
+                                  .order_by(Period.opens_at.desc()))).all()
+    for row in rows:
+        if row.published_at is None:
+            return period_record(row)
+    return period_record(rows[0]) if rows else None
+
+
+async def declarations_by_status(session: AsyncSession, period_id: int) -> dict[str, int]:
+    return {status: int(count) for status, count in (await session.execute(
+        select(Declaration.status, func.count()).where(Declaration.period_id == period_id)
+        .group_by(Declaration.status))).all()}

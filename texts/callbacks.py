@@ -27,3 +27,10 @@ class OfficeCb(CallbackData, prefix="of"):
 
 class LangCb(CallbackData, prefix="lang"):
     lang: Literal["fa", "en"]
+
+
+class ResumeCb(CallbackData, prefix="w"):
+    """Continue the declaration of this office (a reminder's button): `w:resume:<office>`."""
+
+    action: Literal["resume", "review"] = "resume"
+    office: int

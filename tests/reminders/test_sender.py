@@ -17,7 +17,8 @@ from delivery.platforms import PlatformBot
 from demo.local import World, local_world
 from storage.models import Account, AccountOffice, Outbox
 from storage.outbox import enqueue, enqueue_to_account
-from storage.reminders import plan_owner_reminders, unreachable_offices
+from storage.reach import unreachable_offices
+from storage.reminders import plan_owner_reminders
 from tests.reminders.helpers import bot_messages, link_owner
 
 # One world for the module (starting one costs a second); each test starts from an empty outbox,

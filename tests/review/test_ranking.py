@@ -17,11 +17,13 @@ from scoring.rubric import load_sample_rubric
 from scoring.score import AppliedNegative, ExternalInputs, score
 from services.periods import create_period
 from services.registry import import_offices, import_regions
+from services.results import publish
 from services.uow import UnitOfWork
 from storage.models import (
     Account,
     AccountOffice,
     Answer,
+    AuditLog,
     Declaration,
     Evidence,
     ExternalScore,
@@ -30,8 +32,9 @@ from storage.models import (
     Outbox,
     Result,
 )
-from storage.results import publish, rank_period
+from storage.results import rank_period
 from tests.review.conftest import ANSWERS
+from texts.notices import render as render_notice
 
 RUBRIC = load_sample_rubric()
 TEXT = (__import__("pathlib").Path(__file__).resolve().parents[2] / "scoring" / "rubrics" /
@@ -181,8 +184,13 @@ async def test_rank_and_publish_the_whole_registry(sessionmaker: Any, registry_f
         assert minimum is not None and minimum.rank == 3 and Decimal(minimum.total) == 0
 
     # Publishing: confirmed become published, one message per linked account, frozen after.
-    async with sessionmaker() as session:
-        summary = await publish(session, this.id, NOW, actor="test")
+    # Two publishing at once (a double tap, or two HQ members): one publishes, once.
+    import asyncio
+
+    first, second = await asyncio.gather(publish(UnitOfWork(sessionmaker), None, this.id, NOW),
+                                         publish(UnitOfWork(sessionmaker), None, this.id, NOW))
+    summary = second if first.already else first
+    assert [first.already, second.already].count(True) == 1, (first, second)
     assert not summary.already and summary.queued == 120
     assert summary.ranking is not None and summary.ranking.changed == 0  # ranked again: same
     async with sessionmaker() as session:
@@ -197,8 +205,12 @@ async def test_rank_and_publish_the_whole_registry(sessionmaker: Any, registry_f
         frozen = await rank_period(session, this.id, NOW)
         await session.commit()
         assert frozen.frozen and frozen.changed == 0 and frozen.unchanged == n_offices
-        again = await publish(session, this.id, NOW + timedelta(days=1), actor="test")
+        again = await publish(UnitOfWork(sessionmaker), None, this.id,
+                              NOW + timedelta(days=1))
         assert again.already and again.queued == 0
         assert await session.scalar(select(func.count()).select_from(Outbox)) == 120
-        text = json.loads(await session.scalar(select(Outbox.payload_json).limit(1)))["text"]
+        assert await session.scalar(select(func.count()).select_from(AuditLog).where(
+            AuditLog.action == "results.publish")) == 1
+        row = await session.scalar(select(Outbox).limit(1))
+        text = render_notice(json.loads(row.payload_json), row.platform)["text"]
         assert "نتیجهٔ ارزیابی ششماههٔ نخست ۱۴۰۴" in text

@@ -13,8 +13,9 @@ from demo.local import SAMPLE_RUBRIC, World, local_world
 from scoring.calendar import format_jalali_date
 from scoring.rubric import load_rubric
 from services.periods import create_period
+from services.results import publish
 from storage.records import PeriodRecord
-from storage.results import ResultsError, publish
+from storage.results import ResultsError
 from tests.review.conftest import (
     ASSOCIATION_FARS,
     BABOL,
@@ -152,9 +153,8 @@ async def test_equal_windows_close_together_but_a_grace_period_stretches_one(
     assert await status_of(world, other.declaration_id) == "submitted"
 
     # HQ cannot publish while a returned declaration may still be fixed and reviewed.
-    async with world.session() as session:
-        with pytest.raises(ResultsError) as refused:
-            await publish(session, world.period.id, world.clock.now(), actor="test")
+    with pytest.raises(ResultsError) as refused:
+        await publish(world.uow(), None, world.period.id, world.clock.now())
     assert refused.value.key == "hq-grace-open"
 
     # …while the returned one is fixed in its grace and reviewed.

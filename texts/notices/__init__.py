@@ -57,9 +57,10 @@ def renderer(name: str) -> Callable[[Renderer], Renderer]:
     return register
 
 
-def render(payload: dict[str, Any], platform: str) -> dict[str, Any]:
+def render(payload: dict[str, Any], platform: str | None) -> dict[str, Any]:
     """The payload with its notice put into words: `text` (and `reply_markup`) in place of
-    `notice`, `args` and `locale`; anything else in it (an expiry, a method) is kept."""
+    `notice`, `args` and `locale`; anything else in it (an expiry, a method) is kept.
+    Without a platform, plain text (a preview on the command line)."""
     name = payload["notice"]
     args = payload.get("args") or {}
     if not isinstance(name, str) or not isinstance(args, dict):

@@ -1,0 +1,111 @@
+"""Score and rank a period, publish its results, and read an office's result.
+
+`rank` and `publish` are headquarters' (or the command line's, `by=None`). Publishing ranks once
+more, freezes the period, moves confirmed declarations to published and queues every linked
+owner's result as a notice, in one transaction; of two publishing at once one publishes and the
+other is told when it was published. Refusals are `storage.results.ResultsError` (a key and
+its facts: too early, a grace period still open).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.errors import Forbidden, NotFound
+from services.uow import UnitOfWork
+from storage import results
+from storage.accounts import Actor
+from storage.admin import get_period, period_record
+from storage.records import PeriodRecord
+from storage.result_views import ResultView, office_result
+from storage.results import PublishSummary, RankSummary
+
+__all__ = ["Panel", "PublishSummary", "RankSummary", "my_result", "panel", "publish", "rank"]
+
+
+def _require_hq(actor: Actor | None) -> None:
+    if actor is not None and not actor.has_role("hq"):
+        raise Forbidden("forbidden")
+
+
+def _label(actor: Actor | None) -> str:
+    return "cli" if actor is None else f"{actor.platform}:{actor.user_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    """Headquarters' view of the period to publish: its declarations by status, the results
+    stored, and why it cannot be published yet (None when it can)."""
+
+    period: PeriodRecord
+    by_status: dict[str, int]
+    results: int
+    refusal: results.ResultsError | None
+
+
+async def panel(uow: UnitOfWork, actor: Actor, now: datetime) -> Panel | None:
+    """The latest period that has opened and is not published, else the latest opened."""
+    _require_hq(actor)
+    async with uow:
+        period = await results.latest_opened(uow.session, now)
+        if period is None:
+            return None
+        return Panel(period, await results.declarations_by_status(uow.session, period.id),
+                     await results.published_count(uow.session, period.id),
+                     None if period.published_at is not None
+                     else results.publish_refusal(period, now))
+
+
+async def _period(uow: UnitOfWork, period: int | str) -> PeriodRecord:
+    if isinstance(period, str):
+        found = await get_period(uow.session, period)
+        return found
+    row = await results.period_row(uow.session, period)
+    if row is None:
+        raise NotFound("rv-stale")
+    return period_record(row)
+
+
+async def publishable(uow: UnitOfWork, actor: Actor, period_id: int, now: datetime
+                      ) -> PeriodRecord:
+    """The period, if it may be published now (or is published already); `ResultsError`
+    otherwise."""
+    _require_hq(actor)
+    async with uow:
+        period = await _period(uow, period_id)
+    refusal = results.publish_refusal(period, now)
+    if period.published_at is None and refusal is not None:
+        raise refusal
+    return period
+
+
+async def rank(uow: UnitOfWork, actor: Actor | None, period: int | str, now: datetime
+               ) -> RankSummary:
+    """Score and rank every office of the period (idempotent; frozen once published)."""
+    _require_hq(actor)
+    async with uow:
+        record = await _period(uow, period)
+        summary = await results.rank_period(uow.session, record.id, now)
+        await uow.commit()
+    return summary
+
+
+async def publish(uow: UnitOfWork, actor: Actor | None, period: int | str, now: datetime
+                  ) -> PublishSummary:
+    """Rank, freeze, publish and tell every linked owner; once."""
+    _require_hq(actor)
+    async with uow:
+        record = await _period(uow, period)
+        summary = await results.publish(
+            uow.session, record.id, now, actor=_label(actor),
+            actor_account_id=actor.account_id if actor is not None else None)
+        if not summary.already:
+            await uow.commit()
+    return summary
+
+
+async def my_result(uow: UnitOfWork, office_id: int) -> ResultView | None:
+    """The office's latest published result, with the one before for comparison."""
+    async with uow:
+        return await office_result(uow.session, office_id)
