@@ -56,15 +56,8 @@ def main() -> None:
                  f"{paced['echo']['p99_ms']:.0f} ms",
                  "p99 < 100 ms: " + ("met" if paced["journey"]["p99_ms"] < 100 else "NOT met")))
 
-    import asyncio
 
-    from bench import keyboards, requests, statements
-    s = asyncio.run(statements.run_async())
-    rows.append(("one hot statement, SQLite", f"storage.db.run {s['run_us']:.0f} µs",
-                 f"session.execute {s['sqlalchemy_us']:.0f} µs: {s['ratio']:.2f}", "—"))
-    k = keyboards.run()
-    rows.append(("a question's keyboard", f"{k['ours_us']:.0f} µs",
-                 f"aiogram's builder {k['aiogram_us']:.0f} µs: {k['ratio']:.2f}", "—"))
+    from bench import requests
     c = requests.run()
     for name in ("telegram", "bale"):
         rows.append((f"a call to {name}, encoded", f"JSON {c[name + '_json_us']:.0f} µs",

@@ -60,10 +60,8 @@ def build_dispatcher(settings: Settings, sessionmaker: async_sessionmaker[AsyncS
     dispatcher.update.outer_middleware(DropDuplicates())
     dispatcher.update.outer_middleware(Context(
         sessionmaker, settings.default_locale, services,
-        # SQLite: one connection in the loop's thread, which updates take in turn between
-        # their sends. PostgreSQL: two connections stay free for the outbox sender and sweeps.
-        concurrency=32 if settings.is_sqlite
-        else max(1, connection_limit(settings.database_url) - 2)))
+        # Two connections stay free for the outbox sender and the sweeps.
+        concurrency=max(1, connection_limit(settings.database_url) - 2)))
     dispatcher.include_router(build_router())
     return dispatcher
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from aiogram import F, Router
-from aiogram.dispatcher.event.handler import CallableObject
 from aiogram.types import CallbackQuery
 
 from handlers import (
@@ -43,6 +41,8 @@ def build_router() -> Router:
     root = _tree()
     # aiogram refuses to attach a router twice; the demo and the tests build several dispatchers
     # in one process, so detach the tree from the previous one. The tree itself holds no state.
+    # A private attribute (aiogram/dispatcher/router.py), fenced by
+    # tests/unit/test_fenced_upstream.py until each feature module builds its own (`setup()`).
     root._parent_router = None
     return root
 
@@ -78,7 +78,6 @@ def _tree() -> Router:
     root.include_router(private)
     for router, prefixes in BUTTON_PREFIXES.items():
         buttons_only(router, *prefixes)
-    run_filters_inline(root)
     return root
 
 
@@ -91,27 +90,3 @@ def buttons_only(router: Router, *prefixes: str) -> None:
         return (callback.data or "").startswith(prefixes)
 
     router.callback_query.filter(its_own)
-
-
-def run_filters_inline(root: Router) -> None:
-    """aiogram runs every synchronous filter (`F.data == …`, a lambda) in a worker thread; an
-    update passes dozens of them on its way down the tree, each a thread hop that costs more than
-    the filter (and waits for the GIL behind the busy event loop). They are pure and quick: run
-    them in the loop."""
-    for router in root.chain_tail:
-        for observer in router.observers.values():
-            for handler in [observer._handler, *observer.handlers]:
-                for callable_ in [handler, *(handler.filters or ())]:
-                    _make_inline(callable_)
-
-
-def _make_inline(callable_: CallableObject) -> None:
-    if callable_.awaitable:
-        return
-    sync = callable_.callback
-
-    async def run_now(*args: Any, **kwargs: Any) -> Any:
-        return sync(*args, **kwargs)
-
-    callable_.callback = run_now
-    callable_.awaitable = True
