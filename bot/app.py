@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from aiogram import Dispatcher
@@ -110,9 +111,18 @@ def settle_heap() -> None:
 def background_work(app: App) -> Any:
     """The outbox sender and the scheduler's sweeps (window close, reminders, escalations)."""
     from bot.scheduler import background
-    from storage.tickets import sweep_escalations
 
     return background(app, extra=[sweep_escalations])
+
+
+async def sweep_escalations(app: App, now: datetime) -> int:
+    """The scheduler's sweep of unanswered questions (`services.tickets.escalate_due`)."""
+    from services.tickets import escalate_due
+    from services.uow import UnitOfWork
+    from storage.tickets import TicketPolicy
+
+    return await escalate_due(UnitOfWork(app.sessionmaker), now,
+                              TicketPolicy.from_settings(app.settings))
 
 
 async def run_polling(settings: Settings, *, ready: asyncio.Event | None = None,

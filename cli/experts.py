@@ -38,20 +38,20 @@ def register(app: typer.Typer) -> None:
         user_id: Annotated[int, typer.Option(help="the expert's numeric user id there")],
     ) -> None:
         """Bind an expert of the directory to a platform account: questions then reach them."""
-        from cli.main import console, with_db
-        from storage.tickets import link_expert
+        from cli.main import console, with_uow
+        from services.tickets import link_expert
 
-        record = with_db(lambda s: link_expert(s, expert_id, platform, user_id))
+        record = with_uow(lambda uow: link_expert(uow, expert_id, platform, user_id))
         console.print(f"expert #{record.id} {record.name} ({record.category}) is linked to "
                       f"{platform}:{user_id}")
 
     @experts.command("unlink")
     def experts_unlink(expert_id: int) -> None:
         """Stop sending questions to an expert's account (the directory entry stays)."""
-        from cli.main import console, with_db
-        from storage.tickets import unlink_expert
+        from cli.main import console, with_uow
+        from services.tickets import unlink_expert
 
-        with_db(lambda s: unlink_expert(s, expert_id))
+        with_uow(lambda uow: unlink_expert(uow, expert_id))
         console.print(f"expert #{expert_id} is no longer linked")
 
     @faq_app.command("import")

@@ -31,6 +31,7 @@ from storage import tickets
 from storage.accounts import Actor
 from storage.evidence import EvidenceRejected, EvidenceStore, check
 from storage.tickets import NewFile, TicketError, TicketView
+from texts import tickets as ticket_texts
 from texts.i18n import Markup, Translator
 from texts.keyboards import InlineKeyboardBuilder
 
@@ -167,7 +168,7 @@ def thread_text(t: Translator, view: TicketView, *, for_expert: bool, limit: int
               category=t(f"ticket-category-{ticket.category}")),
             t("ticket-card-state", status=t(f"ticket-status-{ticket.status}"))]
     if for_expert:
-        head += tickets.header_lines(t, view)
+        head += ticket_texts.header_lines(t, tickets.card_args(view))
     if view.assignee_name and for_expert:
         head.append(t("ticket-card-assignee", name=view.assignee_name,
                       level=t(f"ticket-level-{ticket.level}")))
@@ -182,7 +183,7 @@ def thread_text(t: Translator, view: TicketView, *, for_expert: bool, limit: int
         key = "ticket-msg-owner" if message.author_role == "owner" else "ticket-msg-expert"
         # The person's own words are escaped on their own, outside the catalog text: on Bale a
         # `<b>` typed by someone must not turn into formatting.
-        block = t(key, when=tickets.when(message.created_at, t.lang)) + "\n" + t.raw(text)
+        block = t(key, when=ticket_texts.when(message.created_at, t.lang)) + "\n" + t.raw(text)
         if message.file_sha256:
             block += "\n" + t("ticket-msg-file")
         if size + len(block) + 2 > limit:

@@ -13,21 +13,16 @@ catalog text `ticket-refused-<reason>`.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scoring.calendar import format_jalali_date, period_title, to_jalali
-from scoring.text import to_persian_digits
 from scoring.workhours import (
     WorkSchedule,
     add_working_hours,
@@ -35,6 +30,7 @@ from scoring.workhours import (
     parse_workdays,
 )
 from storage.admin import AdminError, audit, current_period, get_or_create_account
+from storage.directory import FAQ_MAX_ANSWER
 from storage.models import (
     Account,
     Declaration,
@@ -48,9 +44,8 @@ from storage.models import (
     Ticket,
     TicketMessage,
 )
-from storage.outbox import enqueue
+from storage.outbox import notify
 from storage.records import ExpertRecord, OfficeRecord
-from texts.i18n import Markup, Translator
 
 CATEGORIES = ("declaration", "evidence", "scoring", "technical", "discrepancy")
 LIAISON, EXPERT, SUPERVISOR = 0, 1, 2
@@ -251,11 +246,14 @@ def _faq(f: Faq) -> FaqRecord:
     return FaqRecord(f.id, f.category, f.question_fa, f.answer_fa, f.question_en, f.answer_en)
 
 
-def callback(side: str, action: str, ticket_id: int = 0, arg: object = "") -> str:
-    """Button data `tk:<side>:<action>:<id>:<arg>` (the handlers' `TicketCb` packs the same)."""
-    data = f"tk:{side}:{action}:{ticket_id}:{arg}"
-    assert len(data.encode()) <= 64, data
-    return data
+def card_args(view: TicketView) -> dict[str, Any]:
+    """What an answerer's card shows of a ticket (`texts.tickets.header_lines`), as plain data."""
+    ticket = view.ticket
+    return {"office": view.office.name, "code": view.office.code,
+            "region_fa": view.region_fa, "region_en": view.region_en,
+            "period": view.period_code, "declaration": view.declaration_status,
+            "due_at": ticket.due_at.isoformat()
+            if ticket.due_at is not None and ticket.status == OPEN else None}
 
 
 # --- the directory and who answers -----------------------------------------------------------
@@ -590,15 +588,8 @@ async def answer(session: AsyncSession, *, ticket_id: int, account_id: int, text
     ticket.updated_at = now
     owner = await session.get(Account, ticket.account_id)
     if owner is not None:
-        t = Translator(owner.locale, owner.platform)
-        lines = [t("ticket-answered-note", number=ticket.id)]
-        if body:
-            lines.append(t.raw(body))
-        if file is not None:
-            lines.append(t("ticket-answered-file"))
-        await enqueue(session, platform=owner.platform, chat_id=owner.platform_user_id,
-                      account_id=owner.id, kind="ticket", text="\n\n".join(lines),
-                      reply_markup=_owner_keyboard(t, ticket.id))
+        await notify(session, owner, "ticket-answered", kind="ticket", number=ticket.id,
+                     text=body, has_file=file is not None)
     return _ticket(ticket)
 
 
@@ -641,10 +632,8 @@ async def close(session: AsyncSession, *, ticket_id: int, account_id: int,
     if ticket.assignee_account_id is not None:
         assignee = await session.get(Account, ticket.assignee_account_id)
         if assignee is not None:
-            t = Translator(assignee.locale, assignee.platform)
-            await enqueue(session, platform=assignee.platform,
-                          chat_id=assignee.platform_user_id, account_id=assignee.id,
-                          kind="ticket", text=t("expert-ticket-closed", number=ticket.id))
+            await notify(session, assignee, "expert-ticket-closed", kind="ticket",
+                         number=ticket.id)
     return _ticket(ticket)
 
 
@@ -714,110 +703,49 @@ async def transfer(session: AsyncSession, *, ticket_id: int, account_id: int, to
 
 # --- escalation ------------------------------------------------------------------------------
 
-async def escalate_due(session: AsyncSession, now: datetime, settings: Any | None = None,
-                       *, batch: int = 200) -> int:
-    """Move every open ticket past its deadline one level up; returns how many moved.
-
-    Idempotent and safe to run often: a moved ticket gets a new deadline (none at the top). A
-    ticket nobody can take yet keeps being retried every N working hours. Commits per ticket.
-    """
-    policy = TicketPolicy.from_settings(settings) if settings is not None else \
-        policy_of(session)
-    ids = (await session.scalars(
+async def due_ticket_ids(session: AsyncSession, now: datetime, batch: int = 200) -> list[int]:
+    """Open tickets past their deadline, the oldest deadline first."""
+    return list((await session.scalars(
         select(Ticket.id).where(Ticket.status == OPEN, Ticket.due_at.is_not(None),
                                 Ticket.due_at <= now)
-        .order_by(Ticket.due_at).limit(batch))).all()
-    moved = 0
-    for ticket_id in ids:
-        ticket = await session.get(Ticket, ticket_id)
-        office = await session.get(Office, ticket.office_id) if ticket else None
-        if ticket is None or office is None or ticket.status != OPEN or ticket.due_at is None \
-                or ticket.due_at > now:
-            continue
-        previous = ticket.assignee_account_id
-        start = ticket.level + 1 if previous is not None else ticket.level
-        target = None if start > SUPERVISOR else await route(
-            session, ticket.category, office.region_code, start, exclude=[previous])
-        if target is None:
-            # Nobody above: the top keeps it; an unassigned ticket is tried again later.
-            ticket.due_at = None if previous is not None else await _due(session, now, policy)
-            await session.commit()
-            continue
-        old_due = ticket.due_at
-        ticket.level, ticket.assignee_account_id = target
-        ticket.updated_at = now
-        ticket.due_at = await _deadline(session, ticket.level, ticket.assignee_account_id, now,
-                                        policy)
-        await audit(session, actor="system", action="ticket.escalate", entity="ticket",
-                    entity_id=ticket.id, old={"assignee": previous},
-                    new={"assignee": ticket.assignee_account_id, "level": ticket.level})
-        stamp = int(old_due.timestamp())
-        await _notify_answerer(session, ticket, ticket.assignee_account_id,
-                               "expert-escalated-ticket", policy, now,
-                               dedup=f"tk-esc:{ticket.id}:{stamp}:new")
-        await _notify_owner_moved(session, ticket, "ticket-escalated-owner", policy,
-                                  dedup=f"tk-esc:{ticket.id}:{stamp}:owner")
-        if previous is not None:
-            await _notify_moved(session, ticket, previous, ticket.level,
-                                dedup=f"tk-esc:{ticket.id}:{stamp}:old")
-        await session.commit()
-        moved += 1
-    return moved
+        .order_by(Ticket.due_at).limit(batch))).all())
 
 
-async def sweep_escalations(app: Any, now: datetime) -> int:
-    """The scheduler's extra sweep (`bot.scheduler.Sweep`): its own session, the app's settings."""
-    async with app.sessionmaker() as session:
-        return await escalate_due(session, now, app.settings)
-
-
-# --- notifications (rendered for the recipient, written to the outbox) -----------------------
-
-def when(instant: datetime, lang: str, tz: ZoneInfo | None = None) -> str:
-    """«۱۲ مهر ۱۴۰۴، ۱۴:۳۰» / «12 Mehr 1404, 14:30» in Tehran time."""
-    zone = tz or ZoneInfo("Asia/Tehran")
-    clock = to_jalali(instant, zone).strftime("%H:%M")
-    if lang == "fa":
-        return f"{format_jalali_date(instant, 'fa', zone)}، {to_persian_digits(clock)}"
-    return f"{format_jalali_date(instant, 'en', zone)}, {clock}"
-
-
-def header_lines(t: Translator, view: TicketView) -> list[str]:
-    """What an answerer sees first: the office, its region, the period, the declaration."""
-    ticket = view.ticket
-    region = view.region_en if t.lang == "en" and view.region_en else view.region_fa
-    lines = [t("expert-card-office", office=view.office.name, code=view.office.code,
-               region=region)]
-    if view.period_code:
-        lines.append(t("expert-card-period", period=period_title(view.period_code, t.lang),
-                       status=Markup(t(f"ticket-decl-{view.declaration_status or 'none'}"))))
-    else:
-        lines.append(t("expert-card-no-period"))
-    if ticket.due_at is not None and ticket.status == OPEN:
-        lines.append(t("expert-card-due", when=when(ticket.due_at, t.lang)))
-    return lines
-
-
-def expert_keyboard(t: Translator, ticket_id: int, *, assigned: bool = True
-                    ) -> dict[str, Any]:
-    if not assigned:
-        return _kb([(t("expert-button-claim"), callback("e", "claim", ticket_id)),
-                    (t("expert-button-view"), callback("e", "view", ticket_id))])
-    return _kb([(t("expert-button-answer"), callback("e", "ans", ticket_id)),
-                (t("expert-button-faq"), callback("e", "faq", ticket_id))],
-               [(t("expert-button-view"), callback("e", "view", ticket_id)),
-                (t("expert-button-transfer"), callback("e", "tr", ticket_id))])
-
-
-def _owner_keyboard(t: Translator, ticket_id: int) -> dict[str, Any]:
-    return _kb([(t("ticket-button-reply"), callback("o", "reply", ticket_id)),
-                (t("ticket-button-close"), callback("o", "close", ticket_id))],
-               [(t("ticket-button-view"), callback("o", "view", ticket_id))])
-
-
-def _kb(*rows: list[tuple[str, str]]) -> dict[str, Any]:
-    return {"inline_keyboard": [[{"text": text, "callback_data": data} for text, data in row]
-                                for row in rows]}
+async def escalate_one(session: AsyncSession, ticket_id: int, now: datetime,
+                       policy: TicketPolicy) -> bool:
+    """Move one open ticket past its deadline a level up (re-read and locked: a ticket answered
+    or moved meanwhile is left alone); True when it moved. A ticket nobody above can take keeps
+    the top (no deadline), an unassigned one is tried again later. No commit."""
+    ticket = await session.get(Ticket, ticket_id, with_for_update=True, populate_existing=True)
+    office = await session.get(Office, ticket.office_id) if ticket else None
+    if ticket is None or office is None or ticket.status != OPEN or ticket.due_at is None \
+            or ticket.due_at > now:
+        return False
+    previous = ticket.assignee_account_id
+    start = ticket.level + 1 if previous is not None else ticket.level
+    target = None if start > SUPERVISOR else await route(
+        session, ticket.category, office.region_code, start, exclude=[previous])
+    if target is None:
+        ticket.due_at = None if previous is not None else await _due(session, now, policy)
+        return False
+    old_due = ticket.due_at
+    ticket.level, ticket.assignee_account_id = target
+    ticket.updated_at = now
+    ticket.due_at = await _deadline(session, ticket.level, ticket.assignee_account_id, now,
+                                    policy)
+    await audit(session, actor="system", action="ticket.escalate", entity="ticket",
+                entity_id=ticket.id, old={"assignee": previous},
+                new={"assignee": ticket.assignee_account_id, "level": ticket.level})
+    stamp = int(old_due.timestamp())
+    await _notify_answerer(session, ticket, ticket.assignee_account_id,
+                           "expert-escalated-ticket", policy, now,
+                           dedup=f"tk-esc:{ticket.id}:{stamp}:new")
+    await _notify_owner_moved(session, ticket, "ticket-escalated-owner", policy,
+                              dedup=f"tk-esc:{ticket.id}:{stamp}:owner")
+    if previous is not None:
+        await _notify_moved(session, ticket, previous, ticket.level,
+                            dedup=f"tk-esc:{ticket.id}:{stamp}:old")
+    return True
 
 
 async def _notify_answerer(session: AsyncSession, ticket: Ticket, account_id: int, key: str,
@@ -829,23 +757,15 @@ async def _notify_answerer(session: AsyncSession, ticket: Ticket, account_id: in
         return
     await session.flush()
     view = await _view(session, ticket, last=1)
-    t = Translator(account.locale, account.platform)
-    lines = [t(key, number=ticket.id, category=Markup(t(f"ticket-category-{ticket.category}")),
-               hours=policy.escalation_hours, name=by)]
-    lines += header_lines(t, view)
     if text is None and view.messages:  # a new ticket: show the question itself
         first = (await session.scalars(select(TicketMessage).where(
             TicketMessage.ticket_id == ticket.id).order_by(TicketMessage.id).limit(1))).first()
         text = first.text if first else ""
         has_file = has_file or bool(first and first.file_sha256)
-    if text:
-        lines.append("")
-        lines.append(t.raw(text))
-    if has_file:
-        lines.append(t("ticket-msg-file"))
-    await enqueue(session, platform=account.platform, chat_id=account.platform_user_id,
-                  account_id=account.id, kind="ticket", text="\n".join(lines),
-                  reply_markup=expert_keyboard(t, ticket.id), dedup_key=dedup)
+    await notify(session, account, "ticket-for-answerer", kind="ticket", dedup_key=dedup,
+                 key=key, number=ticket.id, category=ticket.category,
+                 hours=policy.escalation_hours, name=by, text=text or "", has_file=has_file,
+                 **card_args(view))
 
 
 async def _notify_owner_moved(session: AsyncSession, ticket: Ticket, key: str,
@@ -853,11 +773,8 @@ async def _notify_owner_moved(session: AsyncSession, ticket: Ticket, key: str,
     owner = await session.get(Account, ticket.account_id)
     if owner is None:
         return
-    t = Translator(owner.locale, owner.platform)
-    await enqueue(session, platform=owner.platform, chat_id=owner.platform_user_id,
-                  account_id=owner.id, kind="ticket", dedup_key=dedup,
-                  text=t(key, number=ticket.id, hours=policy.escalation_hours,
-                         to=Markup(t(f"ticket-level-{ticket.level}"))))
+    await notify(session, owner, "ticket-moved-owner", kind="ticket", dedup_key=dedup, key=key,
+                 number=ticket.id, hours=policy.escalation_hours, level=ticket.level)
 
 
 async def _notify_moved(session: AsyncSession, ticket: Ticket, previous: int, level: int, *,
@@ -865,11 +782,8 @@ async def _notify_moved(session: AsyncSession, ticket: Ticket, previous: int, le
     account = await session.get(Account, previous)
     if account is None:
         return
-    t = Translator(account.locale, account.platform)
-    await enqueue(session, platform=account.platform, chat_id=account.platform_user_id,
-                  account_id=account.id, kind="ticket", dedup_key=dedup,
-                  text=t("expert-ticket-moved", number=ticket.id,
-                         to=Markup(t(f"ticket-level-{level}"))))
+    await notify(session, account, "ticket-moved-answerer", kind="ticket", dedup_key=dedup,
+                 number=ticket.id, level=level)
 
 
 # --- administration: linking experts, the FAQ list, holidays ---------------------------------
@@ -885,7 +799,6 @@ async def link_expert(session: AsyncSession, expert_id: int, platform: str, user
     await audit(session, actor=actor, action="expert.link", entity="expert",
                 entity_id=expert_id, old={"account_id": old},
                 new={"platform": platform, "user_id": user_id, "account_id": account.id})
-    await session.commit()
     return ExpertRecord(expert.id, expert.name, expert.phone, expert.topic_fa, expert.topic_en,
                         expert.category, expert.hours, expert.account_id)
 
@@ -897,70 +810,4 @@ async def unlink_expert(session: AsyncSession, expert_id: int, actor: str = "cli
     await audit(session, actor=actor, action="expert.unlink", entity="expert",
                 entity_id=expert_id, old={"account_id": expert.account_id})
     expert.account_id = None
-    await session.commit()
 
-
-FAQ_MAX_ANSWER = 3500
-
-
-async def import_faq(session: AsyncSession, path: Path, actor: str = "cli") -> int:
-    """Replace the FAQ list with a CSV: category, question_fa, answer_fa, question_en,
-    answer_en. Nothing is written when a row is bad."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AdminError(f"cannot read {path}: {exc}") from exc
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if not rows:
-        raise AdminError(f"{path.name}: no rows")
-    items = []
-    for number, row in enumerate(rows, start=2):
-        values = {k: (row.get(k) or "").strip() for k in
-                  ("category", "question_fa", "answer_fa", "question_en", "answer_en")}
-        if values["category"] not in CATEGORIES:
-            raise AdminError(f"row {number}: unknown category {values['category']!r} "
-                             f"({', '.join(CATEGORIES)})")
-        if not values["question_fa"] or not values["answer_fa"]:
-            raise AdminError(f"row {number}: question_fa and answer_fa are required")
-        for key in ("answer_fa", "answer_en"):
-            if len(values[key]) > FAQ_MAX_ANSWER:
-                raise AdminError(f"row {number}: {key} is longer than {FAQ_MAX_ANSWER} "
-                                 "characters")
-        items.append(Faq(**values))
-    await session.execute(delete(Faq))
-    session.add_all(items)
-    await audit(session, actor=actor, action="faq.import", entity="faq", entity_id="*",
-                new={"count": len(items), "file": path.name})
-    await session.commit()
-    return len(items)
-
-
-async def add_holiday(session: AsyncSession, day: date, name: str = "", actor: str = "cli"
-                      ) -> None:
-    existing = await session.get(Holiday, day.isoformat())
-    if existing is not None:
-        existing.name = name or existing.name
-    else:
-        session.add(Holiday(day=day.isoformat(), name=name))
-    await audit(session, actor=actor, action="holiday.add", entity="holiday",
-                entity_id=day.isoformat(), new={"name": name})
-    await session.commit()
-
-
-async def remove_holiday(session: AsyncSession, day: date, actor: str = "cli") -> None:
-    existing = await session.get(Holiday, day.isoformat())
-    if existing is None:
-        raise AdminError(f"{day.isoformat()} is not in the holiday list")
-    await session.delete(existing)
-    await audit(session, actor=actor, action="holiday.remove", entity="holiday",
-                entity_id=day.isoformat())
-    await session.commit()
-
-
-async def list_holidays(session: AsyncSession) -> list[tuple[date, str]]:
-    rows = (await session.execute(select(Holiday.day, Holiday.name).order_by(Holiday.day))).all()
-    return [(date.fromisoformat(d), n) for d, n in rows]
-
-
-async def all_faqs(session: AsyncSession) -> list[FaqRecord]:
-    return [_faq(f) for f in (await session.scalars(select(Faq).order_by(Faq.id))).all()]

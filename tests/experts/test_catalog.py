@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from handlers.contact import TicketCb, thread_text
 from storage import tickets
 from storage.records import OfficeRecord
+from texts import tickets as ticket_texts
 from texts.i18n import Translator, catalog_keys
 
 FAMILIES = {
@@ -32,7 +33,7 @@ def test_storage_and_handlers_pack_the_same_button_data() -> None:
     for side, action, ticket_id, arg in (("o", "view", 12, ""), ("e", "to", 99999, "123456"),
                                          ("o", "rate", 7, "5")):
         packed = TicketCb(side=side, action=action, id=ticket_id, arg=arg).pack()
-        assert packed == tickets.callback(side, action, ticket_id, arg)
+        assert packed == ticket_texts.callback(side, action, ticket_id, arg)
         assert len(packed.encode()) <= 64
 
 

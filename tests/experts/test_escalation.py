@@ -7,9 +7,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.app import sweep_escalations
 from demo.local import World
 from scoring.text import to_persian_digits
 from scoring.workhours import TEHRAN
+from services.staff import add_holiday
 from storage import tickets
 from storage.models import Outbox, Ticket, TicketMessage
 from tests.experts.conftest import (
@@ -28,7 +30,7 @@ def tehran(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 
 async def sweep(world: World, at: datetime) -> int:
     world.clock.set(at)
-    return await tickets.sweep_escalations(world.app, world.clock.now())
+    return await sweep_escalations(world.app, world.clock.now())
 
 
 async def ticket_row(world: World, ticket_id: int) -> Ticket:
@@ -44,9 +46,8 @@ def close_to(instant: datetime | None, expected: datetime) -> bool:
 
 async def test_escalation_skips_weekend_and_holiday(world: World) -> None:
     people = await setup_people(world)
-    async with world.session() as session:
-        # Saturday 1404/07/19 is declared a holiday: with Thursday and Friday, three days off.
-        await tickets.add_holiday(session, date(2025, 10, 11), "تعطیل رسمی")
+    # Saturday 1404/07/19 is declared a holiday: with Thursday and Friday, three days off.
+    await add_holiday(world.uow(), date(2025, 10, 11), "تعطیل رسمی")
     owner = world.user("bale", OWNER_A, "زهرا")
     liaison = world.user("telegram", LIAISON, "رابط")
     expert = world.user("telegram", SCORING_EXPERT, "رحمانی")
