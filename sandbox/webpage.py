@@ -31,7 +31,7 @@ _ASSETS = {
     "chat.css": "text/css",
 }
 #: A Persian font shipped with the application (optional: the page falls back to system fonts).
-_FONT = Path(__file__).resolve().parent.parent / "bot" / "fonts" / "Vazirmatn-Regular.ttf"
+_FONT = Path(__file__).resolve().parent.parent / "documents" / "fonts" / "Vazirmatn-Regular.ttf"
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
