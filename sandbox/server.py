@@ -35,6 +35,7 @@ from aiohttp import web
 
 from sandbox import actions
 from sandbox.botapi import BotApi, Params, Upload
+from sandbox.botapi.faults import inject
 from sandbox.state import (
     FAULT_KINDS,
     FLAVOURS,
@@ -302,7 +303,7 @@ class Sandbox:
             fault = bot.find_fault("file", None)
             if fault is not None:
                 try:
-                    await self.api._inject(bot, fault)
+                    await inject(bot, fault)
                 except ApiError as exc:
                     return json_response(exc.payload(), exc.code)
         stored = bot.files_by_path.get(info["path"])
