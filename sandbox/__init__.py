@@ -11,10 +11,17 @@ Public API::
             await ali.send_command("start")
             reply = await ali.wait_message()
 
-Modules: :mod:`sandbox.server` (the server, in-process helpers, control API),
-:mod:`sandbox.botapi` (Bot API methods and flavour rules), :mod:`sandbox.actions` (what users
-do), :mod:`sandbox.user` (the scripted user), :mod:`sandbox.formatting` (HTML / Markdown checks),
-:mod:`sandbox.state` (the in-memory world), :mod:`sandbox.main` (``python -m sandbox``).
+Where things are (each package's docstring lists its modules):
+
+* :mod:`sandbox.server` - the HTTP server: :class:`Sandbox` (``server/app.py``), the Bot API
+  routes, webhook delivery, in-process helpers, and the control API (``server/control/``);
+* :mod:`sandbox.botapi` - the Bot API methods by family (``messages``, ``files``, ``keyboards``,
+  ``updates``, ``commands``), fault injection (``faults``), flavour rules (``flavours``);
+* :mod:`sandbox.state` - the in-memory world: bots, chats, update queues, files, faults;
+* :mod:`sandbox.actions` - what users do (messages, contacts, media, buttons, blocking);
+* :mod:`sandbox.user` - the scripted user (actions, waits) that drives a chat over HTTP;
+* :mod:`sandbox.formatting` - HTML / Markdown checks; :mod:`sandbox.webpage` - the chat page;
+  :mod:`sandbox.samples` - sample files; :mod:`sandbox.main` - ``python -m sandbox``.
 
 Control API (JSON; ``{bot}`` is a token, a username or a bot id; ``{chat}`` = user id)::
 
