@@ -14,10 +14,7 @@ from texts.callbacks import MenuCb
 from texts.i18n import Translator
 from texts.results import result_text
 
-router = Router(name=__name__)
 
-
-@router.callback_query(MenuCb.filter(F.action == "results"))
 async def my_results(callback: CallbackQuery, actor: Actor, t: Translator,
                      uow: UnitOfWork) -> None:
     await callback.answer()
@@ -35,3 +32,10 @@ async def my_results(callback: CallbackQuery, actor: Actor, t: Translator,
         await message.answer(t("result-none"), reply_markup=menu_button(t))
         return
     await message.answer(result_text(t, view), reply_markup=menu_button(t))
+
+
+def setup() -> Router:
+    """This feature's handlers on a new router (each call builds a new one)."""
+    router = Router(name=__name__)
+    router.callback_query.register(my_results, MenuCb.filter(F.action == "results"))
+    return router

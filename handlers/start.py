@@ -20,14 +20,11 @@ from texts.i18n import Translator
 from texts.keyboards import InlineKeyboardBuilder
 from texts.views import contact_keyboard
 
-router = Router(name=__name__)
-
 
 def _experts_text(experts: tuple[ExpertRecord, ...], t: Translator) -> str:
     return "\n".join(t("link-expert-line", name=e.name, phone=e.phone) for e in experts)
 
 
-@router.message(CommandStart())
 async def start(message: Message, command: CommandObject, session: AsyncSession, actor: Actor,
                 t: Translator, clock: Clock, uow: UnitOfWork) -> None:
     if command.args:
@@ -62,7 +59,6 @@ async def _redeem(message: Message, code: str, session: AsyncSession, actor: Act
     await send_menu(message, session, linked.actor, t, clock.now())
 
 
-@router.message(F.contact)
 async def take_contact(message: Message, session: AsyncSession, actor: Actor, t: Translator,
                        clock: Clock, uow: UnitOfWork) -> None:
     contact = message.contact
@@ -103,7 +99,6 @@ async def _ask_office(message: Message, offices: tuple[OfficeRecord, ...] | list
     await message.answer(t("link-pick-office"), reply_markup=kb.as_markup())
 
 
-@router.callback_query(OfficeCb.filter())
 async def pick_office(callback: CallbackQuery, callback_data: OfficeCb, session: AsyncSession,
                       actor: Actor, t: Translator, clock: Clock, uow: UnitOfWork) -> None:
     try:
@@ -118,7 +113,6 @@ async def pick_office(callback: CallbackQuery, callback_data: OfficeCb, session:
     await send_menu(callback.message, session, chosen.actor, t, clock.now())
 
 
-@router.callback_query(MenuCb.filter(F.action == "offices"))
 async def switch_office(callback: CallbackQuery, actor: Actor, t: Translator,
                         uow: UnitOfWork) -> None:
     await callback.answer()
@@ -126,7 +120,6 @@ async def switch_office(callback: CallbackQuery, actor: Actor, t: Translator,
     await _ask_office(callback.message, await linking.own_offices(uow, actor), t)
 
 
-@router.callback_query(MenuCb.filter(F.action == "main"))
 async def menu(callback: CallbackQuery, session: AsyncSession, actor: Actor, t: Translator,
                clock: Clock) -> None:
     await callback.answer()
@@ -134,14 +127,12 @@ async def menu(callback: CallbackQuery, session: AsyncSession, actor: Actor, t: 
     await send_menu(callback.message, session, actor, t, clock.now())
 
 
-@router.callback_query(MenuCb.filter(F.action == "help"))
 async def show_help(callback: CallbackQuery, t: Translator) -> None:
     await callback.answer()
     assert isinstance(callback.message, Message)
     await callback.message.answer(t("help-text"))
 
 
-@router.callback_query(MenuCb.filter(F.action == "lang"))
 async def ask_language(callback: CallbackQuery, t: Translator) -> None:
     await callback.answer()
     kb = InlineKeyboardBuilder()
@@ -151,7 +142,6 @@ async def ask_language(callback: CallbackQuery, t: Translator) -> None:
     await callback.message.answer(t("language-ask"), reply_markup=kb.as_markup())
 
 
-@router.callback_query(LangCb.filter())
 async def set_language(callback: CallbackQuery, callback_data: LangCb, session: AsyncSession,
                        actor: Actor, platform: str, clock: Clock, uow: UnitOfWork) -> None:
     actor = await accounts.set_language(uow, actor, callback_data.lang)
@@ -166,8 +156,22 @@ def unlinked(_event: object, actor: Actor) -> bool:
     return not actor.office_ids and not actor.is_staff
 
 
-@router.message(F.text.regexp(r"^\s*[A-Za-z0-9]{8}\s*$"), unlinked)
 async def maybe_code(message: Message, session: AsyncSession, actor: Actor, t: Translator,
                      clock: Clock, uow: UnitOfWork) -> None:
     """An unlinked owner may type the code instead of using the link."""
     await _redeem(message, message.text or "", session, actor, t, clock, uow)
+
+
+def setup() -> Router:
+    """This feature's handlers on a new router (each call builds a new one)."""
+    router = Router(name=__name__)
+    router.message.register(start, CommandStart())
+    router.message.register(take_contact, F.contact)
+    router.callback_query.register(pick_office, OfficeCb.filter())
+    router.callback_query.register(switch_office, MenuCb.filter(F.action == "offices"))
+    router.callback_query.register(menu, MenuCb.filter(F.action == "main"))
+    router.callback_query.register(show_help, MenuCb.filter(F.action == "help"))
+    router.callback_query.register(ask_language, MenuCb.filter(F.action == "lang"))
+    router.callback_query.register(set_language, LangCb.filter())
+    router.message.register(maybe_code, F.text.regexp(r"^\s*[A-Za-z0-9]{8}\s*$"), unlinked)
+    return router

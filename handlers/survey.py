@@ -49,7 +49,6 @@ from texts.keyboards import InlineKeyboardBuilder
 from texts.views import contact_keyboard
 
 log = logging.getLogger(__name__)
-router = Router(name=__name__)
 SURVEY_START = CommandStart(deep_link=True, magic=F.args.regexp(r"^s_"))
 COMMENT_WINDOW = timedelta(minutes=15)
 
@@ -77,7 +76,6 @@ async def _stale(callback: CallbackQuery, t: Translator) -> None:
 
 # --- the citizen -----------------------------------------------------------------------------
 
-@router.message(SURVEY_START)
 async def open_survey(message: Message, command: CommandObject, uow: UnitOfWork,
                       actor: Actor, t: Translator, clock: Clock, state: FSMContext) -> None:
     token = token_from_payload(command.args)
@@ -127,7 +125,6 @@ def _services_keyboard(services: tuple[Service, ...], token: str, t: Translator
     return kb.as_markup()
 
 
-@router.message(StateFilter(SurveyStep.contact), F.contact)
 async def take_contact(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                        clock: Clock, state: FSMContext) -> None:
     contact = message.contact
@@ -153,12 +150,10 @@ async def take_contact(message: Message, uow: UnitOfWork, actor: Actor, t: Trans
                  missing="survey-stale")
 
 
-@router.message(StateFilter(SurveyStep.contact))
 async def reject_not_contact(message: Message, t: Translator) -> None:
     await message.answer(t("survey-contact-again"), reply_markup=contact_keyboard(t))
 
 
-@router.callback_query(ServiceCb.filter())
 async def pick_service(callback: CallbackQuery, callback_data: ServiceCb, uow: UnitOfWork,
                        t: Translator) -> None:
     try:
@@ -177,7 +172,6 @@ async def pick_service(callback: CallbackQuery, callback_data: ServiceCb, uow: U
                                  reply_markup=kb.as_markup())
 
 
-@router.callback_query(StarsCb.filter())
 async def take_stars(callback: CallbackQuery, callback_data: StarsCb, uow: UnitOfWork,
                      actor: Actor, t: Translator, clock: Clock, state: FSMContext,
                      platform: str, settings: Any = None) -> None:
@@ -212,7 +206,6 @@ async def take_stars(callback: CallbackQuery, callback_data: StarsCb, uow: UnitO
                          reply_markup=kb.as_markup())
 
 
-@router.callback_query(FeeCb.filter())
 async def take_fee(callback: CallbackQuery, callback_data: FeeCb, uow: UnitOfWork,
                    actor: Actor, t: Translator, clock: Clock, state: FSMContext) -> None:
     asked = {"y": True, "n": False}.get(callback_data.answer)
@@ -233,7 +226,6 @@ async def take_fee(callback: CallbackQuery, callback_data: FeeCb, uow: UnitOfWor
     await _back(callback).answer("\n\n".join(lines), reply_markup=kb.as_markup())
 
 
-@router.callback_query(FinishCb.filter())
 async def finish(callback: CallbackQuery, callback_data: FinishCb, uow: UnitOfWork,
                  actor: Actor, t: Translator, state: FSMContext) -> None:
     try:
@@ -246,7 +238,6 @@ async def finish(callback: CallbackQuery, callback_data: FinishCb, uow: UnitOfWo
     await _back(callback).answer(t("survey-thanks"))
 
 
-@router.message(StateFilter(SurveyStep.comment), F.text, ~F.text.startswith("/"))
 async def take_comment(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                        clock: Clock, state: FSMContext) -> None:
     data = await state.get_data()
@@ -272,13 +263,11 @@ def _is_owner(_event: object, actor: Actor) -> bool:
     return bool(actor.office_ids)
 
 
-@router.message(Command("survey"), _is_owner)
 async def owner_command(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                         clock: Clock, settings: Any = None, app: Any = None) -> None:
     await _owner_summary(message, uow, actor, t, clock, settings, app)
 
 
-@router.callback_query(OwnerCb.filter(F.step == "o"))
 async def owner_button(callback: CallbackQuery, uow: UnitOfWork, actor: Actor,
                        t: Translator, clock: Clock, settings: Any = None,
                        app: Any = None) -> None:
@@ -320,7 +309,6 @@ async def _owner_summary(message: Message, uow: UnitOfWork, actor: Actor, t: Tra
     await message.answer(texts.owner_summary(t, result), reply_markup=kb.as_markup())
 
 
-@router.callback_query(OwnerCb.filter(F.step == "p"))
 async def send_poster(callback: CallbackQuery, uow: UnitOfWork, actor: Actor,
                       t: Translator, settings: Any = None, app: Any = None) -> None:
     from documents.posters import poster_pdf
@@ -344,7 +332,6 @@ def _is_reviewer(_event: object, actor: Actor) -> bool:
     return actor.has_role("reviewer") or actor.has_role("hq")
 
 
-@router.message(Command("survey"), _is_reviewer)
 async def list_flags(message: Message, uow: UnitOfWork, actor: Actor, t: Translator) -> None:
     open_flags = await survey_admin.flags(uow, actor)
     if not open_flags:
@@ -359,7 +346,6 @@ async def list_flags(message: Message, uow: UnitOfWork, actor: Actor, t: Transla
         await message.answer(texts.flag_line(t, flag), reply_markup=kb.as_markup())
 
 
-@router.callback_query(FlagCb.filter())
 async def decide(callback: CallbackQuery, callback_data: FlagCb, uow: UnitOfWork,
                  actor: Actor, t: Translator, clock: Clock) -> None:
     decision = "clear" if callback_data.step == "k" else "reject"
@@ -373,7 +359,27 @@ async def decide(callback: CallbackQuery, callback_data: FlagCb, uow: UnitOfWork
     await _back(callback).answer(t(key, name=flag.office_name, count=flag.ratings))
 
 
-@router.callback_query(F.data.startswith("sv:"))
 async def stale_survey_button(callback: CallbackQuery, t: Translator) -> None:
     """A survey button none of the above could read (forged, or from a future version)."""
     await _stale(callback, t)
+
+
+def setup() -> Router:
+    """This feature's handlers on a new router (each call builds a new one)."""
+    router = Router(name=__name__)
+    router.message.register(open_survey, SURVEY_START)
+    router.message.register(take_contact, StateFilter(SurveyStep.contact), F.contact)
+    router.message.register(reject_not_contact, StateFilter(SurveyStep.contact))
+    router.callback_query.register(pick_service, ServiceCb.filter())
+    router.callback_query.register(take_stars, StarsCb.filter())
+    router.callback_query.register(take_fee, FeeCb.filter())
+    router.callback_query.register(finish, FinishCb.filter())
+    router.message.register(take_comment, StateFilter(SurveyStep.comment), F.text,
+                            ~F.text.startswith("/"))
+    router.message.register(owner_command, Command("survey"), _is_owner)
+    router.callback_query.register(owner_button, OwnerCb.filter(F.step == "o"))
+    router.callback_query.register(send_poster, OwnerCb.filter(F.step == "p"))
+    router.message.register(list_flags, Command("survey"), _is_reviewer)
+    router.callback_query.register(decide, FlagCb.filter())
+    router.callback_query.register(stale_survey_button, F.data.startswith("sv:"))
+    return router
