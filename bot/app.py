@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.middlewares import Context, DropDuplicates, ReleaseBeforeSend
+from bot.middlewares import Context, ReleaseBeforeSend
 from bot.settings import Settings
 from delivery.platforms import PlatformBot, make_bots
 from handlers import build_router
@@ -58,7 +59,6 @@ class App:
 def build_dispatcher(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession],
                      services: dict[str, Any]) -> Dispatcher:
     dispatcher = Dispatcher(storage=make_fsm_storage(settings))
-    dispatcher.update.outer_middleware(DropDuplicates())
     dispatcher.update.outer_middleware(Context(
         sessionmaker, settings.default_locale, services,
         # Two connections stay free for the outbox sender and the sweeps.
@@ -112,7 +112,7 @@ def background_work(app: App) -> Any:
     """The outbox sender and the scheduler's sweeps (window close, reminders, escalations)."""
     from bot.scheduler import background
 
-    return background(app, extra=[sweep_escalations])
+    return background(app, extra=[sweep_escalations, sweep_inbox])
 
 
 async def sweep_escalations(app: App, now: datetime) -> int:
@@ -123,6 +123,35 @@ async def sweep_escalations(app: App, now: datetime) -> int:
 
     return await escalate_due(UnitOfWork(app.sessionmaker), now,
                               TicketPolicy.from_settings(app.settings))
+
+
+async def sweep_inbox(app: App, now: datetime) -> int:
+    """The scheduler's pruning of updates handled more than a week ago."""
+    from services.inbox import prune
+    from services.uow import UnitOfWork
+
+    return await prune(UnitOfWork(app.sessionmaker), now)
+
+
+async def report_parked(app: App, row: Any, error: BaseException | None) -> None:
+    """An update parked by the inbox: hq is told (`services.inbox.report_parked`)."""
+    from services.inbox import report_parked as report
+    from services.uow import UnitOfWork
+
+    try:
+        await report(UnitOfWork(app.sessionmaker), row.id, row.platform, row.update_id,
+                     f"{type(error).__name__}" if error is not None else "unknown")
+    except Exception:
+        log.exception("could not tell hq that update %s was parked", row.id)
+
+
+async def serve_updates(app: App, stop: asyncio.Event, *, polling_timeout: int = 25) -> None:
+    """Long-poll every bot into the inbox and handle the updates from it until `stop`."""
+    from delivery.inbox import serve_polling
+
+    await serve_polling(app.dispatcher, app.sessionmaker, app.bots, app.clock, stop,
+                        polling_timeout=polling_timeout,
+                        on_parked=lambda row, error: report_parked(app, row, error))
 
 
 async def run_polling(settings: Settings, *, ready: asyncio.Event | None = None,
@@ -136,9 +165,12 @@ async def run_polling(settings: Settings, *, ready: asyncio.Event | None = None,
         log.info("polling %s", ", ".join(bot.platform for bot in app.bots))
         if ready is not None:
             ready.set()
-        await app.dispatcher.start_polling(*app.bots, handle_signals=handle_signals,
-                                           allowed_updates=["message", "callback_query",
-                                                            "edited_message"])
+        stop = asyncio.Event()
+        if handle_signals:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+        await serve_updates(app, stop)
 
 
 async def run_webhook(settings: Settings, host: str, port: int) -> None:

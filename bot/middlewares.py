@@ -6,14 +6,13 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.methods import TelegramMethod
-from aiogram.types import TelegramObject, Update, User
+from aiogram.types import TelegramObject, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.accounts import identify
@@ -45,30 +44,6 @@ class ReleaseBeforeSend(BaseRequestMiddleware):
         return await make_request(bot, method)
 
 
-class DropDuplicates(BaseMiddleware):
-    """Bale re-delivers updates it has delivered already: handle each (platform, id) once.
-
-    Remembers the last `size` ids per process; a re-delivery arrives within seconds, not hours.
-    """
-
-    def __init__(self, size: int = 20_000) -> None:
-        self.size = size
-        self.seen: OrderedDict[tuple[str, int, int], None] = OrderedDict()
-
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]
-                       ) -> Any:
-        assert isinstance(event, Update)
-        bot = data["bot"]
-        key = (getattr(bot, "platform", "telegram"), bot.id, event.update_id)
-        if key in self.seen:
-            log.info("dropped re-delivered update %s", key)
-            return None
-        self.seen[key] = None
-        if len(self.seen) > self.size:
-            self.seen.popitem(last=False)
-        return await handler(event, data)
-
-
 class Context(BaseMiddleware):
     """One session per update, the actor, and a translator for the actor's language."""
 
@@ -93,7 +68,7 @@ class Context(BaseMiddleware):
             token = CURRENT_SESSION.set(session)
             data["session"] = session
             session.info["settings"] = self.services.get("settings")
-            uow = data["uow"] = UnitOfWork(self.sessionmaker)
+            uow = data["uow"] = UnitOfWork(self.sessionmaker, data.get("inbox_id"))
             try:
                 if user is None or user.is_bot:
                     return await handler(event, data)

@@ -4,7 +4,9 @@ Telegram is verified by the `secret_token` it echoes in `X-Telegram-Bot-Api-Secr
 has no secret token (its `setWebhook` takes only `url`), so its webhook lives under a secret
 path. A request failing the check gets 403 and is not processed. Updates are parsed with the
 same normalisation as polling; one that cannot be parsed is logged and acknowledged, so the
-platform does not redeliver it forever.
+platform does not redeliver it forever. A good update is kept in the inbox (committed) before
+the 200: a crash after it loses nothing, and a replay, here or at another worker, is a no-op.
+The inbox's worker handles it from there (`delivery.inbox`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.app import App
+from bot.app import App, report_parked
+from delivery.inbox import InboxWorker, keep
 from delivery.platforms import PlatformBot, parse_update
 
 log = logging.getLogger(__name__)
@@ -27,11 +30,10 @@ def webhook_path(platform: str, secret: str) -> str:
     return f"/webhook/bale/{secret}" if platform == "bale" else "/webhook/telegram"
 
 
-def build_webhook_app(app: App, secret: str) -> web.Application:
+def build_webhook_app(app: App, secret: str, wake: asyncio.Event) -> web.Application:
     if not secret or len(secret) < 16:
         raise ValueError("PISHKHAN_WEBHOOK_SECRET must be at least 16 characters")
     web_app = web.Application(client_max_size=2 * 1024 * 1024)
-    tasks: set[asyncio.Task[Any]] = set()
 
     def handler(bot: PlatformBot) -> Any:
         async def handle(request: web.Request) -> web.Response:
@@ -47,10 +49,12 @@ def build_webhook_app(app: App, secret: str) -> web.Application:
                 return web.Response(status=400, text="not JSON")
             update = parse_update(bot, bot.platform, raw)
             if update is not None:
-                # Answer at once; the platform would time out and re-send a slow handler's update.
-                task = asyncio.create_task(app.dispatcher.feed_update(bot, update))
-                tasks.add(task)
-                task.add_done_callback(tasks.discard)
+                try:
+                    await keep(app.sessionmaker, bot, [update], app.clock.now())
+                except Exception:  # not kept: the platform must deliver it again
+                    log.exception("could not keep update %s", update.update_id)
+                    return web.Response(status=503, text="try again")
+                wake.set()
             return web.json_response({"ok": True})
 
         return handle
@@ -60,12 +64,6 @@ def build_webhook_app(app: App, secret: str) -> web.Application:
             web_app.router.add_post("/webhook/bale/{secret}", handler(bot))
         else:
             web_app.router.add_post("/webhook/telegram", handler(bot))
-
-    async def drain(_app: web.Application) -> None:
-        if tasks:
-            await asyncio.wait(tasks, timeout=10)
-
-    web_app.on_shutdown.append(drain)
     return web_app
 
 
@@ -84,7 +82,11 @@ async def register_webhooks(app: App, public_base: str, secret: str) -> None:
 async def serve_webhook(app: App, host: str, port: int, public_base: str, secret: str,
                         *, ready: asyncio.Event | None = None,
                         stop: asyncio.Event | None = None) -> None:
-    web_app = build_webhook_app(app, secret)
+    stopping = asyncio.Event()
+    worker = InboxWorker(app.dispatcher, app.sessionmaker, app.bots, app.clock,
+                         on_parked=lambda row, error: report_parked(app, row, error))
+    handling = asyncio.create_task(worker.run(stopping), name="inbox")
+    web_app = build_webhook_app(app, secret, worker.wake)
     runner = web.AppRunner(web_app)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
@@ -97,3 +99,5 @@ async def serve_webhook(app: App, host: str, port: int, public_base: str, secret
         await (stop or asyncio.Event()).wait()
     finally:
         await runner.cleanup()
+        stopping.set()
+        await handling

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import App, application
+from bot.app import App, application, serve_updates
 from bot.settings import Settings
 from sandbox.server import Sandbox
 from sandbox.user import ScriptedUser
@@ -109,18 +109,17 @@ async def local_world(folder: Path, *, database_url: str | None = None,
                                            today + timedelta(days=period_days[1]))
             world = World(sandbox, app, settings, clock, tokens, period)
             task = None
+            stop = asyncio.Event()
             if polling:
-                task = asyncio.create_task(app.dispatcher.start_polling(
-                    *app.bots, handle_signals=False, polling_timeout=10))
+                task = asyncio.create_task(serve_updates(app, stop, polling_timeout=10))
                 await asyncio.sleep(0)
             try:
                 yield world
             finally:
                 if task is not None:
-                    with contextlib.suppress(RuntimeError):
-                        await app.dispatcher.stop_polling()
+                    stop.set()
                     with contextlib.suppress(asyncio.CancelledError, Exception):
-                        await asyncio.wait_for(task, 5)
+                        await asyncio.wait_for(task, 15)
                 for user in world.users:
                     await user.close()
     finally:

@@ -11,6 +11,7 @@ from handlers import (
     contact,
     declaration,
     discrepancy,
+    errors,
     evidence,
     experts,
     fallback,
@@ -36,6 +37,7 @@ def build_router() -> Router:
 @cache
 def _tree() -> Router:
     root = Router(name="root")
+    root.include_router(errors.setup())  # whatever raises below, the person is answered
     root.include_router(fallback.setup_groups())
     private = Router(name="private")
     private.message.filter(F.chat.type == "private")

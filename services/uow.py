@@ -10,21 +10,29 @@ Leaving the block without `commit()` (an exception, or a use case that only read
 Repositories in `storage` take `uow.session` and never commit; only a service does, once.
 One `UnitOfWork` may be used for several use cases in turn (one update can read, then write),
 never for two at once.
+
+The unit of work of an update taken from the inbox knows its row (`inbox_id`): its first commit
+marks the update done in the same transaction as the change, so a crash after the commit does
+not handle the update again, and a crash before it leaves both undone.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from types import TracebackType
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.errors import Duplicate
+from storage import inbox
 
 
 class UnitOfWork:
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession],
+                 inbox_id: int | None = None) -> None:
         self.sessionmaker = sessionmaker
+        self.inbox_id = inbox_id
         self._session: AsyncSession | None = None
 
     @property
@@ -58,10 +66,13 @@ class UnitOfWork:
         """Commit; a unique key another transaction wrote first (two workers, two taps) is
         `Duplicate`, after which nothing of this unit of work is kept."""
         try:
+            if self.inbox_id is not None:
+                await inbox.finish(self.session, self.inbox_id, datetime.now(UTC))
             await self.session.commit()
         except IntegrityError as error:
             await self.session.rollback()
             raise Duplicate("duplicate") from error
+        self.inbox_id = None  # done: later use cases of the same update commit only themselves
 
     async def rollback(self) -> None:
         await self.session.rollback()

@@ -69,6 +69,17 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database URL on each backend."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+    return await _postgres_url()
+
+
+@pytest.fixture
+async def postgres_url() -> str:
+    """An empty PostgreSQL database, for what only PostgreSQL can show (two writers at once);
+    unreachable under CI is a failure, as for `db_url`."""
+    return await _postgres_url()
+
+
+async def _postgres_url() -> str:
     if not PG_URL:
         _pg_unavailable("PISHKHAN_TEST_POSTGRES_URL is not set")
     try:

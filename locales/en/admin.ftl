@@ -32,3 +32,6 @@ admin-no-period = no period with code '{ $code }'
 admin-period-exists = a period with code '{ $code }' exists already
 admin-review-closes-first = the review window closes before it opens
 admin-review-before-owners = the review window cannot open before the owners' window
+
+inbox-not-parked = update #{ $id } is not parked
+inbox-parked = <b>An update could not be handled</b> after several tries ({ $platform }, update { $update }): { $error }. See «pishkhan inbox list».

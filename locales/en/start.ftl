@@ -26,6 +26,7 @@ pick-office-first = First choose, from the menu, the office you are working for.
 private-only = This bot works in private chats only. Please message the bot directly.
 stale-button = This button is no longer current. Please continue from the main menu.
 no-question-now = No question is open right now. Please continue from the main menu.
+try-again-later = We could not do this just now. What you saved is safe; please try again in a minute.
 language-ask = Choose a language.
 language-set = The bot now speaks English.
 help-text = <b>Help</b>

@@ -32,3 +32,6 @@ admin-no-period = دوره‌ای با کد «{ $code }» پیدا نشد.
 admin-period-exists = دوره‌ای با کد «{ $code }» از پیش هست.
 admin-review-closes-first = مهلت بررسی پیش از آغازش به پایان می‌رسد.
 admin-review-before-owners = مهلت بررسی نمی‌تواند پیش از مهلت خوداظهاری دفاتر آغاز شود.
+
+inbox-not-parked = به‌روزرسانی #{ $id } در صف کنارگذاشته‌ها نیست
+inbox-parked = <b>یک پیام پس از چند بار تلاش پردازش نشد</b> ({ $platform }، شناسهٔ { $update }): { $error }. فهرست: «pishkhan inbox list»

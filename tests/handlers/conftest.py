@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -125,7 +126,15 @@ class Harness:
 
 @pytest.fixture
 async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/h.db",
+    async with make_harness(f"sqlite+aiosqlite:///{tmp_path}/h.db", tmp_path) as made:
+        yield made
+
+
+@asynccontextmanager
+async def make_harness(database_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
+    """The dispatcher on `database_url` (upgraded, the demo registry loaded, a period open),
+    with a recording bot per platform."""
+    settings = Settings(_env_file=None, database_url=database_url,
                         evidence_dir=tmp_path / "evidence")
     engine = create_engine(settings.database_url)
     await upgrade(engine)

@@ -1,0 +1,253 @@
+"""Updates in: kept in the inbox before they are acknowledged, then handled from it.
+
+```text
+ getUpdates / webhook ──▶ keep() (store + commit) ──▶ acknowledge (next offset / 200)
+                                                       │
+ InboxWorker: take due rows (a lease) ──▶ Dispatcher.feed_update(…, inbox_id=…) ──▶ finished
+```
+
+A handled update is marked done by the transaction of the change it made
+(`services.uow.UnitOfWork` with the update's `inbox_id`), or after its handler returned when it
+changed nothing. One that raised is retried with backoff (`RETRY_AFTER`), then parked:
+`pishkhan inbox list|retry|drop`. A process killed at any point leaves the update in the inbox;
+its lease runs out and the next worker (or the restarted process) handles it. The unique
+`(platform, bot_id, update_id)` makes a re-delivered or replayed update a no-op.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.types import Update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from delivery.platforms import parse_update
+from storage import inbox
+from storage.inbox import Incoming, Taken
+
+log = logging.getLogger(__name__)
+ALLOWED_UPDATES = ["message", "callback_query", "edited_message"]
+# The n-th failure of an update is retried this long after it; past the last, it is parked.
+RETRY_AFTER = (timedelta(seconds=5), timedelta(seconds=30), timedelta(minutes=2))
+
+
+def chat_of(update: Update) -> int | None:
+    """The chat an update belongs to: one person's updates are handled in order."""
+    if update.message is not None:
+        return update.message.chat.id
+    if update.edited_message is not None:
+        return update.edited_message.chat.id
+    if update.callback_query is not None:
+        return update.callback_query.from_user.id
+    return None
+
+
+def incoming(update: Update) -> Incoming:
+    return Incoming(update.update_id, chat_of(update),
+                    update.model_dump_json(by_alias=True, exclude_none=True,
+                                           exclude_unset=True))
+
+
+async def keep(sessionmaker: async_sessionmaker[AsyncSession], bot: Bot,
+               updates: Sequence[Update], now: datetime) -> int:
+    """Store a batch of updates and commit: only then may they be acknowledged."""
+    async with sessionmaker() as session:
+        added = await inbox.store(session, platform_of(bot), bot.id,
+                                  [incoming(u) for u in updates], now)
+        await session.commit()
+    return added
+
+
+def platform_of(bot: Bot) -> str:
+    return str(getattr(bot, "platform", "telegram"))
+
+
+@dataclass
+class Outcome:
+    """What the error handler saw while an update was handled (set through the handler data)."""
+
+    error: BaseException | None = None
+
+
+@dataclass
+class InboxWorker:
+    """Takes due updates from the inbox and feeds them to the dispatcher."""
+
+    dispatcher: Dispatcher
+    sessionmaker: async_sessionmaker[AsyncSession]
+    bots: Sequence[Bot]
+    clock: Any  # services.clock.Clock: now()
+    concurrency: int = 8
+    lease: timedelta = timedelta(seconds=30)
+    idle_wait: float = 1.0
+    on_parked: Any = None  # async (Taken, error) -> None: tell hq
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _running: dict[int, Taken] = field(default_factory=dict)
+
+    def bot_for(self, platform: str, bot_id: int) -> Bot | None:
+        return next((b for b in self.bots if b.id == bot_id and platform_of(b) == platform),
+                    None)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        tasks: set[asyncio.Task[None]] = set()
+        renewer = asyncio.create_task(self._renew(stop))
+        try:
+            while not stop.is_set():
+                free = self.concurrency - len(tasks)
+                taken: list[Taken] = []
+                if free > 0:
+                    try:
+                        taken = await self._take(free)
+                    except Exception:  # the database is away: try again shortly
+                        log.exception("could not take updates from the inbox")
+                for row in taken:
+                    self._running[row.id] = row
+                    task = asyncio.create_task(self._handle(row))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+                if not taken:
+                    self.wake.clear()
+                    waiters = [asyncio.create_task(self.wake.wait()),
+                               asyncio.create_task(stop.wait()), *tasks]
+                    _, pending = await asyncio.wait(
+                        waiters, timeout=self.idle_wait, return_when=asyncio.FIRST_COMPLETED)
+                    for waiter in waiters[:2]:
+                        waiter.cancel()
+        finally:
+            if tasks:  # let what is being handled finish; the rest is taken again later
+                await asyncio.wait(tasks, timeout=10)
+            renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewer
+
+    async def _take(self, limit: int) -> list[Taken]:
+        now = self.clock.now()
+        async with self.sessionmaker() as session:
+            taken = await inbox.take(session, now, now + self.lease, limit)
+            await session.commit()
+        return taken
+
+    async def _renew(self, stop: asyncio.Event) -> None:
+        """A slow update (a large file on a slow line) keeps its lease while it is handled."""
+        while not stop.is_set():
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            if not self._running:
+                continue
+            with contextlib.suppress(Exception):
+                async with self.sessionmaker() as session:
+                    await inbox.renew(session, list(self._running),
+                                      self.clock.now() + self.lease)
+                    await session.commit()
+
+    async def _handle(self, row: Taken) -> None:
+        try:
+            await self.handle(row)
+        except Exception:
+            log.exception("inbox row %s could not be finished", row.id)
+        finally:
+            self._running.pop(row.id, None)
+
+    async def handle(self, row: Taken) -> None:
+        bot = self.bot_for(row.platform, row.bot_id)
+        update = None if bot is None else parse_update(bot, row.platform,
+                                                       _json(row.payload))
+        outcome = Outcome()
+        if bot is None or update is None:
+            outcome.error = LookupError(f"no bot {row.platform}:{row.bot_id} or bad payload")
+        else:
+            try:
+                await self.dispatcher.feed_update(bot, update, inbox_id=row.id,
+                                                  inbox_outcome=outcome)
+            except Exception as error:  # the error handler itself failed
+                outcome.error = error
+        now = self.clock.now()
+        async with self.sessionmaker() as session:
+            if outcome.error is None:
+                await inbox.finish(session, row.id, now)
+                state = None
+            else:
+                retry_at = now + RETRY_AFTER[row.attempts - 1] \
+                    if row.attempts <= len(RETRY_AFTER) else None
+                state = await inbox.failed(session, row.id, _describe(outcome.error), now,
+                                           retry_at)
+            await session.commit()
+        if state == "parked":
+            log.error("update %s:%s parked after %d attempts", row.platform, row.update_id,
+                      row.attempts)
+            if self.on_parked is not None:
+                await self.on_parked(row, outcome.error)
+
+
+def _json(payload: str) -> Any:
+    import json
+
+    return json.loads(payload)
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+async def poll(sessionmaker: async_sessionmaker[AsyncSession], bot: Bot, clock: Any,
+               stop: asyncio.Event, wake: asyncio.Event, *, polling_timeout: int = 25) -> None:
+    """Long-poll one bot: each batch is kept (committed) before the next `getUpdates`
+    confirms it, so a crash between the two re-delivers it instead of losing it."""
+    offset: int | None = None
+    failures = 0
+    while not stop.is_set():
+        try:
+            updates = await bot.get_updates(offset=offset, timeout=polling_timeout,
+                                            allowed_updates=ALLOWED_UPDATES)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            failures += 1
+            delay = min(30.0, 0.5 * 2 ** min(failures, 6))
+            log.warning("getUpdates on %s failed (%s); again in %.1f s", platform_of(bot),
+                        type(error).__name__, delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            continue
+        failures = 0
+        if not updates:
+            continue
+        while True:
+            try:
+                await keep(sessionmaker, bot, updates, clock.now())
+                break
+            except Exception:  # not kept: do not confirm the offset; try again
+                log.exception("could not keep %d updates; retrying", len(updates))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 1.0)
+                if stop.is_set():
+                    return
+        offset = updates[-1].update_id + 1
+        wake.set()
+
+
+async def serve_polling(dispatcher: Dispatcher, sessionmaker: async_sessionmaker[AsyncSession],
+                        bots: Sequence[Bot], clock: Any, stop: asyncio.Event, *,
+                        polling_timeout: int = 25, on_parked: Any = None) -> None:
+    """Poll every bot into the inbox and handle it, until `stop` is set."""
+    worker = InboxWorker(dispatcher, sessionmaker, bots, clock, on_parked=on_parked)
+    pollers = [asyncio.create_task(poll(sessionmaker, bot, clock, stop, worker.wake,
+                                        polling_timeout=polling_timeout), name=f"poll-{bot.id}")
+               for bot in bots]
+    handling = asyncio.create_task(worker.run(stop), name="inbox")
+    try:
+        await stop.wait()
+    finally:
+        stop.set()
+        for task in pollers:
+            task.cancel()
+        for task in pollers:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await handling

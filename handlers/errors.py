@@ -1,0 +1,46 @@
+"""One error handler for every update: whatever raised, the person is answered.
+
+The answer is short and in their language ("we could not do this now; what you saved is safe;
+try again in a minute"); a button is always acknowledged, so its spinner stops. The traceback
+goes to the log. The update stays in the inbox (`delivery.inbox`), which tries it again: the
+handler tells the inbox through `inbox_outcome`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+from aiogram import Router
+from aiogram.types import ErrorEvent
+
+from texts.i18n import Translator
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(event: ErrorEvent, **data: Any) -> bool:
+    update = event.update
+    log.error("update %s failed: %s", update.update_id, type(event.exception).__name__,
+              exc_info=event.exception)
+    outcome = data.get("inbox_outcome")
+    if outcome is not None:
+        outcome.error = event.exception
+    t = data.get("t") or Translator(data.get("default_locale", "fa"), data.get("platform"))
+    text = t("try-again-later")
+    with contextlib.suppress(Exception):  # the platform itself may be what failed
+        if update.callback_query is not None:
+            callback = update.callback_query
+            with contextlib.suppress(Exception):
+                await callback.answer(text, show_alert=True)
+        elif update.message is not None:
+            await update.message.answer(text)
+    return True
+
+
+def setup() -> Router:
+    """The root's error handler (errors bubble up to it from every feature's router)."""
+    router = Router(name=__name__)
+    router.errors.register(on_error)
+    return router

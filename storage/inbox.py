@@ -1,0 +1,193 @@
+"""The inbox's statements (`storage.models_inbox`): store, take, finish, park, list, prune.
+
+Nothing here commits: the poller and the webhook commit a stored batch before they acknowledge
+it, and a handled update is marked done by the transaction of the change it made (see
+`services.uow.UnitOfWork`, `delivery.inbox`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage.db import dialect_insert
+from storage.models import Account, StaffRole
+from storage.models_inbox import DONE, NEW, PARKED, InboxUpdate
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One update as it arrived: which bot, its id, the chat it belongs to, its JSON."""
+
+    update_id: int
+    chat_id: int | None
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    id: int
+    platform: str
+    bot_id: int
+    update_id: int
+    payload: str
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Parked:
+    id: int
+    platform: str
+    bot_id: int
+    update_id: int
+    chat_id: int | None
+    received_at: datetime
+    attempts: int
+    last_error: str | None
+
+
+async def store(session: AsyncSession, platform: str, bot_id: int, updates: Sequence[Incoming],
+                now: datetime) -> int:
+    """Keep `updates`; one already kept (a re-delivery, a replay) is left as it is.
+    Returns how many were new."""
+    if not updates:
+        return 0
+    insert = dialect_insert(session)
+    result = await session.execute(
+        insert(InboxUpdate).values([
+            {"platform": platform, "bot_id": bot_id, "update_id": u.update_id,
+             "chat_id": u.chat_id, "payload": u.payload, "received_at": now, "state": NEW,
+             "attempts": 0, "due_at": now} for u in updates])
+        .on_conflict_do_nothing(index_elements=["platform", "bot_id", "update_id"])
+        .returning(InboxUpdate.id))
+    return len(result.all())
+
+
+def _takeable(now: datetime) -> object:
+    return and_(InboxUpdate.state == NEW, InboxUpdate.due_at <= now,
+                or_(InboxUpdate.lease_until.is_(None), InboxUpdate.lease_until < now))
+
+
+async def take(session: AsyncSession, now: datetime, lease_until: datetime, limit: int
+               ) -> list[Taken]:
+    """Up to `limit` due updates, oldest first, leased until `lease_until`. An update waits
+    while an earlier one of the same chat is not finished, so a person's updates are handled
+    in the order they were sent (one waiting to be retried does not hold the others up)."""
+    earlier = aliased(InboxUpdate)
+    blocked = select(earlier.id).where(
+        earlier.platform == InboxUpdate.platform, earlier.bot_id == InboxUpdate.bot_id,
+        earlier.chat_id == InboxUpdate.chat_id, earlier.id < InboxUpdate.id,
+        earlier.state == NEW, earlier.due_at <= now).exists()
+    pick = (select(InboxUpdate.id).where(_takeable(now), ~blocked)
+            .order_by(InboxUpdate.id).limit(limit))
+    bind = session.bind
+    if bind is not None and bind.dialect.name == "postgresql":
+        # SKIP LOCKED: two workers never wait for each other's rows; the CTE runs once.
+        picked = pick.with_for_update(skip_locked=True).cte("picked")
+        statement = update(InboxUpdate).where(InboxUpdate.id == picked.c.id, _takeable(now))
+    else:  # SQLite: one writer at a time, the statement is atomic as it stands
+        statement = update(InboxUpdate).where(InboxUpdate.id.in_(pick.scalar_subquery()),
+                                              _takeable(now))
+    result = await session.execute(
+        statement.values(lease_until=lease_until, attempts=InboxUpdate.attempts + 1)
+        .returning(InboxUpdate.id, InboxUpdate.platform, InboxUpdate.bot_id,
+                   InboxUpdate.update_id, InboxUpdate.payload, InboxUpdate.attempts)
+        .execution_options(synchronize_session=False))
+    return sorted((Taken(*row) for row in result.all()), key=lambda t: t.id)
+
+
+async def finish(session: AsyncSession, inbox_id: int, now: datetime) -> bool:
+    """Mark the update handled; False if it was already (by this transaction or another)."""
+    result = await session.execute(
+        update(InboxUpdate).where(InboxUpdate.id == inbox_id, InboxUpdate.state == NEW)
+        .values(state=DONE, done_at=now, lease_until=None)
+        .execution_options(synchronize_session=False))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def failed(session: AsyncSession, inbox_id: int, error: str, now: datetime,
+                 retry_at: datetime | None) -> str | None:
+    """A handling that raised: retried at `retry_at`, or parked when it is None. Returns the
+    new state, or None when the update was finished meanwhile."""
+    state = NEW if retry_at is not None else PARKED
+    result = await session.execute(
+        update(InboxUpdate).where(InboxUpdate.id == inbox_id, InboxUpdate.state == NEW)
+        .values(state=state, due_at=retry_at or now, lease_until=None,
+                last_error=error[-2000:])
+        .execution_options(synchronize_session=False))
+    return state if result.rowcount else None  # type: ignore[attr-defined]
+
+
+async def release(session: AsyncSession, inbox_id: int) -> None:
+    """Not handled at all (shutting down): taken again at once, the attempt not counted."""
+    await session.execute(
+        update(InboxUpdate).where(InboxUpdate.id == inbox_id, InboxUpdate.state == NEW)
+        .values(lease_until=None, attempts=InboxUpdate.attempts - 1)
+        .execution_options(synchronize_session=False))
+
+
+async def renew(session: AsyncSession, ids: list[int], lease_until: datetime) -> None:
+    await session.execute(
+        update(InboxUpdate).where(InboxUpdate.id.in_(ids), InboxUpdate.state == NEW)
+        .values(lease_until=lease_until).execution_options(synchronize_session=False))
+
+
+async def has_due(session: AsyncSession, now: datetime) -> bool:
+    return await session.scalar(select(InboxUpdate.id).where(_takeable(now)).limit(1)) \
+        is not None
+
+
+async def parked(session: AsyncSession, limit: int = 100) -> list[Parked]:
+    rows = await session.execute(
+        select(InboxUpdate.id, InboxUpdate.platform, InboxUpdate.bot_id, InboxUpdate.update_id,
+               InboxUpdate.chat_id, InboxUpdate.received_at, InboxUpdate.attempts,
+               InboxUpdate.last_error)
+        .where(InboxUpdate.state == PARKED).order_by(InboxUpdate.id).limit(limit))
+    return [Parked(*row) for row in rows.all()]
+
+
+async def retry(session: AsyncSession, inbox_id: int, now: datetime) -> bool:
+    """A parked update back in line, its attempts counted afresh."""
+    result = await session.execute(
+        update(InboxUpdate).where(InboxUpdate.id == inbox_id, InboxUpdate.state == PARKED)
+        .values(state=NEW, due_at=now, attempts=0, lease_until=None)
+        .execution_options(synchronize_session=False))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def drop(session: AsyncSession, inbox_id: int, now: datetime) -> bool:
+    """A parked update given up: kept as done (so a replay is still refused), not handled."""
+    result = await session.execute(
+        update(InboxUpdate).where(InboxUpdate.id == inbox_id, InboxUpdate.state == PARKED)
+        .values(state=DONE, done_at=now, last_error=func.coalesce(
+            InboxUpdate.last_error, "") + " [dropped]")
+        .execution_options(synchronize_session=False))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def prune(session: AsyncSession, before: datetime) -> int:
+    """Forget updates handled before `before` (a platform re-delivers within minutes)."""
+    result = await session.execute(
+        delete(InboxUpdate).where(InboxUpdate.state == DONE, InboxUpdate.done_at < before)
+        .execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def state_of(session: AsyncSession, platform: str, bot_id: int, update_id: int
+                   ) -> str | None:
+    return await session.scalar(select(InboxUpdate.state).where(
+        InboxUpdate.platform == platform, InboxUpdate.bot_id == bot_id,
+        InboxUpdate.update_id == update_id))
+
+
+async def hq_accounts(session: AsyncSession) -> list[Account]:
+    """Who is told when an update is parked: hq's reachable accounts."""
+    rows = await session.scalars(
+        select(Account).join(StaffRole, StaffRole.account_id == Account.id)
+        .where(StaffRole.role == "hq", Account.unreachable_at.is_(None)).distinct())
+    return list(rows.all())
