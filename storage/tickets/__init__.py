@@ -67,6 +67,7 @@ from storage.tickets.records import (
     LIAISON,
     OPEN,
     SUPERVISOR,
+    UNASSIGNED,
     Answerer,
     Directory,
     FaqRecord,
@@ -78,17 +79,20 @@ from storage.tickets.records import (
     TicketRecord,
     TicketView,
     card_args,
+    ticket_record,
 )
 from storage.tickets.routing import answerer, directory, names_of, route
 
 __all__ = [
     "ACTIVE", "ANSWERED", "CATEGORIES", "CLOSED", "EXPERT", "LIAISON", "OPEN", "SUPERVISOR",
+    "UNASSIGNED",
     "Answerer", "Directory", "FaqRecord", "Inbox", "MessageRecord", "NewFile", "Target",
     "TicketError", "TicketPolicy", "TicketRecord", "TicketView", "add_message",
     "add_owner_message", "answer", "answer_from_faq", "answerer", "assigned", "card_args",
     "check_can_open", "check_flood", "claim", "clean_text", "close", "deadline", "directory",
     "due_after", "due_ticket_ids", "escalate_one", "faqs", "for_answerer", "for_owner",
     "get_ticket", "inbox", "link_expert", "load_schedule", "load_view", "names_of", "office",
-    "open_ticket", "owned", "owner_tickets", "policy_of", "rate", "route", "transfer",
+    "open_ticket", "owned", "owner_tickets", "policy_of", "rate", "route", "ticket_record",
+    "transfer",
     "transfer_targets", "unlink_expert",
 ]

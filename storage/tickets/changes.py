@@ -32,6 +32,7 @@ from storage.tickets.records import (
     LIAISON,
     OPEN,
     SUPERVISOR,
+    UNASSIGNED,
     NewFile,
     TicketError,
     TicketRecord,
@@ -117,12 +118,14 @@ async def answer(session: AsyncSession, *, ticket_id: int, account_id: int, text
     ticket.status = ANSWERED
     ticket.due_at = None
     ticket.updated_at = now
+    await audit(session, actor=f"account:{account_id}", actor_account_id=account_id,
+                action="ticket.answer", entity="ticket", entity_id=ticket.id,
+                new={"file": file is not None})
     owner = await session.get(Account, ticket.account_id)
     if owner is not None:
         await notify(session, owner, "ticket-answered", kind="ticket", number=ticket.id,
                      text=body, has_file=file is not None)
     return ticket_record(ticket)
-
 
 
 async def answer_from_faq(session: AsyncSession, *, ticket_id: int, account_id: int,
@@ -158,8 +161,8 @@ async def close(session: AsyncSession, *, ticket_id: int, account_id: int,
     return ticket_record(ticket)
 
 
-async def rate(session: AsyncSession, *, ticket_id: int, office_ids: Sequence[int],
-               rating: int, now: datetime) -> TicketRecord:
+async def rate(session: AsyncSession, *, ticket_id: int, account_id: int,
+               office_ids: Sequence[int], rating: int, now: datetime) -> TicketRecord:
     ticket = await owned(session, ticket_id, office_ids, lock=True)
     if not 1 <= rating <= 5:
         raise TicketError("bad-rating")
@@ -169,12 +172,19 @@ async def rate(session: AsyncSession, *, ticket_id: int, office_ids: Sequence[in
         raise TicketError("already-rated")
     ticket.rating = rating
     ticket.updated_at = now
+    await audit(session, actor=f"account:{account_id}", actor_account_id=account_id,
+                action="ticket.rate", entity="ticket", entity_id=ticket.id,
+                new={"rating": rating})
     return ticket_record(ticket)
 
 
 async def claim(session: AsyncSession, *, ticket_id: int, account_id: int, now: datetime,
-                policy: TicketPolicy | None = None) -> TicketRecord:
-    """Take a ticket: an unassigned one within one's remit, or one held at a lower level."""
+                policy: TicketPolicy | None = None, seen: int | None = None) -> TicketRecord:
+    """Take a ticket: an unassigned one within one's remit, or one held at a lower level.
+
+    `seen` is whom the claimer saw holding it (`UNASSIGNED` for nobody): when someone else took
+    it meanwhile (two experts pressing «claim» at once), `taken` names who; None: not checked
+    (a button from before the check existed)."""
     policy = policy_of(session, policy)
     ticket = await get_ticket(session, ticket_id, lock=True)
     profile = await answerer(session, account_id)
@@ -184,6 +194,10 @@ async def claim(session: AsyncSession, *, ticket_id: int, account_id: int, now: 
     level = profile.level_for(ticket.category, office.region_code)
     if ticket.status == CLOSED:
         raise TicketError("closed")
+    holder = ticket.assignee_account_id
+    if seen is not None and (holder or UNASSIGNED) != seen and holder != account_id:
+        name = (await names_of(session, [holder])).get(holder, "") if holder else ""
+        raise TicketError("taken", number=ticket.id, name=name)
     if level is None or ticket.assignee_account_id == account_id or (
             ticket.assignee_account_id is not None and level < ticket.level):
         raise TicketError("cannot-claim")

@@ -15,6 +15,7 @@ CATEGORIES = ("declaration", "evidence", "scoring", "technical", "discrepancy")
 LIAISON, EXPERT, SUPERVISOR = 0, 1, 2
 OPEN, ANSWERED, CLOSED = "open", "answered", "closed"
 ACTIVE = (OPEN, ANSWERED)
+UNASSIGNED = 0  # `claim(seen=...)`: the claimer saw nobody holding the ticket
 
 class TicketError(Exception):
     """A refusal; `reason` names the catalog text `ticket-refused-<reason>`."""
