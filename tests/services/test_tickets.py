@@ -174,3 +174,30 @@ async def test_another_office_and_another_answerer_are_refused(world: World) -> 
         await owner.rate(world.uow(), asker, ticket.id, 5, NOW)
     assert (await _row(world, ticket.id)).rating == 4
     assert await _audits(world, "ticket.rate") == 1
+
+
+async def test_an_answer_and_the_escalation_sweep_at_once(world: World) -> None:
+    """The sweep re-reads the ticket locked: answered first, it stays; moved first, the late
+    answer is refused."""
+    from datetime import timedelta
+
+    from services.tickets import escalate_due
+
+    asker = await _owner(world)
+    liaison = await _staff(world, 9207, "liaison", 4)
+    boss = await _staff(world, 9307, "hq")
+    ticket = await _ask(world, asker)
+    later = NOW + timedelta(days=7)  # well past the deadline in working hours
+    moved, answered = await asyncio.gather(
+        escalate_due(world.uow(), later, tickets.TicketPolicy()),
+        answerer.answer(world.uow(), liaison, ticket.id, text="پاسخ", now=later),
+        return_exceptions=True)
+    row = await _row(world, ticket.id)
+    if isinstance(answered, tickets.TicketRecord):
+        assert moved == 0 and row.status == "answered"
+        assert row.assignee_account_id == liaison.account_id
+    else:
+        assert moved == 1 and isinstance(answered, Forbidden)
+        assert (row.status, row.assignee_account_id) == ("open", boss.account_id)
+        assert await _expert_messages(world, ticket.id) == 0
+    assert await _audits(world, "ticket.escalate") == moved
