@@ -28,7 +28,7 @@ from handlers.contact_shared import (
 )
 from services.clock import Clock
 from services.errors import ServiceError
-from services.tickets import owner, reason
+from services.tickets import owner, reason, refusal
 from services.uow import UnitOfWork
 from storage.accounts import Actor
 from storage.evidence import EvidenceStore
@@ -100,7 +100,7 @@ async def choose_category(callback: CallbackQuery, callback_data: OwnerTicketCb,
 async def ask_text(callback: CallbackQuery, callback_data: CategoryTicketCb, actor: Actor,
                    t: Translator, state: FSMContext, bot: Bot, settings: Any) -> None:
     if callback_data.office not in actor.office_ids:
-        await refuse(callback, t, owner.refusal("no-office"))
+        await refuse(callback, t, refusal("no-office"))
         return
     await state.set_state(Ask.text)
     await state.set_data({"office": callback_data.office, "category": callback_data.category})

@@ -10,6 +10,6 @@ one unit of work with its permission check, audit row and notices (outbox rows, 
 """
 
 from services.tickets.admin import escalate_due, link_expert, unlink_expert
-from services.tickets.common import reason
+from services.tickets.common import reason, refusal
 
-__all__ = ["escalate_due", "link_expert", "reason", "unlink_expert"]
+__all__ = ["escalate_due", "link_expert", "reason", "refusal", "unlink_expert"]
