@@ -2,36 +2,46 @@
 
 `/inbox` lists the tickets assigned to the account and the unassigned ones it may take. A ticket
 is answered, claimed or transferred from its card; HQ's frequent answers go out with one tap.
-Button data is `tk:e:<action>:<ticket>:<arg>`; whether the account may do that to that ticket is
-decided by `storage.tickets` on every press, so a forged or stale button changes nothing.
+Buttons are `texts.ticket_callbacks` factories (`tk:e:…`); whether the account may do that to
+that ticket is decided by `services.tickets.answerer` on every press, so a forged or stale
+button changes nothing.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
-from sqlalchemy.ext.asyncio import AsyncSession
+from aiogram.types import CallbackQuery, Message, TelegramObject
 
-from handlers.contact import (
+from handlers.contact_shared import (
     EndWritingStep,
-    TicketCb,
     not_command,
+    policy,
     receive_attachment,
     refuse,
     say,
     send_files,
-    thread_text,
 )
 from services.clock import Clock
-from storage import tickets
+from services.errors import ServiceError
+from services.tickets import answerer, reason
+from services.uow import UnitOfWork
 from storage.accounts import Actor
 from storage.evidence import EvidenceStore
-from storage.tickets import NewFile, TicketError, TicketView
+from storage.tickets import NewFile, TicketView
+from texts import ticket_keyboards as keyboards
 from texts.i18n import Translator
-from texts.keyboards import InlineKeyboardBuilder
+from texts.ticket_callbacks import (
+    AnswererTicketCb,
+    ClaimTicketCb,
+    FaqTicketCb,
+    TransferTicketCb,
+)
+from texts.tickets import thread_text
 
 router = Router(name=__name__)
 
@@ -39,8 +49,7 @@ router = Router(name=__name__)
 class IsAnswerer(Filter):
     """A linked expert, a region liaison or HQ staff (looked up in the database)."""
 
-    async def __call__(self, event: TelegramObject, session: AsyncSession,
-                       actor: Actor | None = None) -> bool:
+    async def __call__(self, event: TelegramObject, actor: Actor | None = None) -> bool:
         # The actor's roles include "expert" for a linked expert (storage.accounts.load_actor).
         return actor is not None and actor.is_answerer
 
@@ -54,53 +63,18 @@ router.message.outer_middleware(_end_step)
 router.callback_query.outer_middleware(_end_step)
 
 
-def expert_cb(action: str, ticket_id: int = 0, arg: object = "") -> str:
-    return TicketCb(side="e", action=action, id=ticket_id, arg=str(arg)).pack()
-
-
-def _inbox_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("expert-button-inbox"), callback_data=expert_cb("inbox"))
-    return kb.as_markup()
-
-
-def _card_keyboard(t: Translator, view: TicketView, actor: Actor, can_claim: bool
-                   ) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    ticket = view.ticket
-    if ticket.status != tickets.CLOSED and ticket.assignee_account_id == actor.account_id:
-        kb.button(text=t("expert-button-answer"), callback_data=expert_cb("ans", ticket.id))
-        kb.button(text=t("expert-button-faq"), callback_data=expert_cb("faq", ticket.id))
-        kb.button(text=t("expert-button-transfer"), callback_data=expert_cb("tr", ticket.id))
-    elif ticket.status != tickets.CLOSED and can_claim:
-        kb.button(text=t("expert-button-claim"), callback_data=expert_cb("claim", ticket.id))
-    kb.button(text=t("expert-button-inbox"), callback_data=expert_cb("inbox"))
-    kb.adjust(2, 2)
-    return kb.as_markup()
-
-
-async def _can_claim(session: AsyncSession, view: TicketView, account_id: int) -> bool:
-    profile = await tickets.answerer(session, account_id)
-    if profile is None:
-        return False
-    level = profile.level_for(view.ticket.category, view.office.region_code)
-    held = view.ticket.assignee_account_id
-    return level is not None and held != account_id and (held is None
-                                                          or level >= view.ticket.level)
-
-
 # --- the inbox -------------------------------------------------------------------------------
 
-async def _send_inbox(bot: Bot, chat_id: int, session: AsyncSession, actor: Actor,
-                      t: Translator) -> None:
-    if await tickets.answerer(session, actor.account_id) is None:
-        await say(bot, chat_id, t("ticket-refused-not-answerer"))
+async def _send_inbox(bot: Bot, chat_id: int, actor: Actor, t: Translator,
+                      uow: UnitOfWork) -> None:
+    try:
+        box = await answerer.inbox(uow, actor)
+    except ServiceError as error:
+        await say(bot, chat_id, t(error.code, **error.params))
         return
-    box = await tickets.inbox(session, actor.account_id)
     if not box.assigned and not box.pool:
         await say(bot, chat_id, t("expert-inbox-empty"))
         return
-    kb = InlineKeyboardBuilder()
     lines = [t("expert-inbox-title")]
 
     def line(view: TicketView) -> str:
@@ -108,112 +82,93 @@ async def _send_inbox(bot: Bot, chat_id: int, session: AsyncSession, actor: Acto
                  category=t(f"ticket-category-{view.ticket.category}"),
                  office=view.office.name, status=t(f"ticket-status-{view.ticket.status}"))
 
-    for view in box.assigned:
-        lines.append(line(view))
-        kb.button(text=t("ticket-button-number", number=view.ticket.id),
-                  callback_data=expert_cb("view", view.ticket.id))
+    lines += [line(view) for view in box.assigned]
     if box.pool:
-        lines.append("")
-        lines.append(t("expert-inbox-pool"))
-        for view in box.pool:
-            lines.append(line(view))
-            kb.button(text=t("ticket-button-number", number=view.ticket.id),
-                      callback_data=expert_cb("view", view.ticket.id))
-    kb.adjust(4)
-    await say(bot, chat_id, "\n".join(lines), kb.as_markup())
+        lines += ["", t("expert-inbox-pool")] + [line(view) for view in box.pool]
+    ids = [view.ticket.id for view in box.assigned + box.pool]
+    await say(bot, chat_id, "\n".join(lines), keyboards.inbox(t, ids))
 
 
 @router.message(Command("inbox"))
-async def show_inbox(message: Message, session: AsyncSession, actor: Actor, t: Translator,
-                     state: FSMContext, bot: Bot) -> None:
+async def show_inbox(message: Message, actor: Actor, t: Translator, state: FSMContext,
+                     bot: Bot, uow: UnitOfWork) -> None:
     await state.clear()
-    await _send_inbox(bot, message.chat.id, session, actor, t)
+    await _send_inbox(bot, message.chat.id, actor, t, uow)
 
 
-@router.callback_query(TicketCb.filter((F.side == "e") & (F.action == "inbox")))
-async def show_inbox_button(callback: CallbackQuery, session: AsyncSession, actor: Actor,
-                            t: Translator, state: FSMContext, bot: Bot) -> None:
+@router.callback_query(AnswererTicketCb.filter((F.side == "e") & (F.action == "inbox")))
+async def show_inbox_button(callback: CallbackQuery, actor: Actor, t: Translator,
+                            state: FSMContext, bot: Bot, uow: UnitOfWork) -> None:
     await state.clear()
     await callback.answer()
-    await _send_inbox(bot, callback.from_user.id, session, actor, t)
+    await _send_inbox(bot, callback.from_user.id, actor, t, uow)
 
 
-@router.callback_query(TicketCb.filter((F.side == "e") & (F.action == "view")))
-async def view_ticket(callback: CallbackQuery, callback_data: TicketCb, session: AsyncSession,
-                      actor: Actor, t: Translator, bot: Bot, platform: str,
-                      evidence_store: EvidenceStore) -> None:
+@router.callback_query(AnswererTicketCb.filter((F.side == "e") & (F.action == "view")))
+async def view_ticket(callback: CallbackQuery, callback_data: AnswererTicketCb, actor: Actor,
+                      t: Translator, bot: Bot, platform: str, evidence_store: EvidenceStore,
+                      uow: UnitOfWork) -> None:
     try:
-        view = await tickets.for_answerer(session, callback_data.id, actor.account_id)
-    except TicketError as error:
-        await refuse(callback, t, error, _inbox_keyboard(t))
+        card = await answerer.card(uow, actor, callback_data.id)
+    except ServiceError as error:
+        await refuse(callback, t, error, keyboards.inbox_button(t))
         return
     await callback.answer()
     chat_id = callback.from_user.id
-    await send_files(bot, chat_id, platform, view, evidence_store, from_role="owner")
-    await say(bot, chat_id, thread_text(t, view, for_expert=True),
-              _card_keyboard(t, view, actor, await _can_claim(session, view, actor.account_id)))
+    await send_files(bot, chat_id, platform, card.view, evidence_store, from_role="owner")
+    await say(bot, chat_id, thread_text(t, card.view, for_expert=True),
+              keyboards.card(t, card.view.ticket, mine=card.mine, can_claim=card.can_claim))
 
 
 # --- answering -------------------------------------------------------------------------------
 
-@router.callback_query(TicketCb.filter((F.side == "e") & (F.action == "ans")))
-async def start_answer(callback: CallbackQuery, callback_data: TicketCb,
-                       session: AsyncSession, actor: Actor, t: Translator, state: FSMContext,
-                       bot: Bot) -> None:
+@router.callback_query(AnswererTicketCb.filter((F.side == "e") & (F.action == "ans")))
+async def start_answer(callback: CallbackQuery, callback_data: AnswererTicketCb, actor: Actor,
+                       t: Translator, state: FSMContext, bot: Bot, uow: UnitOfWork,
+                       settings: Any) -> None:
     try:
-        view = await tickets.for_answerer(session, callback_data.id, actor.account_id)
-        if view.ticket.assignee_account_id != actor.account_id:
-            raise TicketError("not-yours")
-        if view.ticket.status == tickets.CLOSED:
-            raise TicketError("closed")
-    except TicketError as error:
-        await refuse(callback, t, error, _inbox_keyboard(t))
+        ticket = await answerer.answerable(uow, actor, callback_data.id)
+    except ServiceError as error:
+        await refuse(callback, t, error, keyboards.inbox_button(t))
         return
     await state.set_state(Answering.text)
-    await state.set_data({"ticket": view.ticket.id})
+    await state.set_data({"ticket": ticket.id})
     await callback.answer()
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("expert-button-faq"), callback_data=expert_cb("faq", view.ticket.id))
-    kb.button(text=t("contact-button-cancel"), callback_data=expert_cb("cancel"))
     await say(bot, callback.from_user.id,
-              t("expert-answer-ask", number=view.ticket.id,
-                max=tickets.policy_of(session).max_chars), kb.as_markup())
+              t("expert-answer-ask", number=ticket.id, max=policy(settings).max_chars),
+              keyboards.answering(t, ticket.id))
 
 
-async def _answer(message: Message, session: AsyncSession, actor: Actor, t: Translator,
-                  state: FSMContext, clock: Clock, text: str | None,
+async def _answer(message: Message, actor: Actor, t: Translator, state: FSMContext,
+                  clock: Clock, uow: UnitOfWork, settings: Any, text: str | None,
                   file: NewFile | None) -> None:
     ticket_id = int((await state.get_data()).get("ticket", 0))
     try:
-        # Re-checked here, not only when the button was pressed: the ticket may have been
-        # escalated or transferred to someone else in between.
-        record = await tickets.answer(session, ticket_id=ticket_id, account_id=actor.account_id,
-                                      text=text, file=file, now=clock.now())
-    except TicketError as error:
-        await session.rollback()
-        if error.reason != "too-long" and error.reason != "empty":
+        record = await answerer.answer(uow, actor, ticket_id, text=text, file=file,
+                                       now=clock.now(), policy=policy(settings))
+    except ServiceError as error:
+        if reason(error) not in ("too-long", "empty"):
             await state.clear()
-        await refuse(message, t, error, _inbox_keyboard(t))
+        await refuse(message, t, error, keyboards.inbox_button(t))
         return
-    await session.commit()
     await state.clear()
     await message.answer(t("expert-answer-sent", number=record.id),
-                         reply_markup=_inbox_keyboard(t))
+                         reply_markup=keyboards.inbox_button(t))
 
 
 @router.message(Answering.text, F.text, not_command)
-async def take_answer(message: Message, session: AsyncSession, actor: Actor, t: Translator,
-                      state: FSMContext, clock: Clock) -> None:
-    await _answer(message, session, actor, t, state, clock, message.text, None)
+async def take_answer(message: Message, actor: Actor, t: Translator, state: FSMContext,
+                      clock: Clock, uow: UnitOfWork, settings: Any) -> None:
+    await _answer(message, actor, t, state, clock, uow, settings, message.text, None)
 
 
 @router.message(Answering.text, F.photo | F.document)
-async def take_answer_file(message: Message, bot: Bot, session: AsyncSession, actor: Actor,
-                           t: Translator, state: FSMContext, clock: Clock,
-                           evidence_store: EvidenceStore) -> None:
-    file = await receive_attachment(message, bot, session, t, evidence_store)
+async def take_answer_file(message: Message, bot: Bot, actor: Actor, t: Translator,
+                           state: FSMContext, clock: Clock, evidence_store: EvidenceStore,
+                           uow: UnitOfWork, settings: Any) -> None:
+    file = await receive_attachment(message, bot, t, evidence_store, policy(settings))
     if file is not None:
-        await _answer(message, session, actor, t, state, clock, message.caption, file)
+        await _answer(message, actor, t, state, clock, uow, settings, message.caption, file)
 
 
 @router.message(Answering.text, not_command)
@@ -221,132 +176,104 @@ async def reject_answer(message: Message, t: Translator) -> None:
     await message.answer(t("expert-answer-wrong-input"))
 
 
-@router.callback_query(TicketCb.filter((F.side == "e") & (F.action == "cancel")))
+@router.callback_query(AnswererTicketCb.filter((F.side == "e") & (F.action == "cancel")))
 async def cancel(callback: CallbackQuery, t: Translator, state: FSMContext, bot: Bot) -> None:
     await state.clear()
     await callback.answer()
-    await say(bot, callback.from_user.id, t("ticket-cancelled"), _inbox_keyboard(t))
+    await say(bot, callback.from_user.id, t("ticket-cancelled"), keyboards.inbox_button(t))
 
 
 # --- frequent answers ------------------------------------------------------------------------
 
-@router.callback_query(TicketCb.filter((F.side == "e") & (F.action == "faq")))
-async def show_faq(callback: CallbackQuery, callback_data: TicketCb, session: AsyncSession,
-                   actor: Actor, t: Translator, bot: Bot) -> None:
+@router.callback_query(AnswererTicketCb.filter((F.side == "e") & (F.action == "faq")))
+async def show_faq(callback: CallbackQuery, callback_data: AnswererTicketCb, actor: Actor,
+                   t: Translator, bot: Bot, uow: UnitOfWork) -> None:
     try:
-        view = await tickets.for_answerer(session, callback_data.id, actor.account_id)
-        if view.ticket.assignee_account_id != actor.account_id:
-            raise TicketError("not-yours")
-    except TicketError as error:
-        await refuse(callback, t, error, _inbox_keyboard(t))
+        choice = await answerer.faq_choice(uow, actor, callback_data.id)
+    except ServiceError as error:
+        await refuse(callback, t, error, keyboards.inbox_button(t))
         return
     await callback.answer()
-    items = await tickets.faqs(session, view.ticket.category)
-    if not items:
-        await say(bot, callback.from_user.id, t("expert-faq-empty"), _inbox_keyboard(t))
+    if not choice.items:
+        await say(bot, callback.from_user.id, t("expert-faq-empty"), keyboards.inbox_button(t))
         return
-    lines = [t("expert-faq-title", number=view.ticket.id)]
-    kb = InlineKeyboardBuilder()
-    for n, item in enumerate(items, start=1):
+    lines = [t("expert-faq-title", number=choice.ticket_id)]
+    for n, item in enumerate(choice.items, start=1):
         answer = item.answer(t.lang)
         lines.append(t("expert-faq-line", n=n, question=item.question(t.lang),
                        answer=answer if len(answer) <= 160 else answer[:160] + "…"))
-        kb.button(text=t("expert-faq-button", n=n),
-                  callback_data=expert_cb("fq", view.ticket.id, item.id))
-    kb.adjust(4)
-    more = InlineKeyboardBuilder()
-    more.button(text=t("contact-button-cancel"), callback_data=expert_cb("cancel"))
-    kb.attach(more)
-    await say(bot, callback.from_user.id, "\n\n".join(lines), kb.as_markup())
+    await say(bot, callback.from_user.id, "\n\n".join(lines),
+              keyboards.faq_choice(t, choice.ticket_id, choice.items))
 
 
-@router.callback_query(TicketCb.filter((F.side == "e") & (F.action == "fq")))
-async def send_faq(callback: CallbackQuery, callback_data: TicketCb, session: AsyncSession,
-                   actor: Actor, t: Translator, state: FSMContext, clock: Clock,
-                   bot: Bot) -> None:
-    faq_id = int(callback_data.arg) if callback_data.arg.isdigit() else 0
+@router.callback_query(FaqTicketCb.filter(F.side == "e"))
+async def send_faq(callback: CallbackQuery, callback_data: FaqTicketCb, actor: Actor,
+                   t: Translator, state: FSMContext, clock: Clock, bot: Bot, uow: UnitOfWork,
+                   settings: Any) -> None:
     try:
-        record = await tickets.answer_from_faq(session, ticket_id=callback_data.id,
-                                               account_id=actor.account_id, faq_id=faq_id,
-                                               now=clock.now())
-    except TicketError as error:
-        await session.rollback()
-        await refuse(callback, t, error, _inbox_keyboard(t))
+        record = await answerer.answer_from_faq(uow, actor, callback_data.id, callback_data.faq,
+                                                clock.now(), policy(settings))
+    except ServiceError as error:
+        await refuse(callback, t, error, keyboards.inbox_button(t))
         return
-    await session.commit()
     await state.clear()
     await callback.answer()
     await say(bot, callback.from_user.id, t("expert-answer-sent", number=record.id),
-              _inbox_keyboard(t))
+              keyboards.inbox_button(t))
 
 
 # --- claim and transfer ----------------------------------------------------------------------
 
-@router.callback_query(TicketCb.filter((F.side == "e") & (F.action == "claim")))
-async def claim(callback: CallbackQuery, callback_data: TicketCb, session: AsyncSession,
-                actor: Actor, t: Translator, clock: Clock, bot: Bot) -> None:
+@router.callback_query(ClaimTicketCb.filter(F.side == "e"))
+async def claim(callback: CallbackQuery, callback_data: ClaimTicketCb, actor: Actor,
+                t: Translator, clock: Clock, bot: Bot, uow: UnitOfWork, settings: Any) -> None:
     try:
-        record = await tickets.claim(session, ticket_id=callback_data.id,
-                                     account_id=actor.account_id, now=clock.now())
-    except TicketError as error:
-        await session.rollback()
-        await refuse(callback, t, error, _inbox_keyboard(t))
+        record = await answerer.claim(uow, actor, callback_data.id, clock.now(),
+                                      seen=callback_data.seen, policy=policy(settings))
+    except ServiceError as error:
+        await refuse(callback, t, error, keyboards.inbox_button(t))
         return
-    await session.commit()
     await callback.answer()
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("expert-button-answer"), callback_data=expert_cb("ans", record.id))
-    kb.button(text=t("expert-button-view"), callback_data=expert_cb("view", record.id))
-    await say(bot, callback.from_user.id, t("expert-claimed", number=record.id), kb.as_markup())
+    await say(bot, callback.from_user.id, t("expert-claimed", number=record.id),
+              keyboards.claimed(t, record.id))
 
 
-@router.callback_query(TicketCb.filter((F.side == "e") & (F.action == "tr")))
-async def choose_target(callback: CallbackQuery, callback_data: TicketCb,
-                        session: AsyncSession, actor: Actor, t: Translator, bot: Bot) -> None:
+@router.callback_query(AnswererTicketCb.filter((F.side == "e") & (F.action == "tr")))
+async def choose_target(callback: CallbackQuery, callback_data: AnswererTicketCb, actor: Actor,
+                        t: Translator, bot: Bot, uow: UnitOfWork) -> None:
     try:
-        targets = await tickets.transfer_targets(session, callback_data.id, actor.account_id)
-    except TicketError as error:
-        await refuse(callback, t, error, _inbox_keyboard(t))
+        targets = await answerer.transfer_targets(uow, actor, callback_data.id)
+    except ServiceError as error:
+        await refuse(callback, t, error, keyboards.inbox_button(t))
         return
     await callback.answer()
     if not targets:
-        await say(bot, callback.from_user.id, t("expert-transfer-none"), _inbox_keyboard(t))
+        await say(bot, callback.from_user.id, t("expert-transfer-none"),
+                  keyboards.inbox_button(t))
         return
-    kb = InlineKeyboardBuilder()
-    for target in targets:
-        kb.button(text=t("expert-transfer-target", name=target.name,
-                         level=t(f"ticket-level-{target.level}")),
-                  callback_data=expert_cb("to", callback_data.id, target.account_id))
-    kb.button(text=t("contact-button-cancel"), callback_data=expert_cb("cancel"))
-    kb.adjust(1)
-    await say(bot, callback.from_user.id,
-              t("expert-transfer-choose", number=callback_data.id), kb.as_markup())
+    await say(bot, callback.from_user.id, t("expert-transfer-choose", number=callback_data.id),
+              keyboards.transfer_targets(t, callback_data.id, targets))
 
 
-@router.callback_query(TicketCb.filter((F.side == "e") & (F.action == "to")))
-async def transfer(callback: CallbackQuery, callback_data: TicketCb, session: AsyncSession,
-                   actor: Actor, t: Translator, state: FSMContext, clock: Clock,
-                   bot: Bot) -> None:
-    to_account = int(callback_data.arg) if callback_data.arg.isdigit() else 0
+@router.callback_query(TransferTicketCb.filter(F.side == "e"))
+async def transfer(callback: CallbackQuery, callback_data: TransferTicketCb, actor: Actor,
+                   t: Translator, state: FSMContext, clock: Clock, bot: Bot, uow: UnitOfWork,
+                   settings: Any) -> None:
     try:
-        record = await tickets.transfer(session, ticket_id=callback_data.id,
-                                        account_id=actor.account_id, to_account_id=to_account,
-                                        now=clock.now())
-    except TicketError as error:
-        await session.rollback()
-        await refuse(callback, t, error, _inbox_keyboard(t))
+        done = await answerer.transfer(uow, actor, callback_data.id, callback_data.to,
+                                       clock.now(), policy(settings))
+    except ServiceError as error:
+        await refuse(callback, t, error, keyboards.inbox_button(t))
         return
-    await session.commit()
     await state.clear()
     await callback.answer()
-    view = await tickets.for_owner(session, record.id, [record.office_id])
     await say(bot, callback.from_user.id,
-              t("expert-transferred", number=record.id, name=view.assignee_name or ""),
-              _inbox_keyboard(t))
+              t("expert-transferred", number=done.ticket.id, name=done.to_name),
+              keyboards.inbox_button(t))
 
 
 @router.callback_query(F.data.startswith("tk:e:"))
 async def stale(callback: CallbackQuery, t: Translator, bot: Bot) -> None:
     """A garbled or outdated answerer's button: say so, never a traceback."""
     await callback.answer()
-    await say(bot, callback.from_user.id, t("ticket-stale"), _inbox_keyboard(t))
+    await say(bot, callback.from_user.id, t("ticket-stale"), keyboards.inbox_button(t))

@@ -1,5 +1,5 @@
-"""The words and buttons of owners' questions to experts: the answerer's card of a ticket, when
-something happened, and the buttons on a notice."""
+"""The words of owners' questions to experts: the directory, the thread of a ticket, the
+answerer's card header, when something happened, and the buttons on a notice."""
 
 from __future__ import annotations
 
@@ -9,14 +9,9 @@ from zoneinfo import ZoneInfo
 
 from scoring.calendar import format_jalali_date, period_title, to_jalali
 from scoring.text import to_persian_digits
+from storage.tickets import Directory, TicketView, card_args
 from texts.i18n import Markup, Translator
-
-
-def callback(side: str, action: str, ticket_id: int = 0, arg: object = "") -> str:
-    """Button data `tk:<side>:<action>:<id>:<arg>` (the handlers' `TicketCb` packs the same)."""
-    data = f"tk:{side}:{action}:{ticket_id}:{arg}"
-    assert len(data.encode()) <= 64, data
-    return data
+from texts.ticket_callbacks import AnswererTicketCb, ClaimTicketCb, OwnerTicketCb
 
 
 def when(instant: datetime, lang: str, tz: ZoneInfo | None = None) -> str:
@@ -51,16 +46,88 @@ def _kb(*rows: list[tuple[str, str]]) -> dict[str, Any]:
 
 def expert_keyboard(t: Translator, ticket_id: int, *, assigned: bool = True
                     ) -> dict[str, Any]:
-    if not assigned:
-        return _kb([(t("expert-button-claim"), callback("e", "claim", ticket_id)),
-                    (t("expert-button-view"), callback("e", "view", ticket_id))])
-    return _kb([(t("expert-button-answer"), callback("e", "ans", ticket_id)),
-                (t("expert-button-faq"), callback("e", "faq", ticket_id))],
-               [(t("expert-button-view"), callback("e", "view", ticket_id)),
-                (t("expert-button-transfer"), callback("e", "tr", ticket_id))])
+    def e(action: str) -> str:
+        return AnswererTicketCb(action=action, id=ticket_id).pack()  # type: ignore[arg-type]
+
+    if not assigned:  # a notice goes out for an unassigned ticket: nobody was seen holding it
+        return _kb([(t("expert-button-claim"), ClaimTicketCb(id=ticket_id, seen=0).pack()),
+                    (t("expert-button-view"), e("view"))])
+    return _kb([(t("expert-button-answer"), e("ans")), (t("expert-button-faq"), e("faq"))],
+               [(t("expert-button-view"), e("view")), (t("expert-button-transfer"), e("tr"))])
 
 
 def owner_keyboard(t: Translator, ticket_id: int) -> dict[str, Any]:
-    return _kb([(t("ticket-button-reply"), callback("o", "reply", ticket_id)),
-                (t("ticket-button-close"), callback("o", "close", ticket_id))],
-               [(t("ticket-button-view"), callback("o", "view", ticket_id))])
+    def o(action: str) -> str:
+        return OwnerTicketCb(action=action, id=ticket_id).pack()  # type: ignore[arg-type]
+
+    return _kb([(t("ticket-button-reply"), o("reply")), (t("ticket-button-close"), o("close"))],
+               [(t("ticket-button-view"), o("view"))])
+
+
+def thread_text(t: Translator, view: TicketView, *, for_expert: bool, limit: int = 3500
+                ) -> str:
+    """The ticket card: title, state, (for an answerer) the office header, then the thread,
+    newest messages kept when the whole would be too long for one message."""
+    ticket = view.ticket
+    head = [t("ticket-card-title", number=ticket.id,
+              category=t(f"ticket-category-{ticket.category}")),
+            t("ticket-card-state", status=t(f"ticket-status-{ticket.status}"))]
+    if for_expert:
+        head += header_lines(t, card_args(view))
+    if view.assignee_name and for_expert:
+        head.append(t("ticket-card-assignee", name=view.assignee_name,
+                      level=t(f"ticket-level-{ticket.level}")))
+    elif not for_expert:
+        head.append(t("ticket-card-level", level=t(f"ticket-level-{ticket.level}")))
+    if ticket.rating:
+        head.append(t("ticket-card-rating", rating=ticket.rating))
+    body: list[str] = []
+    size = sum(len(line) + 1 for line in head)
+    for message in reversed(view.messages):
+        text = message.text if len(message.text) <= 700 else message.text[:700] + "…"
+        key = "ticket-msg-owner" if message.author_role == "owner" else "ticket-msg-expert"
+        # The person's own words are escaped on their own, outside the catalog text: on Bale a
+        # `<b>` typed by someone must not turn into formatting.
+        block = t(key, when=when(message.created_at, t.lang)) + "\n" + t.raw(text)
+        if message.file_sha256:
+            block += "\n" + t("ticket-msg-file")
+        if size + len(block) + 2 > limit:
+            body.insert(0, t("ticket-older-hidden"))
+            break
+        body.insert(0, block)
+        size += len(block) + 2
+    return "\n".join(head) + "\n\n" + "\n\n".join(body)
+
+
+def directory_text(t: Translator, entry: Directory) -> str:
+    # Phone numbers go out as plain text in ASCII digits: Telegram accepts only http(s) and
+    # tg:// URLs in buttons (a `tel:` URL button is refused), and Bale's Markdown support for a
+    # `tel:` link is unconfirmed; the apps make a number in plain text tappable themselves, but
+    # not one written in Persian digits, so `Markup` keeps the translator from converting it.
+    def phone(number: str) -> Markup:
+        return Markup(t.raw(number))
+
+    lines = [t("contact-title")]
+    for expert in entry.experts:
+        topic = expert.topic_en if t.lang == "en" and expert.topic_en else expert.topic_fa
+        lines.append(t("contact-expert-line", name=expert.name, topic=topic,
+                       phone=phone(expert.phone)))
+        if expert.hours:
+            lines.append(t("contact-expert-hours", hours=expert.hours))
+    if entry.region_fa is not None:
+        region = entry.region_en if t.lang == "en" and entry.region_en else entry.region_fa
+        lines.append("")
+        if entry.liaisons:
+            for name, number in entry.liaisons:
+                if number:
+                    lines.append(t("contact-liaison-line", region=region, name=name,
+                                   phone=phone(number)))
+                else:
+                    lines.append(t("contact-liaison-no-phone", region=region, name=name))
+        else:
+            lines.append(t("contact-liaison-none", region=region))
+        if entry.region_phone:
+            lines.append(t("contact-region-phone", phone=phone(entry.region_phone)))
+    lines.append("")
+    lines.append(t("contact-ask-hint"))
+    return "\n".join(lines)

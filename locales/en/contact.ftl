@@ -74,6 +74,7 @@ ticket-refused-already-rated = This question has been rated already.
 ticket-refused-bad-rating = The rating must be a number from 1 to 5.
 ticket-refused-not-yours = This question is not assigned to you, so you cannot answer it.
 ticket-refused-cannot-claim = You cannot take this question: it is outside your remit or held at a higher level.
+ticket-refused-taken = Someone else has just taken question { $number }; see «My questions».
 ticket-refused-bad-target = That person cannot take this question. Please press one of the buttons.
 ticket-refused-no-faq = That prepared answer is no longer on the list.
 ticket-refused-not-answerer = This part is for headquarters experts and region liaisons.

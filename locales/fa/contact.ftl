@@ -76,6 +76,7 @@ ticket-refused-already-rated = امتیاز این پرسش پیش‌تر ثبت
 ticket-refused-bad-rating = امتیاز باید عددی از ۱ تا ۵ باشد.
 ticket-refused-not-yours = این پرسش به شما ارجاع نشده است و نمی‌توانید به آن پاسخ دهید.
 ticket-refused-cannot-claim = نمی‌توانید این پرسش را بردارید: در حوزهٔ شما نیست یا نزد سطح بالاتری است.
+ticket-refused-taken = پرسش شمارهٔ { $number } را همکار دیگری همین حالا برداشت؛ «پرسش‌های من» را ببینید.
 ticket-refused-bad-target = این شخص نمی‌تواند این پرسش را بپذیرد. لطفاً یکی از دکمه‌ها را بزنید.
 ticket-refused-no-faq = این پاسخ آماده دیگر در فهرست نیست.
 ticket-refused-not-answerer = این بخش ویژهٔ کارشناسان ستاد و رابطان منطقه است.

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from handlers.contact import TicketCb, thread_text
 from storage import tickets
 from storage.records import OfficeRecord
-from texts import tickets as ticket_texts
 from texts.i18n import Translator, catalog_keys
+from texts.ticket_callbacks import (
+    AnswererTicketCb,
+    CategoryTicketCb,
+    ClaimTicketCb,
+    FaqTicketCb,
+    OwnerTicketCb,
+    RateTicketCb,
+    TransferTicketCb,
+)
+from texts.tickets import thread_text
 
 FAMILIES = {
     "ticket-category-": tickets.CATEGORIES,
@@ -18,7 +26,7 @@ FAMILIES = {
     "ticket-refused-": ("no-office", "bad-category", "too-many-open", "flood", "too-long",
                         "empty", "not-found", "closed", "not-closed", "already-rated",
                         "bad-rating", "not-yours", "cannot-claim", "bad-target", "no-faq",
-                        "not-answerer"),
+                        "not-answerer", "taken"),
 }
 
 
@@ -29,12 +37,29 @@ def test_key_families_exist_in_both_languages() -> None:
         assert missing == [], lang
 
 
-def test_storage_and_handlers_pack_the_same_button_data() -> None:
-    for side, action, ticket_id, arg in (("o", "view", 12, ""), ("e", "to", 99999, "123456"),
-                                         ("o", "rate", 7, "5")):
-        packed = TicketCb(side=side, action=action, id=ticket_id, arg=arg).pack()
-        assert packed == ticket_texts.callback(side, action, ticket_id, arg)
-        assert len(packed.encode()) <= 64
+def test_buttons_pack_as_older_messages_carry_them() -> None:
+    """The typed factories pack to the `tk:<side>:<action>:<id>:<value>` form of before."""
+    assert OwnerTicketCb(action="view", id=12).pack() == "tk:o:view:12:"
+    assert OwnerTicketCb(action="list").pack() == "tk:o:list:0:"
+    assert CategoryTicketCb(office=3, category="scoring").pack() == "tk:o:cat:3:scoring"
+    assert RateTicketCb(id=7, rating=5).pack() == "tk:o:rate:7:5"
+    assert TransferTicketCb(id=99999, to=123456).pack() == "tk:e:to:99999:123456"
+    assert FaqTicketCb(id=4, faq=1).pack() == "tk:e:fq:4:1"
+    assert ClaimTicketCb.unpack("tk:e:claim:5:").seen is None  # a button from before
+    assert ClaimTicketCb(id=5, seen=0).pack() == "tk:e:claim:5:0"
+    assert AnswererTicketCb.unpack("tk:e:ans:5:").action == "ans"
+
+
+def test_the_longest_button_data_fits_64_bytes() -> None:
+    """Ids as large as a PostgreSQL bigint, the longest category and action."""
+    big = 2**63 - 1
+    longest = max(tickets.CATEGORIES, key=len)
+    packed = [OwnerTicketCb(action="cancel", id=big), AnswererTicketCb(action="cancel", id=big),
+              CategoryTicketCb(office=big, category=longest),  # type: ignore[arg-type]
+              RateTicketCb(id=big, rating=5), ClaimTicketCb(id=big, seen=big),
+              FaqTicketCb(id=big, faq=big), TransferTicketCb(id=big, to=big)]
+    for data in packed:
+        assert len(data.pack().encode()) <= 64, data.pack()
 
 
 def test_typed_text_does_not_become_formatting() -> None:

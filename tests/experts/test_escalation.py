@@ -12,7 +12,9 @@ from demo.local import World
 from scoring.text import to_persian_digits
 from scoring.workhours import TEHRAN
 from services.staff import add_holiday
+from services.tickets import owner
 from storage import tickets
+from storage.accounts import load_actor
 from storage.models import Outbox, Ticket, TicketMessage
 from tests.experts.conftest import (
     LIAISON,
@@ -135,22 +137,14 @@ async def test_escalation_skips_weekend_and_holiday(world: World) -> None:
 async def test_routing_without_a_liaison_goes_to_the_category_expert(world: World) -> None:
     people = await setup_people(world, liaison=False)
     async with world.session() as session:
-        ticket = await tickets.open_ticket(
-            session, account_id=await _owner_account(world), office_ids=[people.office_a],
-            office_id=people.office_a, category="scoring", text="پرسش", now=world.clock.now())
-        assert (ticket.level, ticket.assignee_account_id) == (tickets.EXPERT,
-                                                              people.scoring_account)
-        # No HQ expert is linked for evidence: straight to the supervisor, who has no deadline.
-        other = await tickets.open_ticket(
-            session, account_id=await _owner_account(world), office_ids=[people.office_a],
-            office_id=people.office_a, category="evidence", text="پرسش", now=world.clock.now())
-        assert (other.level, other.assignee_account_id) == (tickets.SUPERVISOR,
-                                                            people.supervisor_account)
-        assert other.due_at is None
-        await session.commit()
-
-
-async def _owner_account(world: World) -> int:
-    from tests.experts.conftest import account_id
-
-    return await account_id(world, "bale", OWNER_A)
+        actor = await load_actor(session, "bale", OWNER_A)
+    ticket = await owner.open_ticket(world.uow(), actor, office_id=people.office_a,
+                                     category="scoring", text="پرسش", now=world.clock.now())
+    assert (ticket.level, ticket.assignee_account_id) == (tickets.EXPERT,
+                                                          people.scoring_account)
+    # No HQ expert is linked for evidence: straight to the supervisor, who has no deadline.
+    other = await owner.open_ticket(world.uow(), actor, office_id=people.office_a,
+                                    category="evidence", text="پرسش", now=world.clock.now())
+    assert (other.level, other.assignee_account_id) == (tickets.SUPERVISOR,
+                                                        people.supervisor_account)
+    assert other.due_at is None

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from demo.local import World
-from storage import tickets
+from services.tickets import owner
+from storage.accounts import load_actor
 from storage.models import Ticket, TicketMessage
-from tests.experts.conftest import OWNER_A, account_id, make_jpeg, setup_people
+from tests.experts.conftest import OWNER_A, make_jpeg, setup_people
 
 
 async def _count(world: World, model: type) -> int:
@@ -48,19 +49,16 @@ async def test_wrong_input_while_asking(world: World) -> None:
 
 async def test_open_tickets_per_office_are_limited(world: World) -> None:
     people = await setup_people(world)
-    owner_account = await account_id(world, "bale", OWNER_A)
     async with world.session() as session:
-        for n in range(3):
-            await tickets.open_ticket(session, account_id=owner_account,
-                                      office_ids=[people.office_a], office_id=people.office_a,
-                                      category="technical", text=f"پرسش {n}",
-                                      now=world.clock.now())
-        await session.commit()
-    owner = world.user("bale", OWNER_A, "زهرا")
-    await owner.send_command("/contact")
-    await owner.wait_text("کارشناسان ستاد")
-    await owner.press("پرسش تازه")
-    refusal = (await owner.wait_text("پرسش باز دارد"))["text"]
+        actor = await load_actor(session, "bale", OWNER_A)
+    for n in range(3):
+        await owner.open_ticket(world.uow(), actor, office_id=people.office_a,
+                                category="technical", text=f"پرسش {n}", now=world.clock.now())
+    person = world.user("bale", OWNER_A, "زهرا")
+    await person.send_command("/contact")
+    await person.wait_text("کارشناسان ستاد")
+    await person.press("پرسش تازه")
+    refusal = (await person.wait_text("پرسش باز دارد"))["text"]
     assert "۳" in refusal and "ببندید" in refusal
     assert await _count(world, Ticket) == 3
 
@@ -68,13 +66,11 @@ async def test_open_tickets_per_office_are_limited(world: World) -> None:
     async with world.session() as session:
         first = (await session.scalars(select(Ticket.id).order_by(Ticket.id))).first()
         assert first is not None
-        await tickets.close(session, ticket_id=first, account_id=owner_account,
-                            office_ids=[people.office_a], now=world.clock.now())
-        await session.commit()
-    await owner.press("پرسش‌های من")  # the refusal offers the list, where one can close
-    await owner.wait_text("پرسش‌های دفتر شما")
-    await owner.press("پرسش تازه")
-    await owner.wait_text("موضوع پرسش")
+    await owner.close(world.uow(), actor, first, world.clock.now())
+    await person.press("پرسش‌های من")  # the refusal offers the list, where one can close
+    await person.wait_text("پرسش‌های دفتر شما")
+    await person.press("پرسش تازه")
+    await person.wait_text("موضوع پرسش")
 
 
 async def test_flood_control_per_account(world: World) -> None:

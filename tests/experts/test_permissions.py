@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from demo.local import World
+from services.tickets import owner
 from storage import tickets
+from storage.accounts import load_actor
 from storage.models import Ticket, TicketMessage
 from tests.experts.conftest import (
     DECLARATION_EXPERT,
@@ -13,7 +15,6 @@ from tests.experts.conftest import (
     OWNER_A,
     OWNER_B,
     SCORING_EXPERT,
-    account_id,
     drain,
     setup_people,
 )
@@ -21,12 +22,10 @@ from tests.experts.conftest import (
 
 async def _ask(world: World, office_id: int, category: str = "scoring") -> int:
     async with world.session() as session:
-        record = await tickets.open_ticket(
-            session, account_id=await account_id(world, "bale", OWNER_A),
-            office_ids=[office_id], office_id=office_id, category=category,
-            text="پرسش محرمانهٔ دفتر ساری", now=world.clock.now())
-        await session.commit()
-        return record.id
+        actor = await load_actor(session, "bale", OWNER_A)
+    record = await owner.open_ticket(world.uow(), actor, office_id=office_id, category=category,
+                                     text="پرسش محرمانهٔ دفتر ساری", now=world.clock.now())
+    return record.id
 
 
 async def test_an_owner_cannot_read_another_offices_ticket(world: World) -> None:

@@ -1,4 +1,5 @@
-"""Owners' questions to named experts: the use cases that are not the conversation's own yet.
+"""Questions to named experts, the scheduler's and the command line's side: escalation and
+binding the directory's experts to accounts.
 
 Escalation runs from the scheduler: every open question past its working-hours deadline moves one
 level up (expert → region liaison → headquarters), each in its own transaction, with its audit
