@@ -49,10 +49,10 @@ def _tree() -> Router:
     answerers = Router(name="answerers")  # linked experts, region liaisons, hq
     answerers.message.filter(experts.IsAnswerer())
     answerers.callback_query.filter(experts.IsAnswerer())
-    answerers.include_router(experts.router)
+    answerers.include_router(experts.setup())
     private.include_routers(
         survey.setup(),        # citizens' survey (/start s_…), owners' and regions' /survey
-        contact.router,        # the owner's questions to experts (its steps end on any other
+        contact.setup(),       # the owner's questions to experts (its steps end on any other
         answerers,             # button, so it comes first), and the experts' inbox
         start.setup(),         # /start, linking, menu, language
         discrepancy.router,    # base-data discrepancies (its steps come before the wizard's)

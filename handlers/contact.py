@@ -38,8 +38,6 @@ from texts.i18n import Translator
 from texts.ticket_callbacks import CategoryTicketCb, OwnerTicketCb, RateTicketCb
 from texts.tickets import directory_text, thread_text
 
-router = Router(name=__name__)
-
 
 class Ask(StatesGroup):
     text = State()  # data: office, category
@@ -50,13 +48,10 @@ class Thread(StatesGroup):
 
 
 _end_step = EndWritingStep([Ask.text, Thread.writing])
-router.message.outer_middleware(_end_step)
-router.callback_query.outer_middleware(_end_step)
 
 
 # --- the directory ---------------------------------------------------------------------------
 
-@router.message(Command("contact"))
 async def show_contact(message: Message, actor: Actor, t: Translator, state: FSMContext,
                        uow: UnitOfWork) -> None:
     await state.clear()
@@ -64,7 +59,6 @@ async def show_contact(message: Message, actor: Actor, t: Translator, state: FSM
     await message.answer(directory_text(t, entry), reply_markup=keyboards.contact(t))
 
 
-@router.callback_query(F.data == "menu:contact")
 async def show_contact_button(callback: CallbackQuery, actor: Actor, t: Translator,
                               state: FSMContext, bot: Bot, uow: UnitOfWork) -> None:
     await state.clear()
@@ -75,7 +69,6 @@ async def show_contact_button(callback: CallbackQuery, actor: Actor, t: Translat
 
 # --- asking ----------------------------------------------------------------------------------
 
-@router.callback_query(OwnerTicketCb.filter((F.side == "o") & (F.action == "ask")))
 async def choose_category(callback: CallbackQuery, callback_data: OwnerTicketCb, actor: Actor,
                           t: Translator, clock: Clock, bot: Bot, uow: UnitOfWork,
                           settings: Any) -> None:
@@ -96,7 +89,6 @@ async def choose_category(callback: CallbackQuery, callback_data: OwnerTicketCb,
               keyboards.categories(t, office_id or 0))
 
 
-@router.callback_query(CategoryTicketCb.filter(F.side == "o"))
 async def ask_text(callback: CallbackQuery, callback_data: CategoryTicketCb, actor: Actor,
                    t: Translator, state: FSMContext, bot: Bot, settings: Any) -> None:
     if callback_data.office not in actor.office_ids:
@@ -131,13 +123,11 @@ async def _create(message: Message, actor: Actor, t: Translator, state: FSMConte
                          reply_markup=keyboards.done(t, record.id))
 
 
-@router.message(Ask.text, F.text, not_command)
 async def take_question(message: Message, actor: Actor, t: Translator, state: FSMContext,
                         clock: Clock, uow: UnitOfWork, settings: Any) -> None:
     await _create(message, actor, t, state, clock, uow, settings, message.text, None)
 
 
-@router.message(Ask.text, F.photo | F.document)
 async def take_question_file(message: Message, bot: Bot, actor: Actor, t: Translator,
                              state: FSMContext, clock: Clock, evidence_store: EvidenceStore,
                              uow: UnitOfWork, settings: Any) -> None:
@@ -155,12 +145,10 @@ async def take_question_file(message: Message, bot: Bot, actor: Actor, t: Transl
         await _create(message, actor, t, state, clock, uow, settings, message.caption, file)
 
 
-@router.message(Ask.text, not_command)
 async def reject_question(message: Message, t: Translator) -> None:
     await message.answer(t("ticket-wrong-input"))
 
 
-@router.callback_query(OwnerTicketCb.filter((F.side == "o") & (F.action == "cancel")))
 async def cancel(callback: CallbackQuery, t: Translator, state: FSMContext, bot: Bot) -> None:
     await state.clear()
     await callback.answer()
@@ -187,14 +175,12 @@ async def _send_list(bot: Bot, chat_id: int, actor: Actor, t: Translator,
     await say(bot, chat_id, "\n".join(lines), keyboards.owner_list(t, rows))
 
 
-@router.message(Command("tickets"))
 async def list_tickets(message: Message, actor: Actor, t: Translator, state: FSMContext,
                        bot: Bot, uow: UnitOfWork) -> None:
     await state.clear()
     await _send_list(bot, message.chat.id, actor, t, uow)
 
 
-@router.callback_query(OwnerTicketCb.filter((F.side == "o") & (F.action == "list")))
 async def list_tickets_button(callback: CallbackQuery, actor: Actor, t: Translator,
                               state: FSMContext, bot: Bot, uow: UnitOfWork) -> None:
     await state.clear()
@@ -202,7 +188,6 @@ async def list_tickets_button(callback: CallbackQuery, actor: Actor, t: Translat
     await _send_list(bot, callback.from_user.id, actor, t, uow)
 
 
-@router.callback_query(OwnerTicketCb.filter((F.side == "o") & (F.action == "view")))
 async def view_ticket(callback: CallbackQuery, callback_data: OwnerTicketCb, actor: Actor,
                       t: Translator, bot: Bot, platform: str, evidence_store: EvidenceStore,
                       uow: UnitOfWork) -> None:
@@ -218,7 +203,6 @@ async def view_ticket(callback: CallbackQuery, callback_data: OwnerTicketCb, act
               keyboards.owner_ticket(t, view.ticket))
 
 
-@router.callback_query(OwnerTicketCb.filter((F.side == "o") & (F.action == "reply")))
 async def start_reply(callback: CallbackQuery, callback_data: OwnerTicketCb, actor: Actor,
                       t: Translator, state: FSMContext, bot: Bot, uow: UnitOfWork) -> None:
     try:
@@ -249,13 +233,11 @@ async def _append(message: Message, actor: Actor, t: Translator, state: FSMConte
                          reply_markup=keyboards.done(t, record.id))
 
 
-@router.message(Thread.writing, F.text, not_command)
 async def take_reply(message: Message, actor: Actor, t: Translator, state: FSMContext,
                      clock: Clock, uow: UnitOfWork, settings: Any) -> None:
     await _append(message, actor, t, state, clock, uow, settings, message.text, None)
 
 
-@router.message(Thread.writing, F.photo | F.document)
 async def take_reply_file(message: Message, bot: Bot, actor: Actor, t: Translator,
                           state: FSMContext, clock: Clock, evidence_store: EvidenceStore,
                           uow: UnitOfWork, settings: Any) -> None:
@@ -264,19 +246,16 @@ async def take_reply_file(message: Message, bot: Bot, actor: Actor, t: Translato
         await _append(message, actor, t, state, clock, uow, settings, message.caption, file)
 
 
-@router.message(Thread.writing, not_command)
 async def reject_reply(message: Message, t: Translator) -> None:
     await message.answer(t("ticket-wrong-input"))
 
 
-@router.callback_query(OwnerTicketCb.filter((F.side == "o") & (F.action == "done")))
 async def done(callback: CallbackQuery, t: Translator, state: FSMContext, bot: Bot) -> None:
     await state.clear()
     await callback.answer()
     await say(bot, callback.from_user.id, t("ticket-done"), keyboards.my_list(t))
 
 
-@router.callback_query(OwnerTicketCb.filter((F.side == "o") & (F.action == "close")))
 async def close_ticket(callback: CallbackQuery, callback_data: OwnerTicketCb, actor: Actor,
                        t: Translator, state: FSMContext, clock: Clock, bot: Bot,
                        uow: UnitOfWork) -> None:
@@ -291,7 +270,6 @@ async def close_ticket(callback: CallbackQuery, callback_data: OwnerTicketCb, ac
               keyboards.owner_ticket(t, record))
 
 
-@router.callback_query(RateTicketCb.filter(F.side == "o"))
 async def rate_ticket(callback: CallbackQuery, callback_data: RateTicketCb, actor: Actor,
                       t: Translator, clock: Clock, bot: Bot, uow: UnitOfWork) -> None:
     try:
@@ -304,8 +282,41 @@ async def rate_ticket(callback: CallbackQuery, callback_data: RateTicketCb, acto
               keyboards.my_list(t))
 
 
-@router.callback_query(F.data.startswith("tk:o:"))
 async def stale(callback: CallbackQuery, t: Translator, bot: Bot) -> None:
     """A garbled or outdated owner button: say so, never a traceback."""
     await callback.answer()
     await say(bot, callback.from_user.id, t("ticket-stale"), keyboards.contact(t))
+
+
+def setup() -> Router:
+    """This feature's handlers on a new router (each call builds a new one)."""
+    router = Router(name=__name__)
+    router.message.outer_middleware(_end_step)
+    router.callback_query.outer_middleware(_end_step)
+    router.message.register(show_contact, Command("contact"))
+    router.callback_query.register(show_contact_button, F.data == "menu:contact")
+    router.callback_query.register(
+        choose_category, OwnerTicketCb.filter((F.side == "o") & (F.action == "ask")))
+    router.callback_query.register(ask_text, CategoryTicketCb.filter(F.side == "o"))
+    router.message.register(take_question, Ask.text, F.text, not_command)
+    router.message.register(take_question_file, Ask.text, F.photo | F.document)
+    router.message.register(reject_question, Ask.text, not_command)
+    router.callback_query.register(
+        cancel, OwnerTicketCb.filter((F.side == "o") & (F.action == "cancel")))
+    router.message.register(list_tickets, Command("tickets"))
+    router.callback_query.register(
+        list_tickets_button, OwnerTicketCb.filter((F.side == "o") & (F.action == "list")))
+    router.callback_query.register(
+        view_ticket, OwnerTicketCb.filter((F.side == "o") & (F.action == "view")))
+    router.callback_query.register(
+        start_reply, OwnerTicketCb.filter((F.side == "o") & (F.action == "reply")))
+    router.message.register(take_reply, Thread.writing, F.text, not_command)
+    router.message.register(take_reply_file, Thread.writing, F.photo | F.document)
+    router.message.register(reject_reply, Thread.writing, not_command)
+    router.callback_query.register(
+        done, OwnerTicketCb.filter((F.side == "o") & (F.action == "done")))
+    router.callback_query.register(
+        close_ticket, OwnerTicketCb.filter((F.side == "o") & (F.action == "close")))
+    router.callback_query.register(rate_ticket, RateTicketCb.filter(F.side == "o"))
+    router.callback_query.register(stale, F.data.startswith("tk:o:"))
+    return router

@@ -43,8 +43,6 @@ from texts.ticket_callbacks import (
 )
 from texts.tickets import thread_text
 
-router = Router(name=__name__)
-
 
 class IsAnswerer(Filter):
     """A linked expert, a region liaison or HQ staff (looked up in the database)."""
@@ -59,8 +57,6 @@ class Answering(StatesGroup):
 
 
 _end_step = EndWritingStep([Answering.text])
-router.message.outer_middleware(_end_step)
-router.callback_query.outer_middleware(_end_step)
 
 
 # --- the inbox -------------------------------------------------------------------------------
@@ -89,14 +85,12 @@ async def _send_inbox(bot: Bot, chat_id: int, actor: Actor, t: Translator,
     await say(bot, chat_id, "\n".join(lines), keyboards.inbox(t, ids))
 
 
-@router.message(Command("inbox"))
 async def show_inbox(message: Message, actor: Actor, t: Translator, state: FSMContext,
                      bot: Bot, uow: UnitOfWork) -> None:
     await state.clear()
     await _send_inbox(bot, message.chat.id, actor, t, uow)
 
 
-@router.callback_query(AnswererTicketCb.filter((F.side == "e") & (F.action == "inbox")))
 async def show_inbox_button(callback: CallbackQuery, actor: Actor, t: Translator,
                             state: FSMContext, bot: Bot, uow: UnitOfWork) -> None:
     await state.clear()
@@ -104,7 +98,6 @@ async def show_inbox_button(callback: CallbackQuery, actor: Actor, t: Translator
     await _send_inbox(bot, callback.from_user.id, actor, t, uow)
 
 
-@router.callback_query(AnswererTicketCb.filter((F.side == "e") & (F.action == "view")))
 async def view_ticket(callback: CallbackQuery, callback_data: AnswererTicketCb, actor: Actor,
                       t: Translator, bot: Bot, platform: str, evidence_store: EvidenceStore,
                       uow: UnitOfWork) -> None:
@@ -122,7 +115,6 @@ async def view_ticket(callback: CallbackQuery, callback_data: AnswererTicketCb, 
 
 # --- answering -------------------------------------------------------------------------------
 
-@router.callback_query(AnswererTicketCb.filter((F.side == "e") & (F.action == "ans")))
 async def start_answer(callback: CallbackQuery, callback_data: AnswererTicketCb, actor: Actor,
                        t: Translator, state: FSMContext, bot: Bot, uow: UnitOfWork,
                        settings: Any) -> None:
@@ -156,13 +148,11 @@ async def _answer(message: Message, actor: Actor, t: Translator, state: FSMConte
                          reply_markup=keyboards.inbox_button(t))
 
 
-@router.message(Answering.text, F.text, not_command)
 async def take_answer(message: Message, actor: Actor, t: Translator, state: FSMContext,
                       clock: Clock, uow: UnitOfWork, settings: Any) -> None:
     await _answer(message, actor, t, state, clock, uow, settings, message.text, None)
 
 
-@router.message(Answering.text, F.photo | F.document)
 async def take_answer_file(message: Message, bot: Bot, actor: Actor, t: Translator,
                            state: FSMContext, clock: Clock, evidence_store: EvidenceStore,
                            uow: UnitOfWork, settings: Any) -> None:
@@ -171,12 +161,10 @@ async def take_answer_file(message: Message, bot: Bot, actor: Actor, t: Translat
         await _answer(message, actor, t, state, clock, uow, settings, message.caption, file)
 
 
-@router.message(Answering.text, not_command)
 async def reject_answer(message: Message, t: Translator) -> None:
     await message.answer(t("expert-answer-wrong-input"))
 
 
-@router.callback_query(AnswererTicketCb.filter((F.side == "e") & (F.action == "cancel")))
 async def cancel(callback: CallbackQuery, t: Translator, state: FSMContext, bot: Bot) -> None:
     await state.clear()
     await callback.answer()
@@ -185,7 +173,6 @@ async def cancel(callback: CallbackQuery, t: Translator, state: FSMContext, bot:
 
 # --- frequent answers ------------------------------------------------------------------------
 
-@router.callback_query(AnswererTicketCb.filter((F.side == "e") & (F.action == "faq")))
 async def show_faq(callback: CallbackQuery, callback_data: AnswererTicketCb, actor: Actor,
                    t: Translator, bot: Bot, uow: UnitOfWork) -> None:
     try:
@@ -206,7 +193,6 @@ async def show_faq(callback: CallbackQuery, callback_data: AnswererTicketCb, act
               keyboards.faq_choice(t, choice.ticket_id, choice.items))
 
 
-@router.callback_query(FaqTicketCb.filter(F.side == "e"))
 async def send_faq(callback: CallbackQuery, callback_data: FaqTicketCb, actor: Actor,
                    t: Translator, state: FSMContext, clock: Clock, bot: Bot, uow: UnitOfWork,
                    settings: Any) -> None:
@@ -224,7 +210,6 @@ async def send_faq(callback: CallbackQuery, callback_data: FaqTicketCb, actor: A
 
 # --- claim and transfer ----------------------------------------------------------------------
 
-@router.callback_query(ClaimTicketCb.filter(F.side == "e"))
 async def claim(callback: CallbackQuery, callback_data: ClaimTicketCb, actor: Actor,
                 t: Translator, clock: Clock, bot: Bot, uow: UnitOfWork, settings: Any) -> None:
     try:
@@ -238,7 +223,6 @@ async def claim(callback: CallbackQuery, callback_data: ClaimTicketCb, actor: Ac
               keyboards.claimed(t, record.id))
 
 
-@router.callback_query(AnswererTicketCb.filter((F.side == "e") & (F.action == "tr")))
 async def choose_target(callback: CallbackQuery, callback_data: AnswererTicketCb, actor: Actor,
                         t: Translator, bot: Bot, uow: UnitOfWork) -> None:
     try:
@@ -255,7 +239,6 @@ async def choose_target(callback: CallbackQuery, callback_data: AnswererTicketCb
               keyboards.transfer_targets(t, callback_data.id, targets))
 
 
-@router.callback_query(TransferTicketCb.filter(F.side == "e"))
 async def transfer(callback: CallbackQuery, callback_data: TransferTicketCb, actor: Actor,
                    t: Translator, state: FSMContext, clock: Clock, bot: Bot, uow: UnitOfWork,
                    settings: Any) -> None:
@@ -272,8 +255,35 @@ async def transfer(callback: CallbackQuery, callback_data: TransferTicketCb, act
               keyboards.inbox_button(t))
 
 
-@router.callback_query(F.data.startswith("tk:e:"))
 async def stale(callback: CallbackQuery, t: Translator, bot: Bot) -> None:
     """A garbled or outdated answerer's button: say so, never a traceback."""
     await callback.answer()
     await say(bot, callback.from_user.id, t("ticket-stale"), keyboards.inbox_button(t))
+
+
+def setup() -> Router:
+    """This feature's handlers on a new router (each call builds a new one)."""
+    router = Router(name=__name__)
+    router.message.outer_middleware(_end_step)
+    router.callback_query.outer_middleware(_end_step)
+    router.message.register(show_inbox, Command("inbox"))
+    router.callback_query.register(
+        show_inbox_button, AnswererTicketCb.filter((F.side == "e") & (F.action == "inbox")))
+    router.callback_query.register(
+        view_ticket, AnswererTicketCb.filter((F.side == "e") & (F.action == "view")))
+    router.callback_query.register(
+        start_answer, AnswererTicketCb.filter((F.side == "e") & (F.action == "ans")))
+    router.message.register(take_answer, Answering.text, F.text, not_command)
+    router.message.register(take_answer_file, Answering.text, F.photo | F.document)
+    router.message.register(reject_answer, Answering.text, not_command)
+    router.callback_query.register(
+        cancel, AnswererTicketCb.filter((F.side == "e") & (F.action == "cancel")))
+    router.callback_query.register(
+        show_faq, AnswererTicketCb.filter((F.side == "e") & (F.action == "faq")))
+    router.callback_query.register(send_faq, FaqTicketCb.filter(F.side == "e"))
+    router.callback_query.register(claim, ClaimTicketCb.filter(F.side == "e"))
+    router.callback_query.register(
+        choose_target, AnswererTicketCb.filter((F.side == "e") & (F.action == "tr")))
+    router.callback_query.register(transfer, TransferTicketCb.filter(F.side == "e"))
+    router.callback_query.register(stale, F.data.startswith("tk:e:"))
+    return router

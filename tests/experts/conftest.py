@@ -6,18 +6,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 
 import pytest
-from aiogram import F, Router
+from aiogram import Router
 from sqlalchemy import select
 
 import bot.app
 import handlers
 from delivery.outbox import OutboxSender
 from demo.local import World, local_world
-from handlers import contact, experts
 from services.staff import add_staff
 from storage.accounts import load_actor
 from storage.admin import get_or_create_account
@@ -33,35 +31,8 @@ DECLARATION_EXPERT = 3002  # Telegram: «سرکار خانم ثقفی», categor
 SUPERVISOR = 3003  # Telegram: an HQ supervisor added to the directory
 
 
-def _contains(tree: Router, router: Router) -> bool:
-    return tree is router or any(_contains(sub, router) for sub in tree.sub_routers)
-
-
-@cache
-def _mine() -> Router:
-    """This feature's routers as handlers/__init__.py is asked to compose them: the owner's
-    router and the answerers' one (behind `IsAnswerer`), before every other feature's."""
-    mine = Router(name="experts-test-mine")
-    mine.message.filter(F.chat.type == "private")
-    mine.callback_query.filter(F.message.chat.type == "private")
-    staff = Router(name="experts-test-staff")
-    staff.message.filter(experts.IsAnswerer())
-    staff.callback_query.filter(experts.IsAnswerer())
-    staff.include_router(experts.router)
-    mine.include_routers(contact.router, staff)
-    return mine
-
-
 def build_router() -> Router:
-    """The lead's tree, with this feature's routers in front until the lead wires them in."""
-    lead = handlers.build_router()
-    if _contains(lead, contact.router):
-        return lead
-    mine = _mine()
-    mine._parent_router = None  # one dispatcher per test, the same routers
-    root = Router(name="experts-test-root")
-    root.include_routers(mine, lead)
-    return root
+    return handlers.build_router()
 
 
 @dataclass
