@@ -4,14 +4,14 @@ notices: a rejection reason, the window's dates, a refusal."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from scoring.calendar import format_jalali_date, period_title
+from storage.review import QUICK_REASONS, TICK
 from texts.i18n import Translator
 
-TICK = timedelta(microseconds=1)
-QUICK_REASONS = ("illegible", "unrelated", "expired")
+__all__ = ["QUICK_REASONS", "TICK", "explain", "explain_code", "reason_text"]
 
 
 def reason_text(t: Translator, stored: str | None) -> str:
