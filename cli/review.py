@@ -44,16 +44,11 @@ def _print_ranking(summary: Any) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    from cli.main import UsageError, console, fail, with_db, with_uow
+    from cli.main import UsageError, console, fail, with_uow
 
     results_app = _group(app, "results", "Publishing a period's results.")
     scores_app = _group(app, "scores", "Provincial association scores.")
     satisfaction_app = _group(app, "satisfaction", "Citizens' satisfaction scores.")
-
-    async def _period(session: Any, code: str) -> Any:
-        from storage.admin import get_period
-
-        return await get_period(session, code)
 
     @app.command("rank")
     def rank(period: str) -> None:
@@ -91,20 +86,20 @@ def register(app: typer.Typer) -> None:
 
     def _import(kind: str, file: Path, period: str, dry_run: bool) -> None:
         from cli.main import _print_import
-        from storage.review import ReviewError
-        from storage.review_scores import import_scores
+        from services.association import import_scores
+        from services.errors import ServiceError
 
-        async def work(session: Any) -> Any:
-            record = await _period(session, period)
+        async def work(uow: Any) -> Any:
             try:
-                return await import_scores(session, file, record, kind, dry_run=dry_run)
-            except ReviewError as exc:  # the period is published: its scores are frozen
-                from handlers.review_views import explain
+                return await import_scores(uow, None, file, kind, period_code=period,
+                                           dry_run=dry_run)
+            except ServiceError as exc:  # the period is published: its scores are frozen
                 from texts.i18n import Translator
+                from texts.review_text import explain
 
                 raise UsageError(explain(Translator("en"), exc)) from None
 
-        report = with_db(work)
+        report = with_uow(work)
         _print_import(report, f"{kind} scores", dry_run)
         if report.rejected:
             from cli.main import err

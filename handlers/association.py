@@ -1,16 +1,14 @@
 """The provincial association: its score for each office of its province, typed one by one
 («code score» on one line, or the code and then the score) or sent as a CSV/XLSX file.
 
-Buttons are `as:<action>`; the office of every typed code must be in one of the member's
-provinces, and entries are taken only inside the period's review window (the regions' and
-associations' window), never after publishing.
+Buttons are `AssocCb` (`as:<action>`); `services.association` checks that the office of every
+typed code is in one of the member's provinces, and takes entries only inside the period's
+review window (the regions' and associations' window), never after publishing.
 """
 
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from aiogram import Bot, F, Router
@@ -18,22 +16,18 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.review_base import TYPED, HasRole, who
-from handlers.review_views import explain
-from scoring.answers import AnswerError, parse_external_score
-from scoring.calendar import format_jalali_date, period_title
-from scoring.rubric import ExternalInput
+from handlers.review_base import TYPED, HasRole
+from services import association
 from services.clock import Clock
-from storage import review, review_inputs, review_scores
+from services.errors import Invalid, ServiceError
+from services.uow import UnitOfWork
 from storage.accounts import Actor
-from storage.declarations import period_rubric
-from storage.records import PeriodRecord
 from storage.registry import RegistryFileError
-from storage.review import ReviewError
-from texts.i18n import Markup, Translator
-from texts.keyboards import InlineKeyboardBuilder
+from texts import association as words
+from texts.i18n import Translator
+from texts.review_callbacks import AssocCb
+from texts.review_text import explain
 
 router = Router(name=__name__)
 router.message.filter(HasRole("association"))
@@ -49,147 +43,92 @@ class Entry(StatesGroup):
     file = State()
 
 
-def _keyboard(t: Translator) -> object:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("assoc-button-enter"), callback_data="as:e")
-    kb.button(text=t("assoc-button-file"), callback_data="as:f")
-    kb.adjust(2)
-    return kb.as_markup()
-
-
-def _done(t: Translator) -> object:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("assoc-button-done"), callback_data="as:q")
-    return kb.as_markup()
-
-
-async def _period(session: AsyncSession, now: datetime) -> PeriodRecord:
-    period = await review.review_period(session, now)
-    if period is None:
-        raise ReviewError("rv-no-period")
-    return period
-
-
-async def _panel(message: Message, session: AsyncSession, actor: Actor, t: Translator,
-                 now: datetime) -> None:
-    period = await _period(session, now)
-    provinces = actor.provinces()
-    offices, scored = await review_inputs.association_progress(session, period.id, provinces)
-    lines = [t("assoc-title", provinces=("، " if t.lang == "fa" else ", ").join(
-        sorted(provinces))),
-             t("assoc-period", period=period_title(period.code, t.lang),
-               **{k: format_jalali_date(v, t.lang)
-                  for k, v in review.window_dates(period).items()}),
-             t("assoc-progress", scored=scored, offices=offices)]
-    refusal = review.action_refusal(period, now)
-    if refusal is not None:
-        lines.append(t("rv-queue-read-only", reason=Markup(explain(t, refusal))))
-    await message.answer("\n".join(lines), reply_markup=_keyboard(t))
-
-
 @router.message(Command("scores"))
-async def open_panel(message: Message, session: AsyncSession, actor: Actor, t: Translator,
+async def open_panel(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                      clock: Clock, state: FSMContext) -> None:
     await state.clear()
     try:
-        await _panel(message, session, actor, t, clock.now())
-    except ReviewError as error:
+        panel = await association.panel(uow, actor, clock.now())
+    except ServiceError as error:
         await message.answer(explain(t, error))
+        return
+    await message.answer(words.panel_text(t, panel), reply_markup=words.panel_keyboard(t))
 
 
-@router.callback_query(F.data.startswith("as:"))
-async def on_button(callback: CallbackQuery, session: AsyncSession, actor: Actor,
-                    t: Translator, clock: Clock, state: FSMContext) -> None:
+@router.callback_query(AssocCb.filter())
+async def on_button(callback: CallbackQuery, callback_data: AssocCb, uow: UnitOfWork,
+                    actor: Actor, t: Translator, clock: Clock, state: FSMContext) -> None:
     message = callback.message
-    action = (callback.data or "").split(":", 1)[1]
-    if not isinstance(message, Message) or action not in ("e", "f", "q"):
+    if not isinstance(message, Message):
         await callback.answer(t("rv-stale"), show_alert=True)
         return
-    now = clock.now()
+    action, now = callback_data.action, clock.now()
     try:
-        period = await _period(session, now)
-        if action != "q":
-            review.check_window(period, now)
-    except ReviewError as error:
+        if action == "q":
+            panel = await association.panel(uow, actor, now)
+        else:
+            period = await association.entry_period(uow, actor, now)
+    except ServiceError as error:
         await callback.answer(explain(t, error), show_alert=True)
         return
     await callback.answer()
     if action == "e":
+        spec = association.spec(period)
         await state.set_state(Entry.code)
-        await message.answer(t("assoc-ask-code", min=_spec(period).min, max=_spec(period).max),
-                             reply_markup=_done(t))
+        await message.answer(t("assoc-ask-code", min=spec.min, max=spec.max),
+                             reply_markup=words.done_keyboard(t))
     elif action == "f":
         await state.set_state(Entry.file)
-        await message.answer(t("assoc-ask-file"), reply_markup=_done(t))
+        await message.answer(t("assoc-ask-file"), reply_markup=words.done_keyboard(t))
     else:
         await state.clear()
-        await _panel(message, session, actor, t, now)
+        await message.answer(words.panel_text(t, panel), reply_markup=words.panel_keyboard(t))
 
 
-def _spec(period: PeriodRecord) -> ExternalInput:
-    return period_rubric(period).external.association
-
-
-async def _save(message: Message, session: AsyncSession, actor: Actor, t: Translator,
-                now: datetime, state: FSMContext, office_id: int, text: str) -> None:
-    period = await _period(session, now)
-    office = await review_inputs.province_office(session, office_id, actor.provinces())
-    spec = _spec(period)
+async def _save(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
+                clock: Clock, state: FSMContext, office_id: int, text: str) -> None:
     try:
-        value = parse_external_score(spec, text)
-    except AnswerError:
-        await message.answer(t("assoc-bad-score", text=text.strip()[:20], min=spec.min,
-                               max=spec.max))
+        saved = await association.set_score(uow, actor, office_id, text, clock.now())
+    except Invalid as error:
+        if error.code != "assoc-bad-score":
+            raise
+        await message.answer(explain(t, error))
         await state.set_state(Entry.score)
         await state.set_data({"o": office_id})
         return
-    old = await review_inputs.set_association(session, office, period, value, who(actor), now)
-    await session.commit()
     await state.set_state(Entry.code)
     await state.set_data({})
-    key = "assoc-saved" if old is None else "assoc-saved-changed"
-    await message.answer(t(key, name=office.name, code=office.code, score=Decimal(value),
-                           old=old if old is not None else 0), reply_markup=_done(t))
+    await message.answer(words.saved_text(t, saved), reply_markup=words.done_keyboard(t))
 
 
 @router.message(Entry.code, TYPED)
-async def take_code(message: Message, session: AsyncSession, actor: Actor, t: Translator,
+async def take_code(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                     clock: Clock, state: FSMContext) -> None:
-    now = clock.now()
     parts = (message.text or "").split()
     try:
-        period = await _period(session, now)
-        review.check_window(period, now)
+        await association.entry_period(uow, actor, clock.now())
         if not parts or len(parts) > 2:
-            raise ReviewError("assoc-bad-line")
-        office = await review_inputs.association_office(session, parts[0], actor.provinces())
+            raise Invalid("assoc-bad-line")
+        found = await association.office(uow, actor, parts[0], clock.now())
         if len(parts) == 2:
-            await _save(message, session, actor, t, now, state, office.id, parts[1])
+            await _save(message, uow, actor, t, clock, state, found.office.id, parts[1])
             return
-        current = await review_inputs.association_score(session, office.id, period.id)
         await state.set_state(Entry.score)
-        await state.set_data({"o": office.id})
-        await message.answer(t("assoc-ask-score", name=office.name, code=office.code,
-                               min=_spec(period).min, max=_spec(period).max,
-                               current=current if current is not None else t("value-none")),
-                             reply_markup=_done(t))
-    except ReviewError as error:
-        await session.rollback()
+        await state.set_data({"o": found.office.id})
+        await message.answer(words.ask_score_text(t, found),
+                             reply_markup=words.done_keyboard(t))
+    except ServiceError as error:
         await message.answer(explain(t, error))
 
 
 @router.message(Entry.score, TYPED)
-async def take_score(message: Message, session: AsyncSession, actor: Actor, t: Translator,
+async def take_score(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                      clock: Clock, state: FSMContext) -> None:
-    now = clock.now()
     data = await state.get_data()
     try:
-        period = await _period(session, now)
-        review.check_window(period, now)
-        await _save(message, session, actor, t, now, state, int(data.get("o", 0)),
+        await _save(message, uow, actor, t, clock, state, int(data.get("o", 0)),
                     message.text or "")
-    except ReviewError as error:
-        await session.rollback()
+    except ServiceError as error:
         await message.answer(explain(t, error))
 
 
@@ -199,7 +138,7 @@ async def text_expected(message: Message, t: Translator) -> None:
 
 
 @router.message(Entry.file, F.document)
-async def take_file(message: Message, bot: Bot, session: AsyncSession, actor: Actor,
+async def take_file(message: Message, bot: Bot, uow: UnitOfWork, actor: Actor,
                     t: Translator, clock: Clock, state: FSMContext) -> None:
     now = clock.now()
     document = message.document
@@ -212,36 +151,23 @@ async def take_file(message: Message, bot: Bot, session: AsyncSession, actor: Ac
         await message.answer(t("assoc-file-large", max_mb=MAX_FILE // (1024 * 1024)))
         return
     try:
-        period = await _period(session, now)
-        review.check_window(period, now)
+        await association.entry_period(uow, actor, now)
         buffer = await bot.download(document.file_id)
         assert buffer is not None
         data = buffer.read(MAX_FILE + 1)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"scores{suffix}"
             path.write_bytes(data)
-            report = await review_scores.import_scores(
-                session, path, period, "association", provinces=actor.provinces(),
-                actor=who(actor).label, actor_account_id=actor.account_id)
-    except ReviewError as error:
-        await session.rollback()
+            report = await association.import_scores(uow, actor, path, "association", now)
+    except ServiceError as error:
         await message.answer(explain(t, error))
         return
     except RegistryFileError as error:
         await message.answer(t("assoc-file-unreadable", reason=str(error)))
         return
-    lines = [t("assoc-import-report", inserted=report.inserted, updated=report.updated,
-               unchanged=report.unchanged, rejected=report.rejected_rows)]
-    if report.rejected:
-        lines.append(t("assoc-import-nothing-written"))
-        lines += [t("assoc-import-error", row=e.row, column=e.column, reason=e.reason)
-                  for e in report.rejected[:10]]
-        if len(report.rejected) > 10:
-            lines.append(t("assoc-import-more", count=len(report.rejected) - 10))
-    else:
+    if not report.rejected:
         await state.clear()
-        lines.append(t("assoc-import-written"))
-    await message.answer("\n".join(lines), reply_markup=_done(t))
+    await message.answer(words.import_text(t, report), reply_markup=words.done_keyboard(t))
 
 
 @router.message(Entry.file)
@@ -254,7 +180,7 @@ def _not_owner(_event: object, actor: Actor) -> bool:
 
 
 @router.message(StateFilter(None), TYPED, _not_owner)
-async def staff_panel(message: Message, session: AsyncSession, actor: Actor, t: Translator,
+async def staff_panel(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                       clock: Clock, state: FSMContext) -> None:
     """Anything an association member (not also an owner) sends outside a step: the panel."""
-    await open_panel(message, session, actor, t, clock, state)
+    await open_panel(message, uow, actor, t, clock, state)

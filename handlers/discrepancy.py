@@ -12,21 +12,22 @@ from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
-from handlers.owner import actor_label, menu_button
+from handlers.owner import menu_button
+from services import discrepancy
+from services.errors import ServiceError
+from services.uow import UnitOfWork
 from storage.accounts import Actor
-from storage.admin import audit
 from storage.evidence import EvidenceRejected, EvidenceStore, check
-from storage.models import Discrepancy
+from texts.callbacks import MenuCb
 from texts.i18n import Translator
 from texts.keyboards import InlineKeyboardBuilder
+from texts.review_callbacks import DiscCb, DiscFieldCb
 
 router = Router(name=__name__)
-FIELDS = ("name", "type", "address", "holder")
-MAX_TEXT = 1000
+FIELDS = discrepancy.FIELDS
+MAX_TEXT = discrepancy.MAX_TEXT
 
 
 class Report(StatesGroup):
@@ -35,7 +36,7 @@ class Report(StatesGroup):
 
 
 @router.callback_query(F.data == "menu:disc")
-async def show_reports(callback: CallbackQuery, session: AsyncSession, actor: Actor,
+async def show_reports(callback: CallbackQuery, uow: UnitOfWork, actor: Actor,
                        t: Translator, state: FSMContext) -> None:
     await callback.answer()
     assert isinstance(callback.message, Message)
@@ -43,8 +44,7 @@ async def show_reports(callback: CallbackQuery, session: AsyncSession, actor: Ac
         await callback.message.answer(t("not-linked"))
         return
     await state.clear()
-    reports = (await session.scalars(select(Discrepancy).where(
-        Discrepancy.office_id == actor.office_id).order_by(Discrepancy.id.desc()).limit(5))).all()
+    reports = await discrepancy.own_reports(uow, actor)
     lines = [t("disc-intro")]
     for report in reports:
         lines.append(t("disc-line", number=report.id, field=t(f"disc-field-{report.field}"),
@@ -53,17 +53,17 @@ async def show_reports(callback: CallbackQuery, session: AsyncSession, actor: Ac
             lines.append("    " + t("disc-answer", answer=report.answer))
     kb = InlineKeyboardBuilder()
     for field in FIELDS:
-        kb.button(text=t(f"disc-field-{field}"), callback_data=f"dc:f:{field}")
-    kb.button(text=t("button-menu"), callback_data="menu:main")
+        kb.button(text=t(f"disc-field-{field}"), callback_data=DiscFieldCb(field=field))
+    kb.button(text=t("button-menu"), callback_data=MenuCb(action="main"))
     kb.adjust(2, 2, 1)
     await callback.message.answer("\n".join(lines), reply_markup=kb.as_markup())
 
 
-@router.callback_query(F.data.startswith("dc:f:"))
-async def ask_text(callback: CallbackQuery, actor: Actor, t: Translator,
-                   state: FSMContext) -> None:
-    field = (callback.data or "").split(":")[-1]
-    if field not in FIELDS or actor.office_id is None:
+@router.callback_query(DiscFieldCb.filter())
+async def ask_text(callback: CallbackQuery, callback_data: DiscFieldCb, actor: Actor,
+                   t: Translator, state: FSMContext) -> None:
+    field = callback_data.field
+    if actor.office_id is None:
         await callback.answer(t("stale-button"), show_alert=True)
         return
     await callback.answer()
@@ -76,11 +76,11 @@ async def ask_text(callback: CallbackQuery, actor: Actor, t: Translator,
 
 def _cancel(t: Translator) -> object:
     kb = InlineKeyboardBuilder()
-    kb.button(text=t("button-cancel"), callback_data="dc:cancel")
+    kb.button(text=t("button-cancel"), callback_data=DiscCb(action="cancel"))
     return kb.as_markup()
 
 
-@router.callback_query(F.data == "dc:cancel")
+@router.callback_query(DiscCb.filter(F.action == "cancel"))
 async def cancel(callback: CallbackQuery, t: Translator, state: FSMContext) -> None:
     await callback.answer()
     await state.clear()
@@ -89,7 +89,7 @@ async def cancel(callback: CallbackQuery, t: Translator, state: FSMContext) -> N
 
 
 @router.message(Report.text, F.text)
-async def take_text(message: Message, session: AsyncSession, actor: Actor, t: Translator,
+async def take_text(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                     state: FSMContext) -> None:
     text = (message.text or "").strip()
     if not text or len(text) > MAX_TEXT:
@@ -100,19 +100,17 @@ async def take_text(message: Message, session: AsyncSession, actor: Actor, t: Tr
         await state.clear()
         await message.answer(t("stale-button"), reply_markup=menu_button(t))
         return
-    report = Discrepancy(office_id=actor.office_id, account_id=actor.account_id,
-                         field=data["field"], text=text)
-    session.add(report)
-    await session.flush()
-    await audit(session, actor=actor_label(actor), action="discrepancy.open",
-                entity="office", entity_id=actor.office_id,
-                new={"field": data["field"], "report": report.id})
-    await session.commit()
+    try:
+        number = await discrepancy.report(uow, actor, data["field"], text)
+    except ServiceError:
+        await state.clear()
+        await message.answer(t("stale-button"), reply_markup=menu_button(t))
+        return
     await state.set_state(Report.photo)
-    await state.update_data(report=report.id)
+    await state.update_data(report=number)
     kb = InlineKeyboardBuilder()
-    kb.button(text=t("button-disc-no-photo"), callback_data="dc:done")
-    await message.answer(t("disc-ask-photo", number=report.id), reply_markup=kb.as_markup())
+    kb.button(text=t("button-disc-no-photo"), callback_data=DiscCb(action="done"))
+    await message.answer(t("disc-ask-photo", number=number), reply_markup=kb.as_markup())
 
 
 @router.message(Report.text)
@@ -121,12 +119,12 @@ async def text_expected(message: Message, t: Translator) -> None:
 
 
 @router.message(Report.photo, F.photo | F.document)
-async def take_photo(message: Message, bot: Bot, session: AsyncSession, actor: Actor,
+async def take_photo(message: Message, bot: Bot, uow: UnitOfWork, actor: Actor,
                      t: Translator, state: FSMContext, settings: Settings,
                      evidence_store: EvidenceStore) -> None:
     data = await state.get_data()
-    report = await session.get(Discrepancy, data.get("report", -1))
-    if report is None or report.account_id != actor.account_id:
+    number = int(data.get("report", -1))
+    if not await discrepancy.is_own_report(uow, actor, number):
         await state.clear()
         await message.answer(t("stale-button"), reply_markup=menu_button(t))
         return
@@ -142,13 +140,17 @@ async def take_photo(message: Message, bot: Bot, session: AsyncSession, actor: A
         await message.answer(t(rejected.key, **rejected.message_args))
         return
     await asyncio.to_thread(evidence_store.put, checked)
-    report.evidence_sha256 = checked.sha256
-    await session.commit()
+    try:
+        await discrepancy.attach_photo(uow, actor, number, checked.sha256)
+    except ServiceError:
+        await state.clear()
+        await message.answer(t("stale-button"), reply_markup=menu_button(t))
+        return
     await state.clear()
-    await message.answer(t("disc-done", number=report.id), reply_markup=menu_button(t))
+    await message.answer(t("disc-done", number=number), reply_markup=menu_button(t))
 
 
-@router.callback_query(F.data == "dc:done")
+@router.callback_query(DiscCb.filter(F.action == "done"))
 async def done(callback: CallbackQuery, t: Translator, state: FSMContext) -> None:
     data = await state.get_data()
     await state.clear()

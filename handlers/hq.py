@@ -1,6 +1,6 @@
 """Headquarters: rank a period and publish its results from the bot (`/publish`).
 
-Buttons are `hq:<action>:<period id>`; the role is checked against the database for every
+Buttons are `HqCb` (`hq:<action>:<period id>`); the role is checked against the database for every
 update, and the period is loaded again on every press. Publishing asks once for confirmation;
 publishing a published period only says when it was published.
 """
@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message
 
 from handlers.review_base import HasRole
@@ -24,14 +23,7 @@ from storage.accounts import Actor
 from storage.results import RankSummary, ResultsError
 from texts.i18n import Translator
 from texts.keyboards import InlineKeyboardBuilder
-
-
-class HqCb(CallbackData, prefix="hq"):
-    """`hq:r:<period>` rank, `hq:p:<period>` ask to publish, `hq:py:<period>` publish."""
-
-    action: str
-    period: int
-
+from texts.review_callbacks import HqCb
 
 router = Router(name=__name__)
 router.message.filter(HasRole("hq"))
@@ -86,7 +78,7 @@ async def open_panel(message: Message, actor: Actor, t: Translator, clock: Clock
     await _panel(message, t, panel)
 
 
-@router.callback_query(HqCb.filter(F.action.in_({"r", "p", "py"})))
+@router.callback_query(HqCb.filter())
 async def on_button(callback: CallbackQuery, callback_data: HqCb, actor: Actor,
                     t: Translator, clock: Clock, uow: UnitOfWork) -> None:
     message = callback.message

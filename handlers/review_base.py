@@ -1,8 +1,10 @@
-"""What the reviewer's modules share: the router (prefix `rv:`), the role filter, the typing
-steps, and the context of one button press or typed step.
+"""What the reviewer's modules share: the router, the role filter, the typing steps, and the
+context of one button press or typed step.
 
 `handlers.review` and `handlers.review_inputs` both register on `router`; `handlers/__init__.py`
-includes it as `review.router`.
+includes it as `review.router`. Buttons are the typed factories of `texts.review_callbacks`,
+registered with `button(factory, *actions)`; a refusal (`services.errors.ServiceError`) is said
+as an alert (or, once the button was answered, in the chat).
 """
 
 from __future__ import annotations
@@ -14,18 +16,17 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Filter
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, TelegramObject
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.review_views import explain
-from storage import review
+from services.errors import ServiceError
+from services.uow import UnitOfWork
 from storage.accounts import Actor
 from storage.evidence import EvidenceStore
-from storage.records import PeriodRecord
-from storage.review import ReviewError, ReviewTarget, Who
 from texts.i18n import Translator
+from texts.review_text import explain
 
 
 class HasRole(Filter):
@@ -59,23 +60,12 @@ class Step(StatesGroup):
     disc_answer = State()
 
 
-def who(actor: Actor) -> Who:
-    return Who(f"{actor.platform}:{actor.user_id}", actor.account_id)
-
-
-def arg(args: list[str], index: int) -> int:
-    """A numeric callback argument; anything else is a stale (or forged) button."""
-    if index >= len(args) or not args[index].isdigit():
-        raise ReviewError("rv-stale")
-    return int(args[index])
-
-
 @dataclass
 class Ctx:
     """One button press or typed step: what every action needs."""
 
     message: Message
-    session: AsyncSession
+    uow: UnitOfWork
     actor: Actor
     t: Translator
     now: datetime
@@ -88,43 +78,49 @@ class Ctx:
     @classmethod
     def of(cls, message: Message, data: dict[str, Any],
            callback: CallbackQuery | None = None) -> Ctx:
-        return cls(message, data["session"], data["actor"], data["t"], data["clock"].now(),
+        return cls(message, data["uow"], data["actor"], data["t"], data["clock"].now(),
                    data["state"], data["platform"], data["evidence_store"], callback)
-
-    @property
-    def regions(self) -> set[int]:
-        return self.actor.regions("reviewer")
-
-    @property
-    def who(self) -> Who:
-        return who(self.actor)
 
     async def answer(self, text: str | None = None, alert: bool = False) -> None:
         if self.callback is not None and not self.answered:
             self.answered = True
             await self.callback.answer(text, show_alert=alert)
 
-    async def target(self, declaration_id: int) -> ReviewTarget:
-        return await review.open_declaration(self.session, declaration_id, self.regions)
 
-    async def period(self) -> PeriodRecord:
-        period = await review.review_period(self.session, self.now)
-        if period is None:
-            raise ReviewError("rv-no-period")
-        return period
+Action = Callable[[Ctx, Any], Awaitable[None]]
 
 
-Action = Callable[[Ctx, list[str]], Awaitable[None]]
-ACTIONS: dict[str, Action] = {}
+def button(factory: type[CallbackData], *actions: str) -> Callable[[Action], Action]:
+    """Register `fn(c, callback_data)` for the buttons of `factory` with one of `actions`."""
 
-
-def action(name: str) -> Callable[[Action], Action]:
-    """Register the handler of `rv:<name>:…`."""
     def register(fn: Action) -> Action:
-        ACTIONS[name] = fn
+        async def on_press(callback: CallbackQuery, callback_data: CallbackData, t: Translator,
+                           **data: Any) -> None:
+            await press(callback, callback_data, t, data, fn)
+
+        on_press.__name__ = on_press.__qualname__ = fn.__name__.lstrip("_")
+        router.callback_query.register(on_press, factory.filter(F.action.in_(set(actions))))
         return fn
 
     return register
+
+
+async def press(callback: CallbackQuery, callback_data: CallbackData, t: Translator,
+                data: dict[str, Any], fn: Action) -> None:
+    if not isinstance(callback.message, Message):
+        await callback.answer(t("rv-stale"), show_alert=True)
+        return
+    c = Ctx.of(callback.message, {**data, "t": t}, callback)
+    try:
+        await fn(c, callback_data)
+    except ServiceError as error:
+        text = explain(t, error)
+        if c.answered:
+            await callback.message.answer(text)
+        else:
+            await c.answer(text, alert=True)
+        return
+    await c.answer()
 
 
 # A refusal that ends a typed step: the step cannot go on.
@@ -136,8 +132,7 @@ async def typed(c: Ctx, work: Callable[[], Awaitable[None]]) -> None:
     """Run a typed step; a refusal is said in the chat (and ends the step if it must)."""
     try:
         await work()
-    except ReviewError as error:
-        await c.session.rollback()
+    except ServiceError as error:
         await c.message.answer(explain(c.t, error))
-        if error.key in ENDS_STEP:
+        if error.code in ENDS_STEP:
             await c.state.clear()

@@ -1,32 +1,31 @@
-"""The region's review: the queue, opening a declaration, and the reviewer's actions.
+"""The region's review: the period and its window, opening a declaration, the provisional
+score, and what the owners are told.
 
 Every function that touches a declaration takes the reviewer's regions and refuses
 (`ReviewError("rv-not-yours")`) a declaration whose office is elsewhere: nothing a button carries
-is trusted. Actions are allowed on a submitted declaration, inside the period's review window (or,
-for a declaration the reviewer returned with a grace period, until two days after the grace
-ends), and never after the period is published. Each action writes an audit row (who, when,
-old → new, why); what the owner must hear about goes to the outbox in the same transaction. These
-functions do not commit: the handler commits before it replies.
+is trusted. Actions (`storage.review_actions`) are allowed on a submitted declaration, inside
+the period's review window (or, for a declaration the reviewer returned with a grace period,
+until two days after the grace ends), and never after the period is published. Nothing here
+renders or commits: what the owner must hear is queued as data (`storage.outbox.notify`),
+`texts.notices.review` puts it into words when it is sent, and `services.review` commits.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scoring.answers import AnswerError, from_json, to_json, validate_value
-from scoring.calendar import TEHRAN, end_of_day, format_jalali_date, period_title
+from scoring.answers import AnswerError, from_json, to_json
 from scoring.rubric import Indicator, Rubric
 from scoring.score import AppliedNegative, Breakdown, ExternalInputs, score
-from scoring.status import DeclarationStatus, TransitionError
+from scoring.status import DeclarationStatus
 from storage import declarations as decl
-from storage.admin import audit, current_period, period_record
+from storage.admin import current_period, period_record
 from storage.models import (
     Account,
     AccountOffice,
@@ -39,7 +38,7 @@ from storage.models import (
     Office,
     Period,
 )
-from storage.outbox import enqueue
+from storage.outbox import notify
 from storage.records import OfficeRecord, PeriodRecord
 from storage.review_queue import (  # noqa: F401 - the queue is part of this module's API
     FILTERS,
@@ -49,8 +48,6 @@ from storage.review_queue import (  # noqa: F401 - the queue is part of this mod
     next_to_review,
     queue_counts,
 )
-from texts.i18n import Markup, Translator
-from texts.views import format_value
 
 S = DeclarationStatus
 TICK = timedelta(microseconds=1)
@@ -219,7 +216,7 @@ async def provisional(session: AsyncSession, target: ReviewTarget) -> Breakdown:
 
 
 # ---------------------------------------------------------------------------------------------
-# Telling the owners
+# Telling the owners (as data: `texts.notices.review` renders each notice when it is sent)
 
 
 async def owner_accounts(session: AsyncSession, office_id: int) -> list[Account]:
@@ -228,38 +225,19 @@ async def owner_accounts(session: AsyncSession, office_id: int) -> list[Account]
         .where(AccountOffice.office_id == office_id).order_by(Account.id))).all())
 
 
-def menu_markup(t: Translator, callback: str = "menu:main", key: str = "button-menu"
-                ) -> dict[str, Any]:
-    return {"inline_keyboard": [[{"text": t(key), "callback_data": callback}]]}
-
-
-async def tell_owners(session: AsyncSession, office_id: int, kind: str,
-                      render: Callable[[Translator], str], *, callback: str = "menu:main",
-                      button: str = "button-menu", dedup: str | None = None) -> int:
-    """Queue a message to every account linked to the office, in each one's language."""
+async def tell_owners(session: AsyncSession, office_id: int, notice: str, /, *, kind: str,
+                      dedup: str, **args: Any) -> int:
+    """Queue the notice to every account linked to the office (each reads it in its own
+    language); how many were queued."""
     queued = 0
     for account in await owner_accounts(session, office_id):
-        t = Translator(account.locale, account.platform)
-        if await enqueue(session, platform=account.platform, chat_id=account.platform_user_id,
-                         text=render(t), kind=kind, account_id=account.id,
-                         reply_markup=menu_markup(t, callback, button),
-                         dedup_key=f"{dedup}:{account.id}" if dedup else None):
+        if await notify(session, account, notice, kind=kind, dedup_key=f"{dedup}:{account.id}",
+                        **args):
             queued += 1
     return queued
 
 
-def reason_text(t: Translator, stored: str | None) -> str:
-    """A rejection reason: one of the quick reasons (stored as «@key») or the reviewer's text."""
-    if stored and stored.startswith("@") and stored[1:] in QUICK_REASONS:
-        return t(f"rv-reason-{stored[1:]}")
-    return t.raw(stored or "")
-
-
-def _title(item: Any, lang: str) -> str:
-    return item.title_fa if lang == "fa" else item.title_en
-
-
-async def _adjust_reasons(session: AsyncSession, declaration_id: int) -> dict[str, str]:
+async def adjust_reasons(session: AsyncSession, declaration_id: int) -> dict[str, str]:
     rows = (await session.execute(select(AuditLog.new, AuditLog.reason).where(
         AuditLog.entity == "declaration", AuditLog.entity_id == str(declaration_id),
         AuditLog.action == "answer.adjust").order_by(AuditLog.id))).all()
@@ -279,182 +257,25 @@ def rejected_to_tell(target: ReviewTarget) -> list[decl.EvidenceRecord]:
         e.item_key not in items or live.get(e.item_key, 0) < items[e.item_key].evidence.min_count)]
 
 
-def _notes(t: Translator, target: ReviewTarget, reasons: dict[str, str], *,
-           final: bool = False) -> list[str]:
-    """Adjusted values and rejected files, for the owner (`final`: nothing more to send)."""
-    lines = []
+def titles(item: Any, fallback: str) -> list[str]:
+    """[Persian title, English title] of an indicator (its key when it is gone)."""
+    return [item.title_fa, item.title_en] if item is not None else [fallback, fallback]
+
+
+def notes(target: ReviewTarget, reasons: dict[str, str]) -> dict[str, Any]:
+    """What the owner is told besides the news: adjusted values (the indicator travels with
+    them, so the value reads right in any language) and rejected files. Plain JSON data."""
     items = {i.key: i for i in target.items}
-    for key, value in target.accepted.items():
-        if key in items:
-            item = items[key]
-            lines.append(t("rv-owner-adjusted", title=_title(item, t.lang),
-                           declared=format_value(item, target.view.answers.get(key), t),
-                           accepted=format_value(item, value, t),
-                           reason=reasons.get(key, "")))
-    for file in rejected_to_tell(target):
-        item = items.get(file.item_key)
-        lines.append(t("rv-owner-rejected-final" if final else "rv-owner-rejected",
-                       title=_title(item, t.lang) if item else file.item_key,
-                       reason=Markup(reason_text(t, file.rejected_reason))))
-    return lines
-
-
-# ---------------------------------------------------------------------------------------------
-# Actions
+    adjusted = [{"item": items[key].model_dump(mode="json"),
+                 "declared": to_json(target.view.answers.get(key)), "accepted": to_json(value),
+                 "reason": reasons.get(key, "")}
+                for key, value in target.accepted.items() if key in items]
+    rejected = [{"title": titles(items.get(file.item_key), file.item_key),
+                 "reason": file.rejected_reason or ""} for file in rejected_to_tell(target)]
+    return {"adjusted": adjusted, "rejected": rejected}
 
 
 def must_be_actionable(target: ReviewTarget, now: datetime) -> None:
     if target.view.status != S.SUBMITTED:
         raise ReviewError("rv-not-reviewable", status=target.view.status)
     check_window(target.period, now, target.view.grace_until)
-
-
-async def confirm(session: AsyncSession, target: ReviewTarget, who: Who, now: datetime) -> None:
-    must_be_actionable(target, now)
-    try:
-        await decl.move(session, target.view.id, S.CONFIRMED, actor=who.label, by="reviewer",
-                        now=now)
-    except TransitionError as exc:
-        raise ReviewError("rv-not-reviewable", status=exc.old) from None
-    await session.execute(update(Answer).where(Answer.declaration_id == target.view.id)
-                          .values(review_comment=None))
-    reasons = await _adjust_reasons(session, target.view.id)
-
-    def render(t: Translator) -> str:
-        lines = [t("rv-owner-confirmed", name=target.office.name, code=target.office.code,
-                   period=period_title(target.period.code, t.lang))]
-        notes = _notes(t, target, reasons, final=True)
-        if notes:
-            lines += [t("rv-owner-notes"), *notes]
-        return "\n".join(lines)
-
-    await tell_owners(session, target.office.id, "review.confirmed", render,
-                      dedup=f"rv-confirm:{target.view.id}:{target.view.version}")
-
-
-async def adjust(session: AsyncSession, target: ReviewTarget, key: str, value: Any,
-                 reason: str, who: Who, now: datetime) -> Any:
-    """Set the accepted value of an item (the declared one clears the adjustment); returns the
-    value the score now uses."""
-    must_be_actionable(target, now)
-    reason = " ".join(reason.split())
-    if not reason:
-        raise ReviewError("rv-reason-required")
-    item = next((i for i in target.items if i.key == key), None)
-    if item is None:
-        raise ReviewError("rv-stale")
-    value = validate_value(item, value)
-    declared = target.view.answers.get(key)
-    stored = None if value == declared else json.dumps(to_json(value), ensure_ascii=False)
-    answer = await session.scalar(select(Answer).where(Answer.declaration_id == target.view.id,
-                                                       Answer.item_key == key))
-    if answer is None:
-        raise ReviewError("rv-unanswered")
-    old = json.loads(answer.accepted_json) if answer.accepted_json else to_json(declared)
-    answer.accepted_json = stored
-    await audit(session, actor=who.label, actor_account_id=who.account_id,
-                action="answer.adjust", entity="declaration", entity_id=target.view.id,
-                old={key: old}, new={key: to_json(value)}, reason=reason[:MAX_TEXT])
-    return value
-
-
-async def reject_evidence(session: AsyncSession, target: ReviewTarget, evidence_id: int,
-                          reason: str, who: Who, now: datetime) -> None:
-    """`reason` is «@<quick reason>» or the reviewer's own words."""
-    must_be_actionable(target, now)
-    reason = " ".join(reason.split())[:MAX_TEXT]
-    if not reason:
-        raise ReviewError("rv-reason-required")
-    row = await session.get(Evidence, evidence_id)
-    if row is None or row.declaration_id != target.view.id or row.removed_at is not None:
-        raise ReviewError("rv-stale")
-    old = row.rejected_reason
-    row.rejected_reason = reason
-    await audit(session, actor=who.label, actor_account_id=who.account_id,
-                action="evidence.reject", entity="declaration", entity_id=target.view.id,
-                old={"evidence": evidence_id, "rejected": old},
-                new={"evidence": evidence_id, "key": row.item_key, "sha256": row.sha256},
-                reason=reason)
-
-
-async def restore_evidence(session: AsyncSession, target: ReviewTarget, evidence_id: int,
-                           who: Who, now: datetime) -> None:
-    must_be_actionable(target, now)
-    row = await session.get(Evidence, evidence_id)
-    if row is None or row.declaration_id != target.view.id or row.rejected_reason is None:
-        raise ReviewError("rv-stale")
-    await audit(session, actor=who.label, actor_account_id=who.account_id,
-                action="evidence.restore", entity="declaration", entity_id=target.view.id,
-                old={"evidence": evidence_id, "rejected": row.rejected_reason},
-                new={"evidence": evidence_id, "rejected": None})
-    row.rejected_reason = None
-
-
-async def set_comment(session: AsyncSession, target: ReviewTarget, key: str, comment: str,
-                      who: Who, now: datetime) -> None:
-    """A comment on one item for the owner (empty text removes it); sent when returned."""
-    must_be_actionable(target, now)
-    comment = comment.strip()[:MAX_TEXT]
-    answer = await session.scalar(select(Answer).where(Answer.declaration_id == target.view.id,
-                                                       Answer.item_key == key))
-    if answer is None:
-        raise ReviewError("rv-unanswered")
-    old = answer.review_comment
-    answer.review_comment = comment or None
-    await audit(session, actor=who.label, actor_account_id=who.account_id,
-                action="answer.comment", entity="declaration", entity_id=target.view.id,
-                old={key: old}, new={key: answer.review_comment})
-
-
-def grace_end(now: datetime, days: int) -> datetime:
-    """The end (Tehran time) of the day `days` days from today."""
-    today: date = now.astimezone(TEHRAN).date()
-    return end_of_day(today + timedelta(days=days))
-
-
-async def return_to_owner(session: AsyncSession, target: ReviewTarget, who: Who, now: datetime,
-                          grace_days: int = 0) -> datetime:
-    """Send the declaration back with its comments and rejected files; returns the owner's
-    deadline (the window's close, or the grace period's end if later)."""
-    must_be_actionable(target, now)
-    comments = dict(target.view.comments)
-    rejected = rejected_to_tell(target)
-    if not comments and not rejected:
-        raise ReviewError("rv-return-empty")
-    if grace_days and grace_days not in GRACE_DAYS:
-        raise ReviewError("rv-stale")
-    grace = grace_end(now, grace_days) if grace_days else None
-    if grace is None and not target.period.is_open(now):
-        raise ReviewError("rv-grace-needed")
-    await decl.move(session, target.view.id, S.RETURNED, actor=who.label, by="reviewer",
-                    now=now, reason=json.dumps({"comments": comments,
-                                                "rejected": [e.id for e in rejected]},
-                                               ensure_ascii=False))
-    row = await session.get(Declaration, target.view.id)
-    assert row is not None
-    old_grace = row.grace_until
-    row.grace_until = grace
-    if grace != old_grace:
-        await audit(session, actor=who.label, actor_account_id=who.account_id,
-                    action="declaration.grace", entity="declaration", entity_id=row.id,
-                    old=old_grace.isoformat() if old_grace else None,
-                    new=grace.isoformat() if grace else None)
-    deadline = max(target.period.closes_at, grace) if grace else target.period.closes_at
-    items = {i.key: i for i in target.items}
-    reasons = await _adjust_reasons(session, target.view.id)
-
-    def render(t: Translator) -> str:
-        lines = [t("rv-owner-returned", name=target.office.name, code=target.office.code)]
-        for key, comment in comments.items():
-            item = items.get(key)
-            lines.append(t("rv-owner-comment", title=_title(item, t.lang) if item else key,
-                           comment=comment))
-        lines += _notes(t, target, reasons)
-        lines.append(t("rv-owner-deadline",
-                       date=format_jalali_date(deadline - TICK, t.lang)))
-        return "\n".join(lines)
-
-    await tell_owners(session, target.office.id, "review.returned", render,
-                      callback=f"w:review:{target.office.id}", button="rv-owner-button-fix",
-                      dedup=f"rv-return:{target.view.id}:{target.view.version}")
-    return deadline

@@ -4,8 +4,8 @@ owners' discrepancy reports.
 
 Like `storage.review`, every function checks that the office is the staff member's (its region,
 or its province for an association), writes an audit row, queues what the owner must hear in the
-same transaction, and leaves the commit to the caller, except the file imports, which validate
-every row first and write all or nothing, as the registry import does.
+same transaction (as data, rendered by `texts.notices.review`), and leaves the commit to the
+caller (`services.review_inputs`, `services.discrepancy`, `services.association`).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scoring.calendar import TEHRAN, format_jalali_date, format_jalali_numeric, period_title
+from scoring.calendar import TEHRAN, format_jalali_numeric
 from scoring.rubric import Rubric
 from scoring.text import normalize_persian, to_ascii_digits
 from storage import declarations as decl
@@ -26,7 +26,6 @@ from storage.models import Discrepancy, ExternalScore, NegativePoint, Office
 from storage.records import OfficeRecord, PeriodRecord
 from storage.registry import OFFICE_TYPES
 from storage.review import MAX_TEXT, ReviewError, Who, check_window, tell_owners
-from texts.i18n import Translator
 
 CENT = Decimal("0.01")
 DISCREPANCY_FIELDS = {"name": "name", "type": "office_type", "address": "address",
@@ -115,14 +114,10 @@ async def add_negative(session: AsyncSession, office: OfficeRecord, period: Peri
                 new={"period": period.code, "item": key, "decided_on": day,
                      "reference": reference, "note": note, "points": str(item.points)})
 
-    def render(t: Translator) -> str:
-        return t("rv-owner-negative", name=office.name, code=office.code,
-                 title=item.title_fa if t.lang == "fa" else item.title_en,
-                 date=format_jalali_date(decided_on, t.lang), reference=reference,
-                 points=item.points, period=period_title(period.code, t.lang))
-
-    await tell_owners(session, office.id, "review.negative", render,
-                      dedup=f"rv-negative:{row.id}")
+    await tell_owners(session, office.id, "review-negative", kind="review.negative",
+                      dedup=f"rv-negative:{row.id}", name=office.name, code=office.code,
+                      title=[item.title_fa, item.title_en], decided_on=decided_on.isoformat(),
+                      reference=reference, points=str(item.points), period=period.code)
     return NegativeRecord(row.id, key, day, reference, note)
 
 
@@ -271,21 +266,67 @@ async def answer_discrepancy(session: AsyncSession, report_id: int, regions: set
 
 async def _resolve(session: AsyncSession, report: DiscrepancyRecord, status: str, answer: str,
                    who: Who, now: datetime) -> DiscrepancyRecord:
-    row = await session.get(Discrepancy, report.id)
-    assert row is not None
-    row.status, row.answer, row.resolved_at = status, answer, now
+    # Conditional: of two staff answering one report at once, one resolves it.
+    resolved = await session.execute(
+        update(Discrepancy).where(Discrepancy.id == report.id, Discrepancy.status == "open")
+        .values(status=status, answer=answer, resolved_at=now)
+        .execution_options(synchronize_session=False))
+    if resolved.rowcount != 1:  # type: ignore[attr-defined]
+        raise ReviewError("rv-disc-closed")
     await audit(session, actor=who.label, actor_account_id=who.account_id,
                 action=f"discrepancy.{status}", entity="office", entity_id=report.office.id,
                 old={"report": report.id, "status": "open"},
                 new={"report": report.id, "status": status, "answer": answer})
 
-    def render(t: Translator) -> str:
-        shown = t(f"rv-type-{answer}") if report.field == "type" else answer
-        return t(f"rv-owner-disc-{status}", number=report.id,
-                 field=t(f"disc-field-{report.field}"), answer=shown)
-
-    await tell_owners(session, report.office.id, "review.discrepancy", render,
-                      callback="menu:disc", button="rv-owner-button-disc",
-                      dedup=f"rv-disc:{report.id}")
+    await tell_owners(session, report.office.id, "review-discrepancy", kind="review.discrepancy",
+                      dedup=f"rv-disc:{report.id}", number=report.id, field=report.field,
+                      status=status, answer=answer)
     return DiscrepancyRecord(report.id, report.office, report.field, report.text, status,
                              answer, report.evidence_sha256, report.created_at, report.current)
+
+
+# ---------------------------------------------------------------------------------------------
+# The owner's side of discrepancy reports
+
+
+@dataclass(frozen=True, slots=True)
+class OwnReport:
+    id: int
+    field: str
+    status: str
+    answer: str | None
+
+
+async def own_reports(session: AsyncSession, office_id: int, limit: int = 5
+                      ) -> list[OwnReport]:
+    """The office's latest reports, newest first."""
+    rows = (await session.execute(select(
+        Discrepancy.id, Discrepancy.field, Discrepancy.status, Discrepancy.answer).where(
+        Discrepancy.office_id == office_id).order_by(Discrepancy.id.desc()).limit(limit))).all()
+    return [OwnReport(*row) for row in rows]
+
+
+async def open_report(session: AsyncSession, office_id: int, account_id: int, field: str,
+                      text: str, actor: str) -> int:
+    """Save an owner's report (audited); its number."""
+    report = Discrepancy(office_id=office_id, account_id=account_id, field=field, text=text)
+    session.add(report)
+    await session.flush()
+    await audit(session, actor=actor, action="discrepancy.open", entity="office",
+                entity_id=office_id, new={"field": field, "report": report.id})
+    return report.id
+
+
+async def attach_evidence(session: AsyncSession, report_id: int, account_id: int,
+                          sha256: str) -> bool:
+    """Attach a stored file to the account's own report; False if it is not theirs."""
+    attached = await session.execute(
+        update(Discrepancy).where(Discrepancy.id == report_id,
+                                  Discrepancy.account_id == account_id)
+        .values(evidence_sha256=sha256).execution_options(synchronize_session=False))
+    return attached.rowcount == 1  # type: ignore[attr-defined]
+
+
+async def own_report_exists(session: AsyncSession, report_id: int, account_id: int) -> bool:
+    return await session.scalar(select(Discrepancy.id).where(
+        Discrepancy.id == report_id, Discrepancy.account_id == account_id)) is not None

@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.status import DeclarationStatus
-from storage.models import Declaration, Discrepancy, Office
+from storage.models import Declaration, Discrepancy, Office, Region
 
 S = DeclarationStatus
 FILTERS: dict[str, tuple[S, ...]] = {"s": (S.SUBMITTED,), "r": (S.RETURNED,),
@@ -100,3 +100,10 @@ async def next_to_review(session: AsyncSession, period_id: int, regions: set[int
                 return later
         return await session.scalar(base.where(Declaration.id != after_id))
     return await session.scalar(base)
+
+
+async def region_names(session: AsyncSession, regions: set[int]) -> list[tuple[str, str]]:
+    """(Persian name, English name) of each region, by code."""
+    rows = (await session.execute(select(Region.name_fa, Region.name_en).where(
+        Region.code.in_(sorted(regions) or [-1])).order_by(Region.code))).all()
+    return [(fa, en) for fa, en in rows]

@@ -163,8 +163,7 @@ async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord,
                 action=f"score.{kind}.import", entity="period", entity_id=period.id,
                 new={"file": path.name, "inserted": report.inserted,
                      "updated": report.updated, "unchanged": report.unchanged})
-    await session.commit()
-    report.written = True
+    report.written = True  # once the caller commits
     return report
 
 
