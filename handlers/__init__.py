@@ -45,7 +45,7 @@ def _tree() -> Router:
     staff = Router(name="staff")  # each staff router also checks its own role
     staff.message.filter(review.HasRole("reviewer", "association", "hq"))
     staff.callback_query.filter(review.HasRole("reviewer", "association", "hq"))
-    staff.include_routers(review.router, association.router, hq.router)
+    staff.include_routers(review.setup(), association.setup(), hq.setup())
     answerers = Router(name="answerers")  # linked experts, region liaisons, hq
     answerers.message.filter(experts.IsAnswerer())
     answerers.callback_query.filter(experts.IsAnswerer())
@@ -55,7 +55,7 @@ def _tree() -> Router:
         contact.setup(),       # the owner's questions to experts (its steps end on any other
         answerers,             # button, so it comes first), and the experts' inbox
         start.setup(),         # /start, linking, menu, language
-        discrepancy.router,    # base-data discrepancies (its steps come before the wizard's)
+        discrepancy.setup(),   # base-data discrepancies (its steps come before the wizard's)
         staff,                 # reviewers (/review), associations (/scores), hq (/publish)
         results.setup(),       # the owner's «My results»
         fallback.setup_commands(),  # commands nobody above took: never an answer to a question

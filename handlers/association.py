@@ -29,10 +29,6 @@ from texts.i18n import Translator
 from texts.review_callbacks import AssocCb
 from texts.review_text import explain
 
-router = Router(name=__name__)
-router.message.filter(HasRole("association"))
-router.callback_query.filter(HasRole("association"))
-
 MAX_FILE = 5 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx")
 
@@ -43,7 +39,6 @@ class Entry(StatesGroup):
     file = State()
 
 
-@router.message(Command("scores"))
 async def open_panel(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                      clock: Clock, state: FSMContext) -> None:
     await state.clear()
@@ -55,7 +50,6 @@ async def open_panel(message: Message, uow: UnitOfWork, actor: Actor, t: Transla
     await message.answer(words.panel_text(t, panel), reply_markup=words.panel_keyboard(t))
 
 
-@router.callback_query(AssocCb.filter())
 async def on_button(callback: CallbackQuery, callback_data: AssocCb, uow: UnitOfWork,
                     actor: Actor, t: Translator, clock: Clock, state: FSMContext) -> None:
     message = callback.message
@@ -101,7 +95,6 @@ async def _save(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
     await message.answer(words.saved_text(t, saved), reply_markup=words.done_keyboard(t))
 
 
-@router.message(Entry.code, TYPED)
 async def take_code(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                     clock: Clock, state: FSMContext) -> None:
     parts = (message.text or "").split()
@@ -121,7 +114,6 @@ async def take_code(message: Message, uow: UnitOfWork, actor: Actor, t: Translat
         await message.answer(explain(t, error))
 
 
-@router.message(Entry.score, TYPED)
 async def take_score(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                      clock: Clock, state: FSMContext) -> None:
     data = await state.get_data()
@@ -132,12 +124,10 @@ async def take_score(message: Message, uow: UnitOfWork, actor: Actor, t: Transla
         await message.answer(explain(t, error))
 
 
-@router.message(StateFilter(Entry.code, Entry.score))
 async def text_expected(message: Message, t: Translator) -> None:
     await message.answer(t("assoc-text-expected"))
 
 
-@router.message(Entry.file, F.document)
 async def take_file(message: Message, bot: Bot, uow: UnitOfWork, actor: Actor,
                     t: Translator, clock: Clock, state: FSMContext) -> None:
     now = clock.now()
@@ -170,7 +160,6 @@ async def take_file(message: Message, bot: Bot, uow: UnitOfWork, actor: Actor,
     await message.answer(words.import_text(t, report), reply_markup=words.done_keyboard(t))
 
 
-@router.message(Entry.file)
 async def file_expected(message: Message, t: Translator) -> None:
     await message.answer(t("assoc-file-expected"))
 
@@ -179,8 +168,23 @@ def _not_owner(_event: object, actor: Actor) -> bool:
     return not actor.office_ids
 
 
-@router.message(StateFilter(None), TYPED, _not_owner)
 async def staff_panel(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                       clock: Clock, state: FSMContext) -> None:
     """Anything an association member (not also an owner) sends outside a step: the panel."""
     await open_panel(message, uow, actor, t, clock, state)
+
+
+def setup() -> Router:
+    """This feature's handlers on a new router (each call builds a new one)."""
+    router = Router(name=__name__)
+    router.message.filter(HasRole("association"))
+    router.callback_query.filter(HasRole("association"))
+    router.message.register(open_panel, Command("scores"))
+    router.callback_query.register(on_button, AssocCb.filter())
+    router.message.register(take_code, Entry.code, TYPED)
+    router.message.register(take_score, Entry.score, TYPED)
+    router.message.register(text_expected, StateFilter(Entry.code, Entry.score))
+    router.message.register(take_file, Entry.file, F.document)
+    router.message.register(file_expected, Entry.file)
+    router.message.register(staff_panel, StateFilter(None), TYPED, _not_owner)
+    return router

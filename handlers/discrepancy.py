@@ -25,7 +25,6 @@ from texts.i18n import Translator
 from texts.keyboards import InlineKeyboardBuilder
 from texts.review_callbacks import DiscCb, DiscFieldCb
 
-router = Router(name=__name__)
 FIELDS = discrepancy.FIELDS
 MAX_TEXT = discrepancy.MAX_TEXT
 
@@ -35,7 +34,6 @@ class Report(StatesGroup):
     photo = State()
 
 
-@router.callback_query(F.data == "menu:disc")
 async def show_reports(callback: CallbackQuery, uow: UnitOfWork, actor: Actor,
                        t: Translator, state: FSMContext) -> None:
     await callback.answer()
@@ -59,7 +57,6 @@ async def show_reports(callback: CallbackQuery, uow: UnitOfWork, actor: Actor,
     await callback.message.answer("\n".join(lines), reply_markup=kb.as_markup())
 
 
-@router.callback_query(DiscFieldCb.filter())
 async def ask_text(callback: CallbackQuery, callback_data: DiscFieldCb, actor: Actor,
                    t: Translator, state: FSMContext) -> None:
     field = callback_data.field
@@ -80,7 +77,6 @@ def _cancel(t: Translator) -> object:
     return kb.as_markup()
 
 
-@router.callback_query(DiscCb.filter(F.action == "cancel"))
 async def cancel(callback: CallbackQuery, t: Translator, state: FSMContext) -> None:
     await callback.answer()
     await state.clear()
@@ -88,7 +84,6 @@ async def cancel(callback: CallbackQuery, t: Translator, state: FSMContext) -> N
     await callback.message.answer(t("disc-cancelled"), reply_markup=menu_button(t))
 
 
-@router.message(Report.text, F.text)
 async def take_text(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                     state: FSMContext) -> None:
     text = (message.text or "").strip()
@@ -113,12 +108,10 @@ async def take_text(message: Message, uow: UnitOfWork, actor: Actor, t: Translat
     await message.answer(t("disc-ask-photo", number=number), reply_markup=kb.as_markup())
 
 
-@router.message(Report.text)
 async def text_expected(message: Message, t: Translator) -> None:
     await message.answer(t("disc-text-expected"))
 
 
-@router.message(Report.photo, F.photo | F.document)
 async def take_photo(message: Message, bot: Bot, uow: UnitOfWork, actor: Actor,
                      t: Translator, state: FSMContext, settings: Settings,
                      evidence_store: EvidenceStore) -> None:
@@ -150,7 +143,6 @@ async def take_photo(message: Message, bot: Bot, uow: UnitOfWork, actor: Actor,
     await message.answer(t("disc-done", number=number), reply_markup=menu_button(t))
 
 
-@router.callback_query(DiscCb.filter(F.action == "done"))
 async def done(callback: CallbackQuery, t: Translator, state: FSMContext) -> None:
     data = await state.get_data()
     await state.clear()
@@ -163,6 +155,19 @@ async def done(callback: CallbackQuery, t: Translator, state: FSMContext) -> Non
                                   reply_markup=menu_button(t))
 
 
-@router.message(Report.photo)
 async def photo_expected(message: Message, t: Translator) -> None:
     await message.answer(t("disc-photo-expected"))
+
+
+def setup() -> Router:
+    """This feature's handlers on a new router (each call builds a new one)."""
+    router = Router(name=__name__)
+    router.callback_query.register(show_reports, F.data == "menu:disc")
+    router.callback_query.register(ask_text, DiscFieldCb.filter())
+    router.callback_query.register(cancel, DiscCb.filter(F.action == "cancel"))
+    router.message.register(take_text, Report.text, F.text)
+    router.message.register(text_expected, Report.text)
+    router.message.register(take_photo, Report.photo, F.photo | F.document)
+    router.callback_query.register(done, DiscCb.filter(F.action == "done"))
+    router.message.register(photo_expected, Report.photo)
+    return router

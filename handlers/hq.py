@@ -25,10 +25,6 @@ from texts.i18n import Translator
 from texts.keyboards import InlineKeyboardBuilder
 from texts.review_callbacks import HqCb
 
-router = Router(name=__name__)
-router.message.filter(HasRole("hq"))
-router.callback_query.filter(HasRole("hq"))
-
 
 def _explain(t: Translator, error: ResultsError) -> str:
     return t(error.key, **{name: format_jalali_date(value, t.lang)
@@ -68,7 +64,6 @@ async def _panel(message: Message, t: Translator, panel: results.Panel) -> None:
     await message.answer("\n".join(lines), reply_markup=kb.as_markup())
 
 
-@router.message(Command("publish"))
 async def open_panel(message: Message, actor: Actor, t: Translator, clock: Clock,
                      uow: UnitOfWork) -> None:
     panel = await results.panel(uow, actor, clock.now())
@@ -78,7 +73,6 @@ async def open_panel(message: Message, actor: Actor, t: Translator, clock: Clock
     await _panel(message, t, panel)
 
 
-@router.callback_query(HqCb.filter())
 async def on_button(callback: CallbackQuery, callback_data: HqCb, actor: Actor,
                     t: Translator, clock: Clock, uow: UnitOfWork) -> None:
     message = callback.message
@@ -127,3 +121,13 @@ async def on_button(callback: CallbackQuery, callback_data: HqCb, actor: Actor,
             await callback.answer(text, show_alert=True)
     except ServiceError:
         await callback.answer(t("rv-stale"), show_alert=True)
+
+
+def setup() -> Router:
+    """This feature's handlers on a new router (each call builds a new one)."""
+    router = Router(name=__name__)
+    router.message.filter(HasRole("hq"))
+    router.callback_query.filter(HasRole("hq"))
+    router.message.register(open_panel, Command("publish"))
+    router.callback_query.register(on_button, HqCb.filter())
+    return router

@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aiogram import F
+from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from handlers import review_inputs as _inputs  # noqa: F401 - registers its actions and steps
-from handlers.review_base import TYPED, Ctx, HasRole, Step, button, router, typed
+from handlers.review_base import TYPED, Ctx, HasRole, Step, button, new_router, router, typed
 from handlers.review_views import send_all_files, send_declaration
 from scoring.answers import AnswerError, from_json, parse_answer, to_json
 from scoring.calendar import format_jalali_date
@@ -35,7 +35,7 @@ from texts.review_callbacks import ReviewCb, ReviewIdCb, ReviewListCb, ReviewPai
 from texts.review_text import QUICK_REASONS, TICK, explain
 from texts.views import format_value, title
 
-__all__ = ["HasRole", "router"]
+__all__ = ["HasRole", "setup"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -386,3 +386,8 @@ def _not_owner(_event: object, actor: Actor) -> bool:
 async def staff_panel(message: Message, **data: Any) -> None:
     """Anything a reviewer (who is not also an owner) types outside a step: the queue."""
     await open_queue(message, **data)
+
+
+def setup() -> Router:
+    """The reviewer's router (this module's and `handlers.review_inputs`' handlers)."""
+    return new_router()

@@ -1,10 +1,11 @@
-"""What the reviewer's modules share: the router, the role filter, the typing steps, and the
-context of one button press or typed step.
+"""What the reviewer's modules share: the handler list, the role filter, the typing steps, and
+the context of one button press or typed step.
 
-`handlers.review` and `handlers.review_inputs` both register on `router`; `handlers/__init__.py`
-includes it as `review.router`. Buttons are the typed factories of `texts.review_callbacks`,
-registered with `button(factory, *actions)`; a refusal (`services.errors.ServiceError`) is said
-as an alert (or, once the button was answered, in the chat).
+`handlers.review` and `handlers.review_inputs` both declare their handlers on `router` (a
+`Handlers` list, in order); `handlers.review.setup()` registers them on a new aiogram
+`Router`. Buttons are the typed factories of `texts.review_callbacks`, registered with
+`button(factory, *actions)`; a refusal (`services.errors.ServiceError`) is said as an alert
+(or, once the button was answered, in the chat).
 """
 
 from __future__ import annotations
@@ -39,9 +40,46 @@ class HasRole(Filter):
         return actor is not None and any(actor.has_role(role) for role in self.roles)
 
 
-router = Router(name="handlers.review")
-router.message.filter(HasRole("reviewer"))
-router.callback_query.filter(HasRole("reviewer"))
+class Handlers:
+    """Handlers declared with decorators at import, in order, and registered on a new router by
+    `register_on` (aiogram attaches a router to one parent, and each dispatcher needs its own).
+
+        @router.message(Command("review"))      # as with an aiogram Router
+        async def open_queue(message: Message, **data: Any) -> None: ...
+    """
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, Callable[..., Any], tuple[Any, ...]]] = []
+
+    def message(self, *filters: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        return self._add("message", filters)
+
+    def callback_query(self, *filters: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        return self._add("callback_query", filters)
+
+    def _add(self, observer: str, filters: tuple[Any, ...]
+             ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def add(fn: Callable[..., Any]) -> Callable[..., Any]:
+            self.entries.append((observer, fn, filters))
+            return fn
+
+        return add
+
+    def register_on(self, target: Router) -> Router:
+        for observer, fn, filters in self.entries:
+            getattr(target, observer).register(fn, *filters)
+        return target
+
+
+router = Handlers()
+
+
+def new_router() -> Router:
+    """The reviewer's router: every handler declared on `router`, for reviewers only."""
+    target = Router(name="handlers.review")
+    target.message.filter(HasRole("reviewer"))
+    target.callback_query.filter(HasRole("reviewer"))
+    return router.register_on(target)
 
 # Typed text for a step: a command is never taken as an answer.
 TYPED = F.text & ~F.text.startswith("/")
@@ -99,7 +137,7 @@ def button(factory: type[CallbackData], *actions: str) -> Callable[[Action], Act
             await press(callback, callback_data, t, data, fn)
 
         on_press.__name__ = on_press.__qualname__ = fn.__name__.lstrip("_")
-        router.callback_query.register(on_press, factory.filter(F.action.in_(set(actions))))
+        router.callback_query(factory.filter(F.action.in_(set(actions))))(on_press)
         return fn
 
     return register

@@ -1,7 +1,7 @@
 """The reviewer's other inputs: committee decisions (negative points) for an office of the
 region, and the owners' discrepancy reports (correct the base field, or answer).
 
-Registers on `handlers.review_base.router`; `services.review_inputs` and
+Declares its handlers on `handlers.review_base.router`; `services.review_inputs` and
 `services.discrepancy` check every id against the reviewer's regions.
 """
 
