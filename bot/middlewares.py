@@ -68,12 +68,14 @@ class Context(BaseMiddleware):
             token = CURRENT_SESSION.set(session)
             data["session"] = session
             session.info["settings"] = self.services.get("settings")
-            uow = data["uow"] = UnitOfWork(self.sessionmaker, data.get("inbox_id"))
+            data["uow"] = UnitOfWork(self.sessionmaker, data.get("inbox_id"))
             try:
                 if user is None or user.is_bot:
                     return await handler(event, data)
-                actor = await identify(uow, platform, user.id, user.first_name or "",
-                                       self.default_locale)
+                # Its own unit of work: reading who wrote is not the update's change, so it
+                # must not mark the update done in the inbox (the handler's use case does).
+                actor = await identify(UnitOfWork(self.sessionmaker), platform, user.id,
+                                       user.first_name or "", self.default_locale)
                 data["actor"] = actor
                 data["t"] = Translator(actor.locale, platform)
                 return await handler(event, data)

@@ -220,3 +220,29 @@ async def test_old_handled_updates_are_pruned(harness: Harness) -> None:
     removed = await inbox_service.prune(harness.uow(), NOW + timedelta(days=8))
     assert removed == 1
     assert [r.update_id for r in await rows(harness)] == [41]
+
+
+async def test_an_update_failing_after_it_was_read_is_not_done(
+        harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading who wrote commits nothing of the update: only its use case marks it done, so
+    a failure in the handler leaves the update to be tried again."""
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ConnectionResetError
+
+    monkeypatch.setattr("services.linking.own_offices", broken)
+    bot = harness.bots["bale"]
+    press = {"update_id": 701, "callback_query": {
+        "id": "701", "from": {"id": 7006, "is_bot": False, "first_name": "زهرا"},
+        "chat_instance": "1", "data": "menu:offices",
+        "message": {"message_id": 1, "date": int(NOW.timestamp()), "text": "…",
+                    "chat": {"id": 7006, "type": "private"},
+                    "from": {"id": 1, "is_bot": True, "first_name": "bot"}}}}
+    await keep(harness.sessionmaker, bot, [parsed(harness, press)], harness.clock.now())
+    async with harness.sessionmaker() as session:
+        now = harness.clock.now()
+        [row] = await inbox.take(session, now, now + timedelta(seconds=30), 10)
+        await session.commit()
+    await worker(harness).handle(row)
+    [kept] = await rows(harness)
+    assert (kept.state, kept.attempts) == ("new", 1)
+    assert kept.due_at > harness.clock.now()  # tried again later
