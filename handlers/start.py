@@ -34,7 +34,7 @@ async def start(message: Message, command: CommandObject, session: AsyncSession,
         await _redeem(message, command.args, session, actor, t, clock, uow)
         return
     if actor.office_ids:
-        await send_menu(message, session, actor, t, clock.now())
+        await send_menu(message, uow, actor, t, clock.now())
         return
     if actor.is_staff:
         lines = [t("start-staff", name=actor.first_name)]
@@ -59,7 +59,7 @@ async def _redeem(message: Message, code: str, session: AsyncSession, actor: Act
     office = linked.offices[0]
     await message.answer(t("link-done", name=office.name, code=office.code),
                          reply_markup=ReplyKeyboardRemove())
-    await send_menu(message, session, linked.actor, t, clock.now())
+    await send_menu(message, uow, linked.actor, t, clock.now())
 
 
 @router.message(F.contact)
@@ -77,16 +77,16 @@ async def take_contact(message: Message, session: AsyncSession, actor: Actor, t:
         await message.answer(t("link-no-match", experts=_experts_text(outcome.experts, t)),
                              reply_markup=ReplyKeyboardRemove())
         return
-    await _linked(message, session, outcome, t, clock)
+    await _linked(message, uow, outcome, t, clock)
 
 
-async def _linked(message: Message, session: AsyncSession, linked: Linked, t: Translator,
+async def _linked(message: Message, uow: UnitOfWork, linked: Linked, t: Translator,
                   clock: Clock) -> None:
     offices = linked.offices
     if len(offices) == 1:
         await message.answer(t("link-done", name=offices[0].name, code=offices[0].code),
                              reply_markup=ReplyKeyboardRemove())
-        await send_menu(message, session, linked.actor, t, clock.now())
+        await send_menu(message, uow, linked.actor, t, clock.now())
         return
     await message.answer(t("link-done-several", count=len(offices)),
                          reply_markup=ReplyKeyboardRemove())
@@ -115,7 +115,7 @@ async def pick_office(callback: CallbackQuery, callback_data: OfficeCb, session:
     office = chosen.offices[0]
     assert isinstance(callback.message, Message)
     await callback.message.answer(t("link-chosen", name=office.name, code=office.code))
-    await send_menu(callback.message, session, chosen.actor, t, clock.now())
+    await send_menu(callback.message, uow, chosen.actor, t, clock.now())
 
 
 @router.callback_query(MenuCb.filter(F.action == "offices"))
@@ -127,11 +127,11 @@ async def switch_office(callback: CallbackQuery, actor: Actor, t: Translator,
 
 
 @router.callback_query(MenuCb.filter(F.action == "main"))
-async def menu(callback: CallbackQuery, session: AsyncSession, actor: Actor, t: Translator,
-               clock: Clock) -> None:
+async def menu(callback: CallbackQuery, actor: Actor, t: Translator, clock: Clock,
+               uow: UnitOfWork) -> None:
     await callback.answer()
     assert isinstance(callback.message, Message)
-    await send_menu(callback.message, session, actor, t, clock.now())
+    await send_menu(callback.message, uow, actor, t, clock.now())
 
 
 @router.callback_query(MenuCb.filter(F.action == "help"))
@@ -159,7 +159,7 @@ async def set_language(callback: CallbackQuery, callback_data: LangCb, session: 
     t = Translator(actor.locale, platform)
     assert isinstance(callback.message, Message)
     await callback.message.answer(t("language-set"))
-    await send_menu(callback.message, session, actor, t, clock.now())
+    await send_menu(callback.message, uow, actor, t, clock.now())
 
 
 def unlinked(_event: object, actor: Actor) -> bool:

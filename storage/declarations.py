@@ -185,19 +185,18 @@ async def find(session: AsyncSession, office_id: int, period_id: int) -> int | N
 
 
 async def open_draft(session: AsyncSession, office_id: int, period: PeriodRecord,
-                     actor: str) -> tuple[int, bool]:
-    """The office's declaration for the period, created as a draft if there is none.
-    Returns (id, created). Commits when it creates."""
+                     actor: str) -> int:
+    """The office's declaration for the period, created as a draft (with its audit row) if
+    there is none, in the caller's transaction."""
     existing = await find(session, office_id, period.id)
     if existing is not None:
-        return existing, False
+        return existing
     declaration = Declaration(office_id=office_id, period_id=period.id, status=S.DRAFT)
     session.add(declaration)
     await session.flush()
     await audit(session, actor=actor, action="declaration.open", entity="declaration",
                 entity_id=declaration.id, new={"office_id": office_id, "period": period.code})
-    await session.commit()
-    return declaration.id, True
+    return declaration.id
 
 
 async def previous_confirmed(session: AsyncSession, office_id: int, period: PeriodRecord
@@ -327,7 +326,10 @@ async def remove_evidence(session: AsyncSession, declaration_id: int, evidence_i
 async def move(session: AsyncSession, declaration_id: int, new: DeclarationStatus, *,
                actor: str, by: str, now: datetime, reason: str | None = None) -> None:
     """A status move checked against the one table, with its audit row."""
-    declaration = await session.get(Declaration, declaration_id, populate_existing=True)
+    # Locked until the transaction ends: of two moves at once (a double tap on «submit»), the
+    # second reads the first one's result and is refused by the table (PostgreSQL).
+    declaration = await session.get(Declaration, declaration_id, populate_existing=True,
+                                    with_for_update=True)
     assert declaration is not None
     assert_transition(declaration.status, new, by)
     old = declaration.status
