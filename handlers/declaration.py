@@ -24,9 +24,27 @@ from storage.accounts import Actor
 from texts.callbacks import MenuCb, ResumeCb
 from texts.i18n import Translator
 from texts.views import title
-from texts.wizard_callbacks import ItemCb, OptionCb, SectionCb, WizardCb, YesNoCb
+from texts.wizard_callbacks import (
+    EvidenceCb,
+    ItemCb,
+    OptionCb,
+    SectionCb,
+    StaffCb,
+    StaffFieldCb,
+    WizardCb,
+    YesNoCb,
+)
 
 router = Router(name=__name__)
+# The buttons of the staff list, the files and the submission, whose handlers live in their own
+# modules, go on this router: the wizard's catch-all for unknown `w:` buttons comes last.
+router.callback_query.register(staff_list.on_staff_done, WizardCb.filter(F.action == "sd"))
+router.callback_query.register(staff_list.on_staff_list, WizardCb.filter(F.action == "sv"))
+router.callback_query.register(staff_list.on_member, StaffCb.filter())
+router.callback_query.register(staff_list.on_field, StaffFieldCb.filter())
+router.callback_query.register(status.on_submit, WizardCb.filter(F.action.in_({"sub", "subok"})))
+router.callback_query.register(evidence.on_files, ItemCb.filter(F.action.in_({"ed", "el", "eb"})))
+router.callback_query.register(evidence.on_remove, EvidenceCb.filter())
 
 
 async def show_resumed(view: Screen, resumed: Resumed) -> None:
@@ -35,6 +53,9 @@ async def show_resumed(view: Screen, resumed: Resumed) -> None:
     await wizard.show(view, resumed.draft, resumed.at)
 
 
+@router.callback_query(F.data == "w:resume")  # reminders sent before they named the office
+@router.callback_query(MenuCb.filter(F.action.in_({"continue", "review"})))
+@router.callback_query(ResumeCb.filter())
 async def resume(callback: CallbackQuery, actor: Actor, t: Translator, clock: Clock,
                  uow: UnitOfWork, settings: Settings | None = None,
                  callback_data: ResumeCb | MenuCb | None = None) -> None:
@@ -59,6 +80,7 @@ async def resume(callback: CallbackQuery, actor: Actor, t: Translator, clock: Cl
         await show_resumed(screen(message, t, settings), resumed)
 
 
+@router.callback_query(WizardCb.filter(F.action.in_({"rv", "go", "ka"})))
 async def on_wizard(callback: CallbackQuery, callback_data: WizardCb, actor: Actor,
                     t: Translator, clock: Clock, uow: UnitOfWork,
                     settings: Settings | None = None) -> None:
@@ -80,6 +102,7 @@ async def on_wizard(callback: CallbackQuery, callback_data: WizardCb, actor: Act
             await wizard.show(view, kept.draft)
 
 
+@router.callback_query(ItemCb.filter(F.action.in_({"td", "k", "s", "b", "e"})))
 async def on_item(callback: CallbackQuery, callback_data: ItemCb, actor: Actor, t: Translator,
                   clock: Clock, uow: UnitOfWork, settings: Settings | None = None) -> None:
     """A button about one question: multi-choice done, «no change», skip, back, edit."""
@@ -106,6 +129,7 @@ async def on_item(callback: CallbackQuery, callback_data: ItemCb, actor: Actor, 
         await wizard.show(view, draft)
 
 
+@router.callback_query(SectionCb.filter())
 async def on_section(callback: CallbackQuery, callback_data: SectionCb, actor: Actor,
                      t: Translator, clock: Clock, uow: UnitOfWork,
                      settings: Settings | None = None) -> None:
@@ -119,6 +143,7 @@ async def on_section(callback: CallbackQuery, callback_data: SectionCb, actor: A
         await wizard.show(view, kept.draft)
 
 
+@router.callback_query(OptionCb.filter())
 async def on_option(callback: CallbackQuery, callback_data: OptionCb, actor: Actor,
                     t: Translator, clock: Clock, uow: UnitOfWork,
                     settings: Settings | None = None) -> None:
@@ -137,6 +162,7 @@ async def on_option(callback: CallbackQuery, callback_data: OptionCb, actor: Act
         await wizard.refresh_keyboard(view, answered.draft, answered.item)
 
 
+@router.callback_query(YesNoCb.filter())
 async def on_yes_no(callback: CallbackQuery, callback_data: YesNoCb, actor: Actor,
                     t: Translator, clock: Clock, uow: UnitOfWork,
                     settings: Settings | None = None) -> None:
@@ -147,11 +173,13 @@ async def on_yes_no(callback: CallbackQuery, callback_data: YesNoCb, actor: Acto
         await wizard.show(screen(callback.message, t, settings), answered.draft)
 
 
+@router.callback_query(F.data.startswith("w:"))
 async def stale_button(callback: CallbackQuery, t: Translator) -> None:
     """A wizard button of no known form (hand-made, or from a much older version)."""
     await callback.answer(t("stale-button"), show_alert=True)
 
 
+@router.message(F.text)
 async def take_text(message: Message, actor: Actor, t: Translator, clock: Clock,
                     uow: UnitOfWork, settings: Settings | None = None) -> None:
     """A typed answer to the current question, a staff member's name, or a nudge back to the
@@ -181,6 +209,7 @@ async def take_text(message: Message, actor: Actor, t: Translator, clock: Clock,
                           note=t("answer-saved", title=title(answered.item, t.lang)))
 
 
+@router.message(~F.text & ~F.photo & ~F.document & ~F.contact)
 async def take_other(message: Message, actor: Actor, t: Translator, clock: Clock,
                      uow: UnitOfWork, settings: Settings | None = None) -> None:
     """A sticker, a voice note, a location…: say what is expected and ask again."""
@@ -194,26 +223,3 @@ async def take_other(message: Message, actor: Actor, t: Translator, clock: Clock
         return
     await message.answer(t("answer-use-text"))
     await show_resumed(screen(message, t, settings), resumed)
-
-
-# The order is the order aiogram tries them in; the catch-all for wizard buttons comes last.
-router.callback_query.register(resume, F.data == "w:resume")  # reminders sent before offices
-router.callback_query.register(resume, MenuCb.filter(F.action.in_({"continue", "review"})))
-router.callback_query.register(resume, ResumeCb.filter())
-router.callback_query.register(on_wizard, WizardCb.filter(F.action.in_({"rv", "go", "ka"})))
-router.callback_query.register(staff_list.on_staff_done, WizardCb.filter(F.action == "sd"))
-router.callback_query.register(staff_list.on_staff_list, WizardCb.filter(F.action == "sv"))
-router.callback_query.register(status.on_submit,
-                               WizardCb.filter(F.action.in_({"sub", "subok"})))
-router.callback_query.register(evidence.on_files, ItemCb.filter(F.action.in_({"ed", "el",
-                                                                               "eb"})))
-router.callback_query.register(on_item, ItemCb.filter())
-router.callback_query.register(on_section, SectionCb.filter())
-router.callback_query.register(on_option, OptionCb.filter())
-router.callback_query.register(on_yes_no, YesNoCb.filter())
-router.callback_query.register(staff_list.on_member, staff_list.StaffCb.filter())
-router.callback_query.register(staff_list.on_field, staff_list.StaffFieldCb.filter())
-router.callback_query.register(evidence.on_remove, evidence.EvidenceCb.filter())
-router.callback_query.register(stale_button, F.data.startswith("w:"))
-router.message.register(take_text, F.text)
-router.message.register(take_other, ~F.text & ~F.photo & ~F.document & ~F.contact)
