@@ -306,6 +306,24 @@ async def add_evidence(session: AsyncSession, declaration_id: int, key: str, *, 
     return int(evidence_id)
 
 
+async def lock(session: AsyncSession, declaration_id: int) -> None:
+    """Hold the declaration's row until the transaction ends (PostgreSQL; SQLite has one
+    writer anyway): changes to one declaration made at once (an album's files, a double tap)
+    take turns."""
+    await session.execute(select(Declaration.id).where(Declaration.id == declaration_id)
+                          .with_for_update())
+
+
+async def has_evidence(session: AsyncSession, declaration_id: int, key: str, sha256: str
+                       ) -> bool:
+    """Whether the item has a file with these bytes already (not removed, not rejected)."""
+    found = await session.scalar(select(Evidence.id).where(
+        Evidence.declaration_id == declaration_id, Evidence.item_key == key,
+        Evidence.sha256 == sha256, Evidence.removed_at.is_(None),
+        Evidence.rejected_reason.is_(None)).limit(1))
+    return found is not None
+
+
 async def evidence_count(session: AsyncSession, declaration_id: int, key: str) -> int:
     rows = await run(session, _EVIDENCE_COUNT, {"id": declaration_id, "key": key})
     return int(rows[0][0] or 0)

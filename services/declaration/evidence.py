@@ -14,7 +14,6 @@ from datetime import datetime
 from scoring.rubric import Indicator
 from services.declaration.draft import Draft, label, load, place, reload, reopen_if_submitted
 from services.errors import Conflict, Invalid
-from services.position import Position
 from services.uow import UnitOfWork
 from storage import declarations as decl
 from storage.accounts import Actor
@@ -79,7 +78,8 @@ async def attach(uow: UnitOfWork, actor: Actor, now: datetime, key: str, file: F
         item = draft.item(key)
         if not item.needs_evidence:
             raise Invalid("evidence-not-expected")
-        known = any(e.sha256 == file.sha256 for e in draft.view.evidence_for(key))
+        await decl.lock(uow.session, draft.view.id)  # the files of an album arrive at once
+        known = await decl.has_evidence(uow.session, draft.view.id, key, file.sha256)
         if not known:
             await decl.add_evidence(
                 uow.session, draft.view.id, key, sha256=file.sha256, size=file.size,
@@ -129,5 +129,5 @@ async def done(uow: UnitOfWork, actor: Actor, now: datetime, period_id: int, key
     return FilesDone(draft, item, short)
 
 
-__all__ = ["Attached", "Awaiting", "FileMeta", "FilesDone", "Position", "attach", "awaiting",
-           "done", "files", "remove"]
+__all__ = ["Attached", "Awaiting", "FileMeta", "FilesDone", "attach", "awaiting", "done", "files",
+           "remove"]

@@ -248,3 +248,17 @@ async def test_two_submissions_at_once_submit_once(world: World) -> None:
     async with world.sessionmaker() as session:
         version = await session.scalar(select(Declaration.version))
     assert version == 1
+
+
+async def test_the_same_file_sent_twice_at_once_is_one_row(world: World) -> None:
+    if world.dialect != "postgresql":
+        pytest.skip("concurrent writers: PostgreSQL")
+    actor = await owner(world)
+    await wizard.resume(world.uow(), actor, NOW)
+    await answers.answer_text(world.uow(), actor, NOW, "85")
+    await asyncio.gather(*(submit.status(world.uow(), actor, NOW) for _ in range(TAPS)))
+    outcomes = await asyncio.gather(
+        *(evidence.attach(world.uow(), actor, NOW, "area", photo()) for _ in range(TAPS)))
+    assert sorted(o.added for o in outcomes) == [False] * (TAPS - 1) + [True]
+    assert {o.count for o in outcomes} == {1}
+    assert await count(world, Evidence) == 1
