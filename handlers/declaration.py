@@ -14,9 +14,9 @@ from aiogram.types import CallbackQuery, Message
 from bot.settings import Settings
 from handlers import evidence, staff_list, status, wizard
 from handlers.owner import menu_button, press, say
-from handlers.wizard import Screen, screen
+from handlers.wizard import screen
 from services.clock import Clock
-from services.declaration import NoQuestion, Resumed, answers
+from services.declaration import NoQuestion, answers
 from services.declaration import wizard as flow
 from services.errors import ServiceError
 from services.uow import UnitOfWork
@@ -47,12 +47,6 @@ router.callback_query.register(evidence.on_files, ItemCb.filter(F.action.in_({"e
 router.callback_query.register(evidence.on_remove, EvidenceCb.filter())
 
 
-async def show_resumed(view: Screen, resumed: Resumed) -> None:
-    if resumed.offer_prefill:
-        await view.say(view.t("prefill-offer"))
-    await wizard.show(view, resumed.draft, resumed.at)
-
-
 @router.callback_query(F.data == "w:resume")  # reminders sent before they named the office
 @router.callback_query(MenuCb.filter(F.action.in_({"continue", "review"})))
 @router.callback_query(ResumeCb.filter())
@@ -77,7 +71,7 @@ async def resume(callback: CallbackQuery, actor: Actor, t: Translator, clock: Cl
     if review:
         await wizard.show_review(screen(message, t, settings), draft)
     else:
-        await show_resumed(screen(message, t, settings), resumed)
+        await wizard.show_resumed(screen(message, t, settings), resumed)
 
 
 @router.callback_query(WizardCb.filter(F.action.in_({"rv", "go", "ka"})))
@@ -222,4 +216,4 @@ async def take_other(message: Message, actor: Actor, t: Translator, clock: Clock
         await message.answer(say(t, error), reply_markup=menu_button(t))
         return
     await message.answer(t("answer-use-text"))
-    await show_resumed(screen(message, t, settings), resumed)
+    await wizard.show_resumed(screen(message, t, settings), resumed)

@@ -70,8 +70,7 @@ async def take_file(message: Message, bot: Bot, actor: Actor, t: Translator, clo
         awaiting = await evidence.awaiting(uow, actor, clock.now())
         if awaiting.item is None:
             await message.answer(t("evidence-not-expected"))
-            resumed = await flow.resume(uow, actor, clock.now())
-            await wizard.show(view, resumed.draft, resumed.at)
+            await wizard.show_resumed(view, await flow.resume(uow, actor, clock.now()))
             return
         item = awaiting.item
         try:

@@ -20,7 +20,7 @@ from scoring.answers import answers_from_json, has_substance
 from scoring.rubric import Indicator
 from scoring.score import score
 from scoring.status import DeclarationStatus
-from services.declaration import Draft
+from services.declaration import Draft, Resumed
 from services.position import Position
 from texts.i18n import Translator
 from texts.views import bounds_text, format_value, hint, title
@@ -65,10 +65,18 @@ async def show(screen: Screen, draft: Draft, at: Position | None = None, note: s
         await ask_evidence(screen, draft, items[position.key], note)
     elif position is not None and position.is_question and position.key in items:
         await ask(screen, draft, items[position.key], note)
-    elif position is not None and position.is_staff:
+    elif position is not None and position.is_staff and any(
+            i.kind == "staff_list" for i in draft.items):
         await ask(screen, draft, draft.staff_item(), note)
     else:
         await show_review(screen, draft, note)
+
+
+async def show_resumed(screen: Screen, resumed: Resumed) -> None:
+    """Where the owner continues, after the offer to copy the last period's answers."""
+    if resumed.offer_prefill:
+        await screen.say(screen.t("prefill-offer"))
+    await show(screen, resumed.draft, resumed.at)
 
 
 async def ask(screen: Screen, draft: Draft, item: Indicator, note: str | None = None) -> None:
