@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, case, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.answers import AnswerError, answers_from_json, missing_items, to_json
@@ -93,10 +93,6 @@ class DeclarationView:
                 counts[item.item_key] = counts.get(item.item_key, 0) + 1
         return counts
 
-    @property
-    def editable(self) -> bool:
-        return self.status in (S.DRAFT, S.RETURNED, S.SUBMITTED)
-
 
 def office_record(office: Office) -> OfficeRecord:
     return OfficeRecord(office.id, office.code, office.name, office.office_type,
@@ -141,9 +137,6 @@ _SET_CURRENT = update(Declaration.__table__).where(
 _ADD_EVIDENCE = insert(Evidence.__table__).values({name: bindparam(name) for name in (
     "declaration_id", "item_key", "sha256", "size", "mime", "filename", "platform", "file_id",
     "uploaded_at")}).returning(_evidence.id)
-_EVIDENCE_COUNT = select(func.count()).where(
-    _evidence.declaration_id == bindparam("id"), _evidence.item_key == bindparam("key"),
-    _evidence.removed_at.is_(None), _evidence.rejected_reason.is_(None))
 
 
 async def get_office(session: AsyncSession, office_id: int) -> OfficeRecord | None:
@@ -259,13 +252,6 @@ def _upsert_answer(session: AsyncSession) -> Any:
 _UPSERTS: dict[Any, Any] = {}
 
 
-async def clear_answer(session: AsyncSession, declaration_id: int, key: str, actor: str) -> None:
-    await session.execute(delete(Answer).where(Answer.declaration_id == declaration_id,
-                                               Answer.item_key == key))
-    await audit(session, actor=actor, action="answer.clear", entity="declaration",
-                entity_id=declaration_id, old={"key": key})
-
-
 async def copy_answers(session: AsyncSession, declaration_id: int, source_id: int,
                        keys: list[str], raw: dict[str, Any], actor: str) -> int:
     """«No change»: take the given items (and their evidence) from the earlier declaration.
@@ -322,11 +308,6 @@ async def has_evidence(session: AsyncSession, declaration_id: int, key: str, sha
         Evidence.sha256 == sha256, Evidence.removed_at.is_(None),
         Evidence.rejected_reason.is_(None)).limit(1))
     return found is not None
-
-
-async def evidence_count(session: AsyncSession, declaration_id: int, key: str) -> int:
-    rows = await run(session, _EVIDENCE_COUNT, {"id": declaration_id, "key": key})
-    return int(rows[0][0] or 0)
 
 
 async def remove_evidence(session: AsyncSession, declaration_id: int, evidence_id: int,
