@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from aiogram import F, Router
 
 from handlers import (
@@ -24,18 +22,9 @@ from handlers import (
 
 
 def build_router() -> Router:
-    """The root router, ready to include in a dispatcher (one process may build several)."""
-    root = _tree()
-    # aiogram refuses to attach a router twice; the demo and the tests build several dispatchers
-    # in one process, so detach the tree from the previous one. The tree itself holds no state.
-    # A private attribute (aiogram/dispatcher/router.py), fenced by
-    # tests/unit/test_fenced_upstream.py until each feature module builds its own (`setup()`).
-    root._parent_router = None
-    return root
-
-
-@cache
-def _tree() -> Router:
+    """The root router, ready to include in a dispatcher: a new tree at each call, since aiogram
+    attaches a router to one parent and one process may build several dispatchers (the demo,
+    the tests)."""
     root = Router(name="root")
     root.include_router(errors.setup())  # whatever raises below, the person is answered
     root.include_router(fallback.setup_groups())
@@ -59,8 +48,8 @@ def _tree() -> Router:
         staff,                 # reviewers (/review), associations (/scores), hq (/publish)
         results.setup(),       # the owner's «My results»
         fallback.setup_commands(),  # commands nobody above took: never an answer to a question
-        declaration.router,    # the wizard's buttons and typed answers
-        evidence.router,       # photos and PDFs
+        declaration.setup(),   # the wizard's buttons and typed answers
+        evidence.setup(),      # photos and PDFs
         fallback.setup(),      # stale buttons and anything else: last
     )
     root.include_router(private)

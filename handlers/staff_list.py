@@ -1,106 +1,79 @@
-"""The staff list question: add members by name, toggle their yes/no attributes, rename, remove.
-
-Each change is saved at once, so a half-entered list survives a restart like any other answer.
-"""
+"""The staff list question's buttons: a member's card, their yes/no fields, rename, remove,
+back to the list, the list is complete. Each change is saved at once by
+`services.declaration.staff`; adding a member and a new name come as texts."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from aiogram.types import CallbackQuery, Message
 
-from aiogram.types import Message
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from bot.settings import Settings
 from handlers import wizard
-from handlers.owner import OwnerContext
-from handlers.wizard import Refused, save
-from scoring.answers import AnswerError, parse_staff_name, validate_value
-from scoring.rubric import Indicator, Rubric
-from storage import declarations as decl
+from handlers.owner import press
+from handlers.wizard import screen
+from services.clock import Clock
+from services.declaration import staff
+from services.uow import UnitOfWork
 from storage.accounts import Actor
 from texts.i18n import Translator
+from texts.wizard_callbacks import StaffCb, StaffFieldCb, WizardCb
+
+__all__ = ["StaffCb", "StaffFieldCb", "on_field", "on_member", "on_staff_done",
+           "on_staff_list"]
 
 
-def staff_item(context: OwnerContext) -> Indicator:
-    item = next((i for i in context.items if i.kind == "staff_list"), None)
-    if item is None:
-        raise Refused("item-gone")
-    return item
-
-
-def _members(view: decl.DeclarationView, item: Indicator) -> list[dict[str, Any]]:
-    return [dict(m) for m in view.answers.get(item.key) or []]
-
-
-async def _store(session: AsyncSession, actor: Actor, now: datetime,
-                 view: decl.DeclarationView, item: Indicator, members: list[dict[str, Any]],
-                 current: str | None, rubric: Rubric) -> None:
-    await save(session, actor, now, view, item.key, validate_value(item, members), current,
-               rubric=rubric)
-
-
-def _index(args: list[str], members: list[dict[str, Any]]) -> int:
-    if not args or not args[0].isdigit() or int(args[0]) >= len(members):
-        raise Refused("stale-button")
-    return int(args[0])
-
-
-async def add_member(message: Message, session: AsyncSession, actor: Actor, t: Translator,
-                     now: datetime, context: OwnerContext, view: decl.DeclarationView,
-                     item: Indicator, name: str) -> None:
-    members = _members(view, item)
-    member = {"name": name, **{f.key: False for f in item.staff_fields}}
-    await _store(session, actor, now, view, item, [*members, member], item.key, context.rubric)
-    await wizard.show_staff_member(message, t, context, item, len(members), member)
-
-
-async def rename_member(message: Message, session: AsyncSession, actor: Actor, t: Translator,
-                        now: datetime, context: OwnerContext, view: decl.DeclarationView,
-                        current: str, text: str) -> None:
-    item = staff_item(context)
-    members = _members(view, item)
-    index = _index([current[3:]], members)
-    try:
-        members[index]["name"] = parse_staff_name(text)
-    except AnswerError as error:
-        await message.answer(t(error.key, **error.args))
-        return
-    await _store(session, actor, now, view, item, members, item.key, context.rubric)
-    await wizard.show_staff_member(message, t, context, item, index, members[index])
-
-
-async def staff_action(message: Message, session: AsyncSession, actor: Actor, t: Translator,
-                       now: datetime, context: OwnerContext, view: decl.DeclarationView,
-                       action: str, args: list[str], label: str) -> None:
-    item = staff_item(context)
-    members = _members(view, item)
-    if action == "sm":  # open a member's card
-        index = _index(args, members)
-        await wizard.show_staff_member(message, t, context, item, index, members[index])
-    elif action == "sf":  # toggle an attribute
-        index = _index(args, members)
-        field = args[1] if len(args) > 1 else ""
-        if field not in {f.key for f in item.staff_fields}:
-            raise Refused("stale-button")
-        members[index][field] = not members[index].get(field)
-        await _store(session, actor, now, view, item, members, item.key, context.rubric)
-        await wizard.show_staff_member(message, t, context, item, index, members[index],
-                                       in_place=True)
-    elif action == "sr":  # rename: the next text is the new name
-        index = _index(args, members)
-        await decl.set_current(session, view.id, f"sr:{index}")
-        await session.commit()
-        await message.answer(t("staff-rename-ask", name=members[index].get("name", "")))
-    elif action == "sx":  # remove
-        index = _index(args, members)
-        removed = members.pop(index)
-        await _store(session, actor, now, view, item, members, item.key, context.rubric)
-        await message.answer(t("staff-removed", name=removed.get("name", "")))
-        await wizard.ask(message, session, t, context, item)
-    elif action == "sv":  # back to the list
-        await wizard.ask(message, session, t, context, item)
-    elif action == "sd":  # the list is complete
-        await _store(session, actor, now, view, item, members, None, context.rubric)
-        await wizard.after_answer(message, session, t, context, item)
+async def on_member(callback: CallbackQuery, callback_data: StaffCb, actor: Actor,
+                    t: Translator, clock: Clock, uow: UnitOfWork,
+                    settings: Settings | None = None) -> None:
+    """`sm` open a member's card, `sr` ask for their new name, `sx` remove them."""
+    assert isinstance(callback.message, Message)
+    view, now, data = screen(callback.message, t, settings), clock.now(), callback_data
+    if data.action == "sm":
+        opened = await press(callback, t, staff.member(uow, actor, now, data.period, data.index))
+        if opened is not None:
+            await wizard.show_staff_member(view, opened.draft, opened.index, opened.member)
+    elif data.action == "sr":
+        asked = await press(callback, t, staff.ask_rename(uow, actor, now, data.period,
+                                                          data.index))
+        if asked is not None:
+            await view.say(t("staff-rename-ask", name=asked.member.get("name", "")))
     else:
-        raise Refused("stale-button")
+        removed = await press(callback, t, staff.remove(uow, actor, now, data.period,
+                                                        data.index))
+        if removed is not None:
+            await view.say(t("staff-removed", name=removed.member.get("name", "")))
+            await wizard.show(view, removed.draft)
+
+
+async def on_field(callback: CallbackQuery, callback_data: StaffFieldCb, actor: Actor,
+                   t: Translator, clock: Clock, uow: UnitOfWork,
+                   settings: Settings | None = None) -> None:
+    """Tick or untick a member's field; the card is redrawn in place."""
+    assert isinstance(callback.message, Message)
+    data = callback_data
+    changed = await press(callback, t, staff.toggle_field(uow, actor, clock.now(), data.period,
+                                                          data.index, data.field))
+    if changed is not None:
+        await wizard.show_staff_member(screen(callback.message, t, settings), changed.draft,
+                                       changed.index, changed.member, in_place=True)
+
+
+async def on_staff_list(callback: CallbackQuery, callback_data: WizardCb, actor: Actor,
+                        t: Translator, clock: Clock, uow: UnitOfWork,
+                        settings: Settings | None = None) -> None:
+    """Back to the list (the member's changes are saved already)."""
+    assert isinstance(callback.message, Message)
+    draft = await press(callback, t, staff.back_to_list(uow, actor, clock.now(),
+                                                        callback_data.period))
+    if draft is not None:
+        await wizard.show(screen(callback.message, t, settings), draft)
+
+
+async def on_staff_done(callback: CallbackQuery, callback_data: WizardCb, actor: Actor,
+                        t: Translator, clock: Clock, uow: UnitOfWork,
+                        settings: Settings | None = None) -> None:
+    """The list is complete: its files, the next question or the review."""
+    assert isinstance(callback.message, Message)
+    answered = await press(callback, t, staff.done(uow, actor, clock.now(),
+                                                   callback_data.period))
+    if answered is not None:
+        await wizard.show(screen(callback.message, t, settings), answered.draft)

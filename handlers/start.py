@@ -5,7 +5,6 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.owner import send_menu
 from services import accounts, linking
@@ -25,13 +24,13 @@ def _experts_text(experts: tuple[ExpertRecord, ...], t: Translator) -> str:
     return "\n".join(t("link-expert-line", name=e.name, phone=e.phone) for e in experts)
 
 
-async def start(message: Message, command: CommandObject, session: AsyncSession, actor: Actor,
+async def start(message: Message, command: CommandObject, actor: Actor,
                 t: Translator, clock: Clock, uow: UnitOfWork) -> None:
     if command.args:
-        await _redeem(message, command.args, session, actor, t, clock, uow)
+        await _redeem(message, command.args, actor, t, clock, uow)
         return
     if actor.office_ids:
-        await send_menu(message, session, actor, t, clock.now())
+        await send_menu(message, uow, actor, t, clock.now())
         return
     if actor.is_staff:
         lines = [t("start-staff", name=actor.first_name)]
@@ -46,7 +45,7 @@ async def start(message: Message, command: CommandObject, session: AsyncSession,
     await message.answer(t("link-ask-contact"), reply_markup=contact_keyboard(t))
 
 
-async def _redeem(message: Message, code: str, session: AsyncSession, actor: Actor,
+async def _redeem(message: Message, code: str, actor: Actor,
                   t: Translator, clock: Clock, uow: UnitOfWork) -> None:
     try:
         linked = await linking.redeem_code(uow, actor, code, clock.now())
@@ -56,10 +55,10 @@ async def _redeem(message: Message, code: str, session: AsyncSession, actor: Act
     office = linked.offices[0]
     await message.answer(t("link-done", name=office.name, code=office.code),
                          reply_markup=ReplyKeyboardRemove())
-    await send_menu(message, session, linked.actor, t, clock.now())
+    await send_menu(message, uow, linked.actor, t, clock.now())
 
 
-async def take_contact(message: Message, session: AsyncSession, actor: Actor, t: Translator,
+async def take_contact(message: Message, actor: Actor, t: Translator,
                        clock: Clock, uow: UnitOfWork) -> None:
     contact = message.contact
     assert contact is not None
@@ -73,16 +72,16 @@ async def take_contact(message: Message, session: AsyncSession, actor: Actor, t:
         await message.answer(t("link-no-match", experts=_experts_text(outcome.experts, t)),
                              reply_markup=ReplyKeyboardRemove())
         return
-    await _linked(message, session, outcome, t, clock)
+    await _linked(message, uow, outcome, t, clock)
 
 
-async def _linked(message: Message, session: AsyncSession, linked: Linked, t: Translator,
+async def _linked(message: Message, uow: UnitOfWork, linked: Linked, t: Translator,
                   clock: Clock) -> None:
     offices = linked.offices
     if len(offices) == 1:
         await message.answer(t("link-done", name=offices[0].name, code=offices[0].code),
                              reply_markup=ReplyKeyboardRemove())
-        await send_menu(message, session, linked.actor, t, clock.now())
+        await send_menu(message, uow, linked.actor, t, clock.now())
         return
     await message.answer(t("link-done-several", count=len(offices)),
                          reply_markup=ReplyKeyboardRemove())
@@ -99,8 +98,8 @@ async def _ask_office(message: Message, offices: tuple[OfficeRecord, ...] | list
     await message.answer(t("link-pick-office"), reply_markup=kb.as_markup())
 
 
-async def pick_office(callback: CallbackQuery, callback_data: OfficeCb, session: AsyncSession,
-                      actor: Actor, t: Translator, clock: Clock, uow: UnitOfWork) -> None:
+async def pick_office(callback: CallbackQuery, callback_data: OfficeCb, actor: Actor,
+                      t: Translator, clock: Clock, uow: UnitOfWork) -> None:
     try:
         chosen = await linking.choose_office(uow, actor, callback_data.office)
     except ServiceError as error:
@@ -110,7 +109,7 @@ async def pick_office(callback: CallbackQuery, callback_data: OfficeCb, session:
     office = chosen.offices[0]
     assert isinstance(callback.message, Message)
     await callback.message.answer(t("link-chosen", name=office.name, code=office.code))
-    await send_menu(callback.message, session, chosen.actor, t, clock.now())
+    await send_menu(callback.message, uow, chosen.actor, t, clock.now())
 
 
 async def switch_office(callback: CallbackQuery, actor: Actor, t: Translator,
@@ -120,11 +119,11 @@ async def switch_office(callback: CallbackQuery, actor: Actor, t: Translator,
     await _ask_office(callback.message, await linking.own_offices(uow, actor), t)
 
 
-async def menu(callback: CallbackQuery, session: AsyncSession, actor: Actor, t: Translator,
-               clock: Clock) -> None:
+async def menu(callback: CallbackQuery, actor: Actor, t: Translator, clock: Clock,
+               uow: UnitOfWork) -> None:
     await callback.answer()
     assert isinstance(callback.message, Message)
-    await send_menu(callback.message, session, actor, t, clock.now())
+    await send_menu(callback.message, uow, actor, t, clock.now())
 
 
 async def show_help(callback: CallbackQuery, t: Translator) -> None:
@@ -142,24 +141,24 @@ async def ask_language(callback: CallbackQuery, t: Translator) -> None:
     await callback.message.answer(t("language-ask"), reply_markup=kb.as_markup())
 
 
-async def set_language(callback: CallbackQuery, callback_data: LangCb, session: AsyncSession,
-                       actor: Actor, platform: str, clock: Clock, uow: UnitOfWork) -> None:
+async def set_language(callback: CallbackQuery, callback_data: LangCb, actor: Actor,
+                       platform: str, clock: Clock, uow: UnitOfWork) -> None:
     actor = await accounts.set_language(uow, actor, callback_data.lang)
     await callback.answer()
     t = Translator(actor.locale, platform)
     assert isinstance(callback.message, Message)
     await callback.message.answer(t("language-set"))
-    await send_menu(callback.message, session, actor, t, clock.now())
+    await send_menu(callback.message, uow, actor, t, clock.now())
 
 
 def unlinked(_event: object, actor: Actor) -> bool:
     return not actor.office_ids and not actor.is_staff
 
 
-async def maybe_code(message: Message, session: AsyncSession, actor: Actor, t: Translator,
+async def maybe_code(message: Message, actor: Actor, t: Translator,
                      clock: Clock, uow: UnitOfWork) -> None:
     """An unlinked owner may type the code instead of using the link."""
-    await _redeem(message, message.text or "", session, actor, t, clock, uow)
+    await _redeem(message, message.text or "", actor, t, clock, uow)
 
 
 def setup() -> Router:

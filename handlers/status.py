@@ -2,51 +2,44 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from aiogram.types import CallbackQuery, Message
 
-from aiogram.types import Message
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from bot.settings import Settings
 from handlers import wizard
-from handlers.owner import OwnerContext, actor_label, menu_button
-from handlers.wizard import Refused
+from handlers.owner import menu_button, missing_names, press
+from handlers.wizard import screen
 from scoring.calendar import days_left, format_jalali_date
-from scoring.status import DeclarationStatus
-from storage import declarations as decl
+from services.clock import Clock
+from services.declaration import ConfirmFirst, Incomplete, submit
+from services.declaration.draft import TICK
+from services.uow import UnitOfWork
 from storage.accounts import Actor
 from texts.i18n import Translator
-from texts.keyboards import InlineKeyboardBuilder
-from texts.views import cb
-
-S = DeclarationStatus
-_TICK = timedelta(microseconds=1)  # the last instant of a window: its date is the last day
+from texts.wizard_callbacks import WizardCb
+from texts.wizard_keyboards import submit_confirm_keyboard
 
 
-async def submit_action(message: Message, session: AsyncSession, actor: Actor, t: Translator,
-                        now: datetime, context: OwnerContext, view: decl.DeclarationView,
-                        action: str) -> None:
-    assert context.period is not None and context.rubric is not None
-    missing = decl.missing(context.rubric, context.office.office_type, view)
-    if missing:
-        names = ("، " if t.lang == "fa" else ", ").join(
-            m.title_fa if t.lang == "fa" else m.title_en for m in missing)
-        await message.answer(t("submit-incomplete", count=len(missing), items=names))
-        await wizard.show_review(message, session, t, context)
+async def on_submit(callback: CallbackQuery, callback_data: WizardCb, actor: Actor,
+                    t: Translator, clock: Clock, uow: UnitOfWork,
+                    settings: Settings | None = None) -> None:
+    """`sub` asks for the confirmation, `subok` submits."""
+    message = callback.message
+    assert isinstance(message, Message)
+    now, period_id = clock.now(), callback_data.period
+    outcome = await press(callback, t, submit.submit(uow, actor, now, period_id,
+                                                     confirmed=callback_data.action == "subok"))
+    if outcome is None:
         return
-    if view.status not in (S.DRAFT, S.RETURNED):
-        raise Refused("submit-already")
-    if action == "sub":
-        kb = InlineKeyboardBuilder()
-        kb.button(text=t("button-submit-confirm"), callback_data=cb(context.period.id, "subok"))
-        kb.button(text=t("button-cancel"), callback_data=cb(context.period.id, "rv"))
-        kb.adjust(1)
-        await message.answer(t("submit-confirm"), reply_markup=kb.as_markup())
+    if isinstance(outcome, Incomplete):
+        await message.answer(t("submit-incomplete", count=len(outcome.missing),
+                               items=missing_names(t, outcome.missing)))
+        await wizard.show_review(screen(message, t, settings), outcome.draft)
         return
-    await decl.move(session, view.id, S.SUBMITTED, actor=actor_label(actor), by="owner",
-                    now=now)
-    await session.commit()
-    closes = context.period.closes_at
+    if isinstance(outcome, ConfirmFirst):
+        await message.answer(t("submit-confirm"),
+                             reply_markup=submit_confirm_keyboard(period_id, t))
+        return
+    closes = outcome.draft.period.closes_at
     await message.answer(t("submit-done", date=format_jalali_date(
-        closes - _TICK, t.lang), days=max(days_left(now, closes), 0)),
+        closes - TICK, t.lang), days=max(days_left(now, closes), 0)),
         reply_markup=menu_button(t))
-

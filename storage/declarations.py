@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, case, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.answers import AnswerError, answers_from_json, missing_items, to_json
@@ -93,10 +93,6 @@ class DeclarationView:
                 counts[item.item_key] = counts.get(item.item_key, 0) + 1
         return counts
 
-    @property
-    def editable(self) -> bool:
-        return self.status in (S.DRAFT, S.RETURNED, S.SUBMITTED)
-
 
 def office_record(office: Office) -> OfficeRecord:
     return OfficeRecord(office.id, office.code, office.name, office.office_type,
@@ -141,9 +137,6 @@ _SET_CURRENT = update(Declaration.__table__).where(
 _ADD_EVIDENCE = insert(Evidence.__table__).values({name: bindparam(name) for name in (
     "declaration_id", "item_key", "sha256", "size", "mime", "filename", "platform", "file_id",
     "uploaded_at")}).returning(_evidence.id)
-_EVIDENCE_COUNT = select(func.count()).where(
-    _evidence.declaration_id == bindparam("id"), _evidence.item_key == bindparam("key"),
-    _evidence.removed_at.is_(None), _evidence.rejected_reason.is_(None))
 
 
 async def get_office(session: AsyncSession, office_id: int) -> OfficeRecord | None:
@@ -185,19 +178,18 @@ async def find(session: AsyncSession, office_id: int, period_id: int) -> int | N
 
 
 async def open_draft(session: AsyncSession, office_id: int, period: PeriodRecord,
-                     actor: str) -> tuple[int, bool]:
-    """The office's declaration for the period, created as a draft if there is none.
-    Returns (id, created). Commits when it creates."""
+                     actor: str) -> int:
+    """The office's declaration for the period, created as a draft (with its audit row) if
+    there is none, in the caller's transaction."""
     existing = await find(session, office_id, period.id)
     if existing is not None:
-        return existing, False
+        return existing
     declaration = Declaration(office_id=office_id, period_id=period.id, status=S.DRAFT)
     session.add(declaration)
     await session.flush()
     await audit(session, actor=actor, action="declaration.open", entity="declaration",
                 entity_id=declaration.id, new={"office_id": office_id, "period": period.code})
-    await session.commit()
-    return declaration.id, True
+    return declaration.id
 
 
 async def previous_confirmed(session: AsyncSession, office_id: int, period: PeriodRecord
@@ -260,13 +252,6 @@ def _upsert_answer(session: AsyncSession) -> Any:
 _UPSERTS: dict[Any, Any] = {}
 
 
-async def clear_answer(session: AsyncSession, declaration_id: int, key: str, actor: str) -> None:
-    await session.execute(delete(Answer).where(Answer.declaration_id == declaration_id,
-                                               Answer.item_key == key))
-    await audit(session, actor=actor, action="answer.clear", entity="declaration",
-                entity_id=declaration_id, old={"key": key})
-
-
 async def copy_answers(session: AsyncSession, declaration_id: int, source_id: int,
                        keys: list[str], raw: dict[str, Any], actor: str) -> int:
     """«No change»: take the given items (and their evidence) from the earlier declaration.
@@ -307,9 +292,22 @@ async def add_evidence(session: AsyncSession, declaration_id: int, key: str, *, 
     return int(evidence_id)
 
 
-async def evidence_count(session: AsyncSession, declaration_id: int, key: str) -> int:
-    rows = await run(session, _EVIDENCE_COUNT, {"id": declaration_id, "key": key})
-    return int(rows[0][0] or 0)
+async def lock(session: AsyncSession, declaration_id: int) -> None:
+    """Hold the declaration's row until the transaction ends (PostgreSQL; SQLite has one
+    writer anyway): changes to one declaration made at once (an album's files, a double tap)
+    take turns."""
+    await session.execute(select(Declaration.id).where(Declaration.id == declaration_id)
+                          .with_for_update())
+
+
+async def has_evidence(session: AsyncSession, declaration_id: int, key: str, sha256: str
+                       ) -> bool:
+    """Whether the item has a file with these bytes already (not removed, not rejected)."""
+    found = await session.scalar(select(Evidence.id).where(
+        Evidence.declaration_id == declaration_id, Evidence.item_key == key,
+        Evidence.sha256 == sha256, Evidence.removed_at.is_(None),
+        Evidence.rejected_reason.is_(None)).limit(1))
+    return found is not None
 
 
 async def remove_evidence(session: AsyncSession, declaration_id: int, evidence_id: int,
@@ -327,7 +325,10 @@ async def remove_evidence(session: AsyncSession, declaration_id: int, evidence_i
 async def move(session: AsyncSession, declaration_id: int, new: DeclarationStatus, *,
                actor: str, by: str, now: datetime, reason: str | None = None) -> None:
     """A status move checked against the one table, with its audit row."""
-    declaration = await session.get(Declaration, declaration_id, populate_existing=True)
+    # Locked until the transaction ends: of two moves at once (a double tap on «submit»), the
+    # second reads the first one's result and is refused by the table (PostgreSQL).
+    declaration = await session.get(Declaration, declaration_id, populate_existing=True,
+                                    with_for_update=True)
     assert declaration is not None
     assert_transition(declaration.status, new, by)
     old = declaration.status

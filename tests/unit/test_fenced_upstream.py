@@ -17,19 +17,3 @@ def test_prepare_value_still_takes_dumps_json() -> None:
     parameters = inspect.signature(BaseSession.prepare_value).parameters
     assert "_dumps_json" in parameters
     assert parameters["_dumps_json"].default is True
-
-
-def test_a_router_is_detached_by_clearing_its_parent() -> None:
-    """`handlers.build_router` reuses one tree of routers for every dispatcher a process builds
-    (the demo and the tests build several) and detaches it by clearing `Router._parent_router`,
-    which `Router.parent_router` reads and `include_router` refuses when set:
-    https://github.com/aiogram/aiogram/blob/dev-3.x/aiogram/dispatcher/router.py
-    To be replaced by a `setup()` per handler module that builds fresh routers."""
-    from aiogram import Dispatcher, Router
-
-    tree = Router(name="tree")
-    Dispatcher().include_router(tree)
-    assert tree.parent_router is not None
-    tree._parent_router = None
-    assert tree.parent_router is None
-    Dispatcher().include_router(tree)  # accepted again
