@@ -20,6 +20,16 @@ from texts.i18n import Translator
 log = logging.getLogger(__name__)
 
 
+class Unavailable(Exception):
+    """A failure the person is told about in its own words (which file to send again), instead
+    of the general answer; the inbox still tries the update again."""
+
+    def __init__(self, key: str, **args: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.args_ = args
+
+
 async def on_error(event: ErrorEvent, **data: Any) -> bool:
     update = event.update
     log.error("update %s failed: %s", update.update_id, type(event.exception).__name__,
@@ -28,7 +38,9 @@ async def on_error(event: ErrorEvent, **data: Any) -> bool:
     if outcome is not None:
         outcome.error = event.exception
     t = data.get("t") or Translator(data.get("default_locale", "fa"), data.get("platform"))
-    text = t("try-again-later")
+    error = event.exception
+    text = t(error.key, **error.args_) if isinstance(error, Unavailable) \
+        else t("try-again-later")
     with contextlib.suppress(Exception):  # the platform itself may be what failed
         if update.callback_query is not None:
             callback = update.callback_query

@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Message
+from aiohttp import ClientError
 
 from bot.settings import Settings
 from handlers import wizard
+from handlers.errors import Unavailable
 from handlers.owner import menu_button, press, say
 from handlers.wizard import screen
 from services.clock import Clock
@@ -34,6 +37,12 @@ KIND_MIMES = {"photo": {"image/jpeg", "image/png"}, "document": {"application/pd
               "either": {"image/jpeg", "image/png", "application/pdf"}}
 
 __all__ = ["EvidenceCb", "on_files", "on_remove", "setup", "take_file"]
+
+
+def _name(message: Message) -> str:
+    if message.document is not None and message.document.file_name:
+        return message.document.file_name
+    return "📷"
 
 
 async def _download(message: Message, bot: Bot, kind: str, settings: Settings
@@ -73,10 +82,15 @@ async def take_file(message: Message, bot: Bot, actor: Actor, t: Translator, clo
         try:
             checked, file_id, filename = await _download(message, bot, item.evidence.kind,
                                                          settings)
+            await asyncio.to_thread(evidence_store.put, checked)
         except EvidenceRejected as rejected:
             await message.answer(t(rejected.key, **rejected.message_args))
             return
-        await asyncio.to_thread(evidence_store.put, checked)
+        except (TelegramAPIError, ClientError, OSError, TimeoutError) as error:
+            # The platform, the network or the disk: nothing is recorded, the inbox tries the
+            # update again, and the owner learns which file it was in case it never arrives.
+            raise Unavailable("evidence-unavailable", title=title(item, t.lang),
+                              name=_name(message)) from error
         attached = await evidence.attach(uow, actor, clock.now(), item.key, FileMeta(
             checked.sha256, len(checked.data), checked.mime, filename, file_id))
     except ServiceError as error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,14 @@ class EvidenceStore(Protocol):
     def get(self, sha256: str) -> bytes: ...
 
 
+def _fsync_dir(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 class LocalEvidenceStore:
     """Files under `folder/ab/cd/<sha256>.<ext>`; writing the same bytes twice is a no-op."""
 
@@ -104,7 +113,10 @@ class LocalEvidenceStore:
             with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part",
                                              delete=False) as partial:
                 partial.write(checked.data)
+                partial.flush()
+                os.fsync(partial.fileno())  # on disk before it has its name
             Path(partial.name).replace(path)  # atomic: never a half file under the name
+            _fsync_dir(path.parent)  # and the name itself survives a power cut
         return checked.sha256
 
     def get(self, sha256: str) -> bytes:

@@ -42,6 +42,7 @@ declaration-not-open-yet = The self-declaration window opens on { $date }.
 evidence-ask = { $prompt }
     { $accepts }, at most { $max_mb } MB. Files so far: { $count } (at least { $needed }). When all are sent, press “Done”.
 evidence-received = 📎 File received ({ $count } for “{ $title }”). Send the next one or press “Done”.
+evidence-unavailable = We could not receive your file for “{ $title }” ({ $name }). We are trying again; if “File received” does not appear within a few minutes, please send that file again.
 evidence-expects-file = A file is expected now: send a photo or a PDF, or press “Done”.
 evidence-not-expected = No file is needed now. This question takes a typed answer or a button.
 evidence-still-missing = Note: this item needs at least { $needed } files; complete it before you submit.

@@ -61,10 +61,11 @@ def _awaited(draft: Draft) -> Indicator | None:
 
 
 async def awaiting(uow: UnitOfWork, actor: Actor, now: datetime) -> Awaiting:
-    """Which question a file would belong to now (the owner may change the draft)."""
+    """Which question a file would belong to now (the owner may change the draft). Only reads:
+    the update's change is `attach`, whose commit also marks the update done in the inbox (a
+    draft `load` would open here is opened again there)."""
     async with uow:
         draft = await load(uow, actor, now, edit=True)
-        await uow.commit()
     return Awaiting(draft, _awaited(draft))
 
 
