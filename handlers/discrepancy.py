@@ -15,8 +15,8 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers.owner import actor_label, menu_button
+from settings import Settings
 from storage.accounts import Actor
 from storage.admin import audit
 from storage.evidence import EvidenceRejected, EvidenceStore, check

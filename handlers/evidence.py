@@ -14,11 +14,11 @@ from aiogram import Bot, F, Router
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers import wizard
 from handlers.owner import OwnerContext, actor_label, menu_button
 from handlers.wizard import Refused, editable_context
 from services.clock import Clock
+from settings import Settings
 from storage import declarations as decl
 from storage.accounts import Actor
 from storage.evidence import EvidenceRejected, EvidenceStore, check

@@ -11,7 +11,7 @@ import logging
 
 from bot.app import application
 from bot.scheduler import background
-from bot.settings import Settings
+from settings import Settings
 
 
 async def main() -> None:
