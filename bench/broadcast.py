@@ -130,9 +130,9 @@ async def _prepare(url: str, platform: str) -> tuple[Any, list[int], float]:
 
 
 async def _scenario(rate: float, platform: str, faults: bool) -> dict[str, Any]:
-    from bot.settings import Settings
     from delivery.outbox import OutboxSender
     from delivery.platforms import make_bots
+    from settings import Settings
     from storage.db import create_sessionmaker
     from storage.models import Outbox
 

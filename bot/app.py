@@ -18,10 +18,10 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.middlewares import Context, ReleaseBeforeSend
-from bot.settings import Settings
 from delivery.platforms import PlatformBot, make_bots
 from handlers import build_router
 from services.clock import Clock
+from settings import Settings
 from storage.db import connection_limit, create_engine, create_sessionmaker, upgrade
 from storage.evidence import LocalEvidenceStore
 from texts.i18n import LANGUAGES, catalog_keys
@@ -99,10 +99,10 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
 def settle_heap() -> None:
     """Keep the collector off what start-up built (modules, models, catalogs, schemas).
 
-    The process holds ≈ 330,000 long-lived objects once everything is imported; each full
-    collection walked all of them, ≈ 200 ms with the loop stopped, every few hundred updates
-    under load (measured with gc.callbacks in bench.journey). Frozen, they are never walked
-    again; what updates leave behind is still collected.
+    The process holds hundreds of thousands of long-lived objects once everything is imported;
+    each full collection walked all of them with the loop stopped, every few hundred updates
+    under load (seen with gc.callbacks in bench.journey). Frozen, they are never walked again;
+    what updates leave behind is still collected.
     """
     gc.collect()
     gc.freeze()

@@ -43,7 +43,6 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.settings import Settings
 from delivery.calls import build_method
 from delivery.exclusive import sender_lock
 from delivery.exclusive import wait as _wait
@@ -52,6 +51,7 @@ from delivery.pacing import RateLimiter
 from delivery.platforms import RETRY_REPLIES
 from delivery.verdicts import Verdicts
 from services.clock import Clock
+from settings import Settings
 from storage import outbox as queue
 from storage.outbox import Claimed
 from texts.notices import render as render_notice

@@ -208,7 +208,7 @@ class PlatformSession(AiohttpSession):
                        content: str) -> Any:
         # aiogram builds `Response[method.__returning__]` on every call; pydantic caches that
         # generic class only weakly, so without a strong reference it is garbage-collected and
-        # built again (~10 ms of schema work each time, measured with cProfile). Keep one.
+        # built again (schema work on every call, found with cProfile). Keep one.
         returning = method.__returning__
         if returning not in _RESPONSE_TYPES:
             _RESPONSE_TYPES[returning] = Response[returning]  # type: ignore[valid-type]

@@ -17,12 +17,12 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, application, serve_updates
-from bot.settings import Settings
 from sandbox.server import Sandbox
 from sandbox.user import ScriptedUser
 from services import periods, registry
 from services.clock import TravelClock
 from services.uow import UnitOfWork
+from settings import Settings
 from storage.records import PeriodRecord
 
 DATA = Path(__file__).resolve().parent / "data"

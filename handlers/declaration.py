@@ -11,7 +11,6 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.settings import Settings
 from handlers import evidence, staff_list, status, wizard
 from handlers.owner import menu_button, press, say
 from handlers.wizard import screen
@@ -20,6 +19,7 @@ from services.declaration import NoQuestion, answers
 from services.declaration import wizard as flow
 from services.errors import ServiceError
 from services.uow import UnitOfWork
+from settings import Settings
 from storage.accounts import Actor
 from texts.callbacks import MenuCb, ResumeCb
 from texts.i18n import Translator

@@ -13,11 +13,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.settings import Settings
 from handlers.owner import menu_button
 from services import discrepancy
 from services.errors import ServiceError
 from services.uow import UnitOfWork
+from settings import Settings
 from storage.accounts import Actor
 from storage.evidence import EvidenceRejected, EvidenceStore, check
 from texts.callbacks import MenuCb

@@ -15,7 +15,6 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Message
 from aiohttp import ClientError
 
-from bot.settings import Settings
 from handlers import wizard
 from handlers.errors import Unavailable
 from handlers.owner import menu_button, press, say
@@ -26,6 +25,7 @@ from services.declaration import wizard as flow
 from services.declaration.evidence import FileMeta
 from services.errors import ServiceError
 from services.uow import UnitOfWork
+from settings import Settings
 from storage.accounts import Actor
 from storage.evidence import CheckedFile, EvidenceRejected, EvidenceStore, check
 from texts.i18n import Translator

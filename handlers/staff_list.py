@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from aiogram.types import CallbackQuery, Message
 
-from bot.settings import Settings
 from handlers import wizard
 from handlers.owner import press
 from handlers.wizard import screen
 from services.clock import Clock
 from services.declaration import staff
 from services.uow import UnitOfWork
+from settings import Settings
 from storage.accounts import Actor
 from texts.i18n import Translator
 from texts.wizard_callbacks import StaffCb, StaffFieldCb, WizardCb

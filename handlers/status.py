@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aiogram.types import CallbackQuery, Message
 
-from bot.settings import Settings
 from handlers import wizard
 from handlers.owner import menu_button, missing_names, press
 from handlers.wizard import screen
@@ -13,6 +12,7 @@ from services.clock import Clock
 from services.declaration import ConfirmFirst, Incomplete, submit
 from services.declaration.draft import TICK
 from services.uow import UnitOfWork
+from settings import Settings
 from storage.accounts import Actor
 from texts.i18n import Translator
 from texts.wizard_callbacks import WizardCb

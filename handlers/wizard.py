@@ -15,13 +15,13 @@ from typing import Any
 from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 from aiogram.types import Message
 
-from bot.settings import Settings
 from scoring.answers import answers_from_json, has_substance
 from scoring.rubric import Indicator
 from scoring.score import score
 from scoring.status import DeclarationStatus
 from services.declaration import Draft, Resumed
 from services.position import Position
+from settings import Settings
 from texts.i18n import Translator
 from texts.views import bounds_text, format_value, hint, title
 from texts.wizard_keyboards import (

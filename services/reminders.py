@@ -20,9 +20,9 @@ from scoring.calendar import TEHRAN
 from services.errors import Duplicate, NotFound
 from services.uow import UnitOfWork
 from storage import reach, reminders
+from storage.ranking import rank_period
 from storage.reach import UnreachableOffice
 from storage.reminders import Plan
-from storage.results import rank_period
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from services.errors import Forbidden, NotFound
 from services.uow import UnitOfWork
-from storage import results
+from storage import publishing, ranking, results
 from storage.accounts import Actor
 from storage.admin import get_period, period_record
 from storage.records import PeriodRecord
@@ -54,7 +54,7 @@ async def panel(uow: UnitOfWork, actor: Actor, now: datetime) -> Panel | None:
         return Panel(period, await results.declarations_by_status(uow.session, period.id),
                      await results.published_count(uow.session, period.id),
                      None if period.published_at is not None
-                     else results.publish_refusal(period, now))
+                     else publishing.publish_refusal(period, now))
 
 
 async def _period(uow: UnitOfWork, period: int | str) -> PeriodRecord:
@@ -74,7 +74,7 @@ async def publishable(uow: UnitOfWork, actor: Actor, period_id: int, now: dateti
     _require_hq(actor)
     async with uow:
         period = await _period(uow, period_id)
-    refusal = results.publish_refusal(period, now)
+    refusal = publishing.publish_refusal(period, now)
     if period.published_at is None and refusal is not None:
         raise refusal
     return period
@@ -86,7 +86,7 @@ async def rank(uow: UnitOfWork, actor: Actor | None, period: int | str, now: dat
     _require_hq(actor)
     async with uow:
         record = await _period(uow, period)
-        summary = await results.rank_period(uow.session, record.id, now)
+        summary = await ranking.rank_period(uow.session, record.id, now)
         await uow.commit()
     return summary
 
@@ -97,7 +97,7 @@ async def publish(uow: UnitOfWork, actor: Actor | None, period: int | str, now: 
     _require_hq(actor)
     async with uow:
         record = await _period(uow, period)
-        summary = await results.publish(
+        summary = await publishing.publish(
             uow.session, record.id, now, actor=_label(actor),
             actor_account_id=actor.account_id if actor is not None else None)
         if not summary.already:

@@ -9,7 +9,7 @@ expired, and each row carries `expires_at` so that a reminder is never delivered
 says is stale. Staff (reviewers and liaisons) get the liaison-list deadline reminder likewise.
 
 Close sweep, per period whose window has closed: the period is marked closed (the wizard stops
-taking answers at `closes_at` by itself), results are ranked (`storage.results.rank_period`),
+taking answers at `closes_at` by itself), results are ranked (`storage.ranking.rank_period`),
 and owners who left only a draft are told whether their previous confirmed data stands or they
 receive the minimum.
 

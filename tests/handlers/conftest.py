@@ -22,10 +22,10 @@ from aiogram.methods import TelegramMethod
 from aiogram.types import Chat, Message, Update
 
 from bot.app import build_dispatcher
-from bot.settings import Settings
 from demo.local import DATA, load_registry, open_period
 from services.clock import TravelClock
 from services.uow import UnitOfWork
+from settings import Settings
 from storage.db import create_engine, create_sessionmaker, upgrade
 from storage.evidence import LocalEvidenceStore
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.app import run_polling
-from bot.settings import Settings
+from settings import Settings
 
 if __name__ == "__main__":
     asyncio.run(run_polling(Settings()))

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.settings import Settings
 from delivery.outbox import OutboxSender
+from settings import Settings
 from storage.models import Outbox
 
 SETTINGS = Settings(_env_file=None, telegram_rate=5000, bale_rate=5000)

@@ -32,7 +32,7 @@ from storage.models import (
     Outbox,
     Result,
 )
-from storage.results import rank_period
+from storage.ranking import rank_period
 from tests.review.conftest import ANSWERS
 from texts.notices import render as render_notice
 
@@ -40,8 +40,8 @@ RUBRIC = load_sample_rubric()
 TEXT = (__import__("pathlib").Path(__file__).resolve().parents[2] / "scoring" / "rubrics" /
         "sample.toml").read_text(encoding="utf-8")
 NOW = datetime(2025, 11, 10, 8, 0, tzinfo=UTC)
-# The goal is "well under a few seconds": about 1.2 s on SQLite and 1.7 s on PostgreSQL on an
-# idle two-core machine. The bound leaves room for a machine busy with other test runs.
+# The goal is "well under a few seconds"; the bound leaves room for a machine busy with other
+# test runs.
 GOAL_SECONDS = 8.0
 
 

@@ -16,7 +16,7 @@ from storage import survey as sv
 from storage.declarations import period_rubric
 from storage.models import Account, ExternalScore, Office, Period
 from storage.models import Result as ResultRow
-from storage.results import rank_period
+from storage.ranking import rank_period
 from storage.survey_scores import min_respondents, write_scores
 from tests.survey.conftest import (
     BABOL,

@@ -1,0 +1,101 @@
+"""What every command shares: the consoles, one-line errors (exit code 2), the settings, and
+running a use case against the configured database (`with_db`, `with_uow`)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from settings import Settings
+
+console = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+class UsageError(Exception):
+    """Bad input from the person at the keyboard: one line, exit code 2."""
+
+
+def fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def settings() -> Settings:
+    try:
+        return Settings()
+    except Exception as exc:  # pydantic's ValidationError: name the variable, not a traceback
+        fail(f"configuration: {exc}".splitlines()[0] + " — " + str(exc).splitlines()[-2].strip())
+        raise
+
+
+def with_db(work: Callable[..., Awaitable[T]], *, upgrade: bool | None = None) -> T:
+    """Run `work(session)` against the configured database, mapping known errors to exit 2."""
+    from scoring.calendar import JalaliDateError
+    from storage.admin import AdminError
+    from storage.db import create_engine, create_sessionmaker
+    from storage.db import upgrade as upgrade_schema
+    from storage.registry import RegistryFileError
+
+    config = settings()
+
+    async def main() -> T:
+        engine = create_engine(config.database_url)
+        try:
+            if upgrade if upgrade is not None else config.is_sqlite:
+                await upgrade_schema(engine)
+            async with create_sessionmaker(engine)() as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(main())
+    except (AdminError, RegistryFileError, JalaliDateError, UsageError) as exc:
+        fail(str(exc))
+        raise
+
+
+def with_uow(work: Callable[..., Awaitable[T]], *, upgrade: bool | None = None) -> T:
+    """Run `work(uow)`, a use case of `services`, against the configured database; a refusal
+    (`ServiceError`) is one line in English and exit code 2."""
+    from services.errors import ServiceError
+    from services.uow import UnitOfWork
+    from storage.db import create_sessionmaker
+    from texts.i18n import Translator
+
+    async def call(session: Any) -> T:
+        return await work(UnitOfWork(create_sessionmaker(session.bind)))
+
+    try:
+        return with_db(call, upgrade=upgrade)
+    except ServiceError as error:
+        fail(Translator("en")(error.code, **error.params))
+        raise
+
+
+def print_import(report: object, what: str, dry_run: bool) -> None:
+    from storage.registry import ImportReport
+
+    assert isinstance(report, ImportReport)
+    table = Table(title=f"{what} import" + (" (dry run: nothing written)" if dry_run else ""))
+    for column in ("inserted", "updated", "unchanged", "rejected rows"):
+        table.add_column(column, justify="right")
+    table.add_row(str(report.inserted), str(report.updated), str(report.unchanged),
+                  str(report.rejected_rows))
+    console.print(table)
+    if report.rejected:
+        errors = Table(title="rejected")
+        for column in ("row", "column", "reason"):
+            errors.add_column(column)
+        for error in report.rejected[:200]:
+            errors.add_row(str(error.row), error.column, error.reason)
+        console.print(errors)
+        if len(report.rejected) > 200:
+            console.print(f"… and {len(report.rejected) - 200} more")
