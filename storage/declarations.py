@@ -22,6 +22,7 @@ from scoring.rubric import Rubric, parse_rubric_text
 from scoring.status import DeclarationStatus, assert_transition
 from storage.admin import audit
 from storage.db import dialect_insert, run
+from storage.exclusive import locked
 from storage.models import Answer, Declaration, Evidence, Office, Period
 from storage.records import OfficeRecord, PeriodRecord
 
@@ -293,11 +294,9 @@ async def add_evidence(session: AsyncSession, declaration_id: int, key: str, *, 
 
 
 async def lock(session: AsyncSession, declaration_id: int) -> None:
-    """Hold the declaration's row until the transaction ends (PostgreSQL; SQLite has one
-    writer anyway): changes to one declaration made at once (an album's files, a double tap)
-    take turns."""
-    await session.execute(select(Declaration.id).where(Declaration.id == declaration_id)
-                          .with_for_update())
+    """Hold the declaration's row until the transaction ends: changes to one declaration made
+    at once (an album's files, a double tap) take turns."""
+    await locked(session, Declaration, declaration_id)
 
 
 async def has_evidence(session: AsyncSession, declaration_id: int, key: str, sha256: str
@@ -326,9 +325,8 @@ async def move(session: AsyncSession, declaration_id: int, new: DeclarationStatu
                actor: str, by: str, now: datetime, reason: str | None = None) -> None:
     """A status move checked against the one table, with its audit row."""
     # Locked until the transaction ends: of two moves at once (a double tap on «submit»), the
-    # second reads the first one's result and is refused by the table (PostgreSQL).
-    declaration = await session.get(Declaration, declaration_id, populate_existing=True,
-                                    with_for_update=True)
+    # second reads the first one's result and is refused by the table.
+    declaration = await locked(session, Declaration, declaration_id)
     assert declaration is not None
     assert_transition(declaration.status, new, by)
     old = declaration.status

@@ -16,12 +16,14 @@ Call it before the reads whose result decides the writes.
 from __future__ import annotations
 
 import zlib
+from typing import TypeVar
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 # Touches no row; any table would do, this one exists in every schema.
 _SQLITE_TAKE_WRITE_LOCK = text("UPDATE audit_log SET id = id WHERE 0")
+T = TypeVar("T")
 
 
 async def serialize(session: AsyncSession, name: str) -> None:
@@ -31,3 +33,15 @@ async def serialize(session: AsyncSession, name: str) -> None:
         await session.execute(select(func.pg_advisory_xact_lock(zlib.crc32(name.encode()))))
     elif dialect == "sqlite":
         await session.execute(_SQLITE_TAKE_WRITE_LOCK)
+
+
+async def locked(session: AsyncSession, model: type[T], key: object) -> T | None:
+    """The row `key` of `model`, read again and held until the transaction ends: of two changes
+    to it at once (a double tap on «submit», an album's files, two HQ members publishing) the
+    second reads what the first wrote. PostgreSQL: `SELECT … FOR UPDATE`. SQLite ignores
+    `FOR UPDATE` and its driver begins a transaction only at the first write, so without the
+    write lock taken first the read would come from before the other's commit."""
+    bind = session.bind
+    if bind is not None and bind.dialect.name == "sqlite":
+        await session.execute(_SQLITE_TAKE_WRITE_LOCK)
+    return await session.get(model, key, with_for_update=True, populate_existing=True)

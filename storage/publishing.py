@@ -21,6 +21,7 @@ from scoring.calendar import format_jalali_date
 from scoring.score import Breakdown
 from scoring.status import can_transition
 from storage.admin import audit, period_record
+from storage.exclusive import locked
 from storage.models import Account, AccountOffice, Declaration, Office, Outbox, Period
 from storage.models import Result as ResultRow
 from storage.ranking import breakdown_json, chunks, plan_ranking, store_ranking
@@ -90,7 +91,7 @@ async def publish(session: AsyncSession, period_id: int, now: datetime, *, actor
     plan = await plan_ranking(session, period_id, now)
     messages, unreachable = await _result_messages(session, period, plan.breakdowns)
     ranking = await store_ranking(session, plan)
-    row = await session.get(Period, period_id, with_for_update=True, populate_existing=True)
+    row = await locked(session, Period, period_id)
     assert row is not None
     if row.published_at is not None:  # another HQ member published a moment ago
         return PublishSummary(period.code, row.published_at, True, None)

@@ -38,6 +38,7 @@ from scoring.calendar import TEHRAN
 from scoring.rubric import Rubric
 from scoring.status import DeclarationStatus
 from storage.declarations import rubric_of_text, typed_answers
+from storage.exclusive import locked
 from storage.models import (
     Account,
     AccountOffice,
@@ -358,8 +359,8 @@ async def closing_period_ids(session: AsyncSession, now: datetime) -> list[int]:
 
 
 async def period_for_update(session: AsyncSession, period_id: int) -> Period | None:
-    """The period, locked (PostgreSQL) for the close: one worker closes it."""
-    return await session.get(Period, period_id, with_for_update=True, populate_existing=True)
+    """The period, locked for the close: one worker closes it."""
+    return await locked(session, Period, period_id)
 
 
 async def period_by_id(session: AsyncSession, period_id: int) -> Period | None:

@@ -7,9 +7,10 @@ import math
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.exclusive import locked
 from storage.models import Declaration, Faq, Office, Period, Region, Ticket, TicketMessage
 from storage.records import OfficeRecord
 from storage.tickets.policy import TicketPolicy
@@ -30,11 +31,6 @@ from storage.tickets.records import (
 )
 from storage.tickets.routing import answerer, names_of, targets_for
 
-# A write that changes nothing: on SQLite it takes the database's one write lock before the
-# ticket is read, so two changes of one ticket run one after the other (PostgreSQL locks the
-# row itself with `FOR UPDATE`).
-_SQLITE_TAKE_WRITE_LOCK = text("UPDATE tickets SET id = id WHERE id = :id")
-
 
 async def get_ticket(session: AsyncSession, ticket_id: int, *, lock: bool = False
                      ) -> Ticket | None:
@@ -43,10 +39,7 @@ async def get_ticket(session: AsyncSession, ticket_id: int, *, lock: bool = Fals
     what the first did."""
     if not lock:
         return await session.get(Ticket, ticket_id)
-    bind = session.bind
-    if bind is not None and bind.dialect.name == "sqlite":
-        await session.execute(_SQLITE_TAKE_WRITE_LOCK, {"id": ticket_id})
-    return await session.get(Ticket, ticket_id, with_for_update=True, populate_existing=True)
+    return await locked(session, Ticket, ticket_id)
 
 
 async def office(session: AsyncSession, office_id: int) -> OfficeRecord | None:

@@ -231,8 +231,6 @@ async def test_submit_asks_first_refuses_incomplete_and_editing_reopens(world: W
 
 
 async def test_two_submissions_at_once_submit_once(world: World) -> None:
-    if world.dialect != "postgresql":
-        pytest.skip("concurrent writers: PostgreSQL")
     actor = await owner(world)
     await complete(world, actor)
     # Warm the pool first, so both start at once rather than one while the other connects.
@@ -251,8 +249,6 @@ async def test_two_submissions_at_once_submit_once(world: World) -> None:
 
 
 async def test_the_same_file_sent_twice_at_once_is_one_row(world: World) -> None:
-    if world.dialect != "postgresql":
-        pytest.skip("concurrent writers: PostgreSQL")
     actor = await owner(world)
     await wizard.resume(world.uow(), actor, NOW)
     await answers.answer_text(world.uow(), actor, NOW, "85")
