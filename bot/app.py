@@ -17,7 +17,7 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.middlewares import Context, ReleaseBeforeSend
+from bot.middlewares import Context
 from delivery.platforms import PlatformBot, make_bots
 from handlers import build_router
 from services.clock import Clock
@@ -82,8 +82,6 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
                                 "evidence_store": LocalEvidenceStore(settings.evidence_dir)}
     dispatcher = build_dispatcher(settings, sessionmaker, services)
     bots = make_bots(settings.platforms())
-    for bot in bots:
-        bot.session.middleware(ReleaseBeforeSend())
     app = App(settings, engine, sessionmaker, dispatcher, bots, services)
     services["app"] = app
     try:

@@ -20,40 +20,14 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.base import Executable
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-# `session.info[MEMO]`: what a handler read once in this update and may read again. Any write
-# through the session clears it, so nothing stale is ever served.
-MEMO = "memo"
-# `session.info[STABLE_MEMO]`: what an update read once and nothing it writes changes (the owner's
-# office, the period, the draft's id); kept for the whole update.
-STABLE_MEMO = "stable-memo"
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _forget_on_write(state: ORMExecuteState) -> None:
-    if not state.is_select:
-        state.session.info.pop(MEMO, None)
-
-
-@event.listens_for(Session, "after_flush")
-def _forget_on_flush(session: Session, _context: object) -> None:
-    session.info.pop(MEMO, None)
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_on_commit(session: Session) -> None:
-    session.info.pop(MEMO, None)
 
 
 async def run(session: AsyncSession, statement: Executable, params: dict[str, Any]
               ) -> list[Any]:
-    """Execute a statement built once at import; its rows (if any). A write drops the update's
-    memo, as one through `session.execute` does."""
-    if statement.is_dml:  # type: ignore[attr-defined]
-        session.info.pop(MEMO, None)
+    """Execute a statement built once at import; its rows (if any)."""
     result = await session.execute(statement, params)
     return list(result.all()) if result.returns_rows else []
 

@@ -57,7 +57,6 @@ log = logging.getLogger(__name__)
 OWNER_KIND = "remind"
 LIAISON_KIND = "remind-liaison"
 CLOSE_KIND = "close"
-RESUME_CALLBACK = "w:resume"
 # A declaration in any other status has been submitted at least once: no reminder for it.
 NOT_SUBMITTED = (DeclarationStatus.DRAFT,)
 LIAISON_ROLES = ("reviewer", "liaison")

@@ -54,8 +54,8 @@ class TicketPolicy:
 
 
 def policy_of(session: AsyncSession, policy: TicketPolicy | None = None) -> TicketPolicy:
-    """The given policy, else the one from the settings the middleware put on the session."""
-    return policy or TicketPolicy.from_settings(session.info.get("settings"))
+    """The given policy (services pass the one built from the settings), else the defaults."""
+    return policy or TicketPolicy.from_settings(None)
 
 
 async def load_schedule(session: AsyncSession, policy: TicketPolicy) -> WorkSchedule:
