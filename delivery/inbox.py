@@ -74,6 +74,7 @@ class Outcome:
     """What the error handler saw while an update was handled (set through the handler data)."""
 
     error: BaseException | None = None
+    done: bool = False  # the handler's use case marked the update done in its transaction
 
 
 @dataclass
@@ -167,6 +168,8 @@ class InboxWorker:
                                                   inbox_outcome=outcome)
             except Exception as error:  # the error handler itself failed
                 outcome.error = error
+        if outcome.error is None and outcome.done:
+            return  # marked done with the change it made
         now = self.clock.now()
         async with self.sessionmaker() as session:
             if outcome.error is None:
