@@ -218,3 +218,31 @@ async def test_a_long_file_name_is_kept_short(any_world: World) -> None:
     async with any_world.session() as session:
         names = (await session.scalars(select(Evidence.filename))).all()
     assert names == ["ن" * 124 + ".jpg"]
+
+
+WELCOME = "شماره"  # the first words to someone new ask them to share their number
+STRANGERS = [
+    ("nul in the first name", {"first_name": "\x00علی\x00"}),
+    ("only a nul as the name", {"first_name": "\x00"}),
+    ("a 5000-character first name", {"first_name": "ن" * 5000}),
+    ("a 5000-character last name", {"first_name": "x", "last_name": "ی" * 5000}),
+    ("a 500-character username", {"first_name": "x", "username": "u" * 500}),
+    ("nul in the username", {"first_name": "x", "username": "a\x00b"}),
+    ("right-to-left override in the name", {"first_name": "\u202eعلی"}),
+    ("an empty name", {"first_name": ""}),
+]
+
+
+@pytest.mark.parametrize("names", [names for _, names in STRANGERS],
+                         ids=[name for name, _ in STRANGERS])
+async def test_someone_new_with_an_odd_name_is_welcomed(any_world: World,
+                                                        names: dict[str, str]) -> None:
+    """A person the bot has never seen: their name is stored (on PostgreSQL a NUL byte or a
+    name longer than the column was a database error, and no answer)."""
+    person = any_world.user("bale", 8880, "x")
+    await person.send_raw({"from": {"id": 8880, "is_bot": False, **names}, "text": "/start"})
+    assert WELCOME in (await person.wait_text(WELCOME, timeout=10))["text"]
+    async with any_world.session() as session:
+        failed = await session.scalar(select(func.count()).select_from(InboxUpdate).where(
+            InboxUpdate.last_error.is_not(None)))
+    assert failed == 0
