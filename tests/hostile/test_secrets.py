@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -118,6 +119,7 @@ async def test_a_failed_download_writes_no_token(world: World,
     assert errors, "the failure was recorded"
     logged = "\n".join(caplog.text.splitlines() + [str(e) for e in errors])
     assert "download" in logged
+    assert token in redact.REDACTOR.secrets, "the session's log scan searches for it"
     secret_half = token.split(":")[1]
     assert token not in logged and secret_half not in logged
     assert f"bot{token}" not in logged
@@ -161,3 +163,54 @@ def test_a_bad_webhook_secret_is_refused_at_start(path: str, telegram: str) -> N
 
 def test_telegram_secret_of_256_characters_is_accepted() -> None:
     assert check(WebhookSecrets("bale-path-secret-0123456789", "A" * 256)).telegram == "A" * 256
+
+
+def test_every_secret_of_the_settings_is_scrubbed_and_searched_for() -> None:
+    settings = Settings(_env_file=None, telegram_token=TOKEN, webhook_secret=SECRET,
+                        database_url="postgresql+asyncpg://bot:db-password-0123@db/pishkhan",
+                        fsm_redis_url="redis://:redis-password-0123@cache:6379/0")
+    derived = webhook_secrets(settings)
+    found = set(redact.settings_secrets(settings))
+    assert {TOKEN, SECRET, derived.path, derived.telegram, "db-password-0123",
+            "redis-password-0123"} <= found
+    redact.install(found)
+    line = redact.redact(f"{settings.database_url} /webhook/bale/{derived.path} "
+                         f"{derived.telegram}")
+    assert not any(secret in line for secret in found)
+
+
+CLI_REFUSALS = [
+    ("no secret at all", {}, "PISHKHAN_WEBHOOK_SECRET"),
+    ("short shared secret", {"PISHKHAN_WEBHOOK_SECRET": "short"}, "at least 16"),
+    ("telegram secret with a space", {"PISHKHAN_WEBHOOK_PATH_SECRET": "bale-path-0123456789ab",
+                                      "PISHKHAN_WEBHOOK_TELEGRAM_SECRET": "bad secret"},
+     "1 to 256"),
+    ("the same value twice", {"PISHKHAN_WEBHOOK_PATH_SECRET": "same-value-0123456789",
+                              "PISHKHAN_WEBHOOK_TELEGRAM_SECRET": "same-value-0123456789"},
+     "must differ"),
+]
+
+
+@pytest.mark.parametrize(("variables", "says"), [(v, s) for _, v, s in CLI_REFUSALS],
+                         ids=[name for name, _, _ in CLI_REFUSALS])
+def test_pishkhan_webhook_refuses_bad_secrets_at_start(
+        variables: dict[str, str], says: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name in ("PISHKHAN_WEBHOOK_SECRET", "PISHKHAN_WEBHOOK_PATH_SECRET",
+                 "PISHKHAN_WEBHOOK_TELEGRAM_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PISHKHAN_TELEGRAM_TOKEN", TOKEN)
+    monkeypatch.setenv("PISHKHAN_WEBHOOK_BASE_URL", "https://bot.example.ir")
+    monkeypatch.setenv("COLUMNS", "200")
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(app, ["webhook"])
+    assert result.exit_code == 2
+    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert says in output
+    assert not any(value in output for value in variables.values() if len(value) > 8)
