@@ -17,6 +17,7 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import redact
 from bot.middlewares import Context
 from delivery.platforms import PlatformBot, make_bots
 from handlers import build_router
@@ -70,6 +71,8 @@ def build_dispatcher(settings: Settings, sessionmaker: async_sessionmaker[AsyncS
 @asynccontextmanager
 async def application(settings: Settings, clock: Clock | None = None) -> AsyncIterator[App]:
     """Everything `pishkhan run`, `pishkhan webhook`, the demo and the tests start from."""
+    # Before anything can log: no record of this process shows a token or a secret.
+    redact.install(redact.settings_secrets(settings))
     engine = create_engine(settings.database_url)
     if settings.is_sqlite:
         await upgrade(engine)
@@ -152,10 +155,17 @@ async def serve_updates(app: App, stop: asyncio.Event, *, polling_timeout: int =
                         on_parked=lambda row, error: report_parked(app, row, error))
 
 
-async def run_polling(settings: Settings, *, ready: asyncio.Event | None = None,
-                      handle_signals: bool = True) -> None:
+def setup_logging(settings: Settings) -> None:
+    """The process's log: INFO to stderr, every record scrubbed of the configured secrets
+    (`bot.redact`), whichever logger or handler it goes through."""
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redact.install(redact.settings_secrets(settings))
+
+
+async def run_polling(settings: Settings, *, ready: asyncio.Event | None = None,
+                      handle_signals: bool = True) -> None:
+    setup_logging(settings)
     async with application(settings) as app, background_work(app):
         for bot in app.bots:
             await bot.delete_webhook()
@@ -173,11 +183,11 @@ async def run_polling(settings: Settings, *, ready: asyncio.Event | None = None,
 
 async def run_webhook(settings: Settings, host: str, port: int) -> None:
     from bot.webhook import serve_webhook
+    from bot.webhook_secrets import webhook_secrets
 
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    assert settings.webhook_base_url and settings.webhook_secret
+    setup_logging(settings)
+    secrets = webhook_secrets(settings)  # refused at start: ValueError says which rule
+    assert settings.webhook_base_url
     async with application(settings) as app, background_work(app):
         settle_heap()
-        await serve_webhook(app, host, port, settings.webhook_base_url,
-                            settings.webhook_secret.get_secret_value())
+        await serve_webhook(app, host, port, settings.webhook_base_url, secrets)

@@ -26,15 +26,18 @@ def run() -> None:
 def webhook(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
             port: Annotated[int, typer.Option(help="port to listen on")] = 8080) -> None:
     """Serve both platforms by webhook behind a reverse proxy (PISHKHAN_WEBHOOK_BASE_URL is the
-    public https address; PISHKHAN_WEBHOOK_SECRET protects it)."""
+    public https address; PISHKHAN_WEBHOOK_SECRET, or the two separate secrets, protect it)."""
     config = settings()
     if not config.platforms():
         fail("no bot token: set PISHKHAN_BALE_TOKEN and/or PISHKHAN_TELEGRAM_TOKEN")
-    if not config.webhook_base_url or not config.webhook_secret:
-        fail("webhook mode needs PISHKHAN_WEBHOOK_BASE_URL and PISHKHAN_WEBHOOK_SECRET")
-    secret = config.webhook_secret.get_secret_value() if config.webhook_secret else ""
-    if len(secret) < 16:
-        fail("PISHKHAN_WEBHOOK_SECRET must be at least 16 characters")
+    if not config.webhook_base_url:
+        fail("webhook mode needs PISHKHAN_WEBHOOK_BASE_URL")
+    from bot.webhook_secrets import webhook_secrets
+
+    try:  # Bale's path secret and Telegram's secret_token, checked before anything starts
+        webhook_secrets(config)
+    except ValueError as refused:
+        fail(str(refused))
     from bot.app import run_webhook
 
     asyncio.run(run_webhook(config, host, port))

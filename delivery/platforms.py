@@ -17,6 +17,8 @@ import asyncio
 import contextvars
 import json
 import logging
+import re
+from collections.abc import AsyncGenerator
 from http import HTTPStatus
 from typing import Any
 
@@ -33,7 +35,7 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
 from aiogram.types import InputFile, Update
-from aiohttp import ClientError, FormData
+from aiohttp import ClientError, ClientResponseError, FormData
 
 log = logging.getLogger(__name__)
 _RESPONSE_TYPES: dict[Any, Any] = {}
@@ -46,6 +48,10 @@ BALE_UNSUPPORTED = frozenset({
     "allow_sending_without_reply", "disable_web_page_preview", "direct_messages_topic_id",
     "suggested_post_parameters",
 })
+
+
+class FileDownloadFailed(ClientError):
+    """A file could not be downloaded; the message says why, never from where."""
 
 
 class TooManyRequests(TelegramAPIError):
@@ -124,10 +130,62 @@ class RetryWhenLimited(BaseRequestMiddleware):
         raise AssertionError("unreachable")  # pragma: no cover
 
 
+# What a platform never sends (Bot API limits): ids beyond 64 bits make an update forged or
+# broken, and it is ignored; longer texts and names are cut to what the platform allows (a
+# file's name keeps its end, where the extension is), and answered as that would be.
+INT64 = (-(2**63), 2**63 - 1)
+TEXT_LIMITS = {"text": 4096, "caption": 1024}
+NAME_LIMITS = {"first_name": 64, "last_name": 64, "username": 32, "title": 128,
+               "file_name": 128}
+HANDLED = ("message", "callback_query")  # an edit or any other kind is ignored on purpose
+MAX_DEPTH = 32
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class Unacceptable(ValueError):
+    """An update dropped at the edge on purpose (the reason is logged, not its content)."""
+
+
+def _clean(value: Any, key: str = "", depth: int = 0) -> Any:
+    """NUL bytes and lone surrogates replaced (U+FFFD) in every string; ids outside 64 bits and
+    absurd nesting refused; texts and names cut to their limit."""
+    if depth > MAX_DEPTH:
+        raise Unacceptable("nested too deep")
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "\ufffd")  # never a new meaning: "8\x005" is no 85
+        if _SURROGATE.search(value):
+            value = _SURROGATE.sub("\ufffd", value)
+        if key in TEXT_LIMITS and len(value) > TEXT_LIMITS[key]:
+            value = value[:TEXT_LIMITS[key]]  # answered as the longest text allowed would be
+        if key in NAME_LIMITS and len(value) > NAME_LIMITS[key]:
+            limit = NAME_LIMITS[key]
+            value = value[-limit:] if key == "file_name" else value[:limit]
+        return value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if not INT64[0] <= value <= INT64[1]:
+            raise Unacceptable(f"{key or 'a number'} beyond 64 bits")
+        return value
+    if isinstance(value, dict):
+        return {_clean(k, "", depth): _clean(v, k if isinstance(k, str) else "", depth + 1)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(item, key, depth + 1) for item in value]
+    return value
+
+
 def normalize_update(platform: str, raw: Any) -> Any:
-    """Fix what a platform is known to send differently, before aiogram validates it."""
+    """Fix what a platform is known to send differently, and make safe what no platform
+    sends, before aiogram validates it: the one place hostile input is met (`_clean`).
+    Raises `Unacceptable` for an update to ignore on purpose."""
     if not isinstance(raw, dict):
         return raw
+    raw = _clean(raw)
+    if not any(isinstance(raw.get(key), dict) for key in HANDLED):
+        kinds = sorted(key for key in raw if key != "update_id")
+        raise Unacceptable(f"not handled: {', '.join(kinds)[:80] or 'empty'}")
     callback = raw.get("callback_query")
     if isinstance(callback, dict) and "chat_instance" not in callback:
         callback["chat_instance"] = ""  # Bale leaves it out; aiogram's model requires it
@@ -140,13 +198,19 @@ def normalize_update(platform: str, raw: Any) -> Any:
 
 
 def parse_update(bot: Bot, platform: str, raw: Any) -> Update | None:
-    """An Update, or None (logged) when it cannot be parsed even after normalising."""
+    """An Update, or None (logged) when it cannot be parsed even after normalising, or is
+    ignored on purpose (`Unacceptable`)."""
+    update_id = raw.get("update_id") if isinstance(raw, dict) else None
+    if not isinstance(update_id, int) or not INT64[0] <= update_id <= INT64[1]:
+        update_id = None
     try:
         return Update.model_validate(normalize_update(platform, raw), context={"bot": bot})
+    except Unacceptable as reason:
+        log.info("ignored an update (%s, id %s): %s", platform, update_id, reason)
+        return None
     except Exception as exc:  # pydantic's ValidationError, or a payload that is not an object
-        update_id = raw.get("update_id") if isinstance(raw, dict) else None
         log.warning("skipped an update that cannot be parsed (%s, id %s): %s",
-                    platform, update_id, str(exc).splitlines()[0])
+                    platform, update_id, str(exc).splitlines()[0][:200])
         return None
 
 
@@ -175,10 +239,26 @@ class PlatformSession(AiohttpSession):
         except TimeoutError as exc:
             raise TelegramNetworkError(method=method, message="Request timeout error") from exc
         except ClientError as exc:
+            # Some client errors print the URL, which holds the token.
+            text = str(exc).replace(bot.token, "«redacted»")
             raise TelegramNetworkError(method=method,
-                                       message=f"{type(exc).__name__}: {exc}") from exc
+                                       message=f"{type(exc).__name__}: {text}") from exc
         return self.check_response(bot=bot, method=method, status_code=response.status,
                                    content=content).result
+
+    async def stream_content(self, url: str, headers: dict[str, Any] | None = None,
+                             timeout: int = 30, chunk_size: int = 65536,  # noqa: ASYNC109
+                             raise_for_status: bool = True) -> AsyncGenerator[bytes, None]:
+        """A file download whose failure never carries its URL: the token is part of it
+        (`…/file/bot<TOKEN>/…`), and aiohttp's errors print the URL."""
+        try:
+            async for chunk in super().stream_content(url, headers, timeout, chunk_size,
+                                                      raise_for_status):
+                yield chunk
+        except ClientResponseError as exc:
+            raise FileDownloadFailed(f"file download failed: HTTP {exc.status}") from None
+        except (ClientError, TimeoutError) as exc:
+            raise FileDownloadFailed(f"file download failed: {type(exc).__name__}") from None
 
     def method_fields(self, method: TelegramMethod[Any]) -> dict[str, Any]:
         """The method's fields as this platform takes them (before values are prepared)."""

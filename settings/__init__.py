@@ -57,12 +57,24 @@ class Settings(BaseSettings):
     # Webhook mode.
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
+    # Separate values for Bale's secret path and Telegram's secret_token (bot.webhook_secrets);
+    # unset, each is derived from webhook_secret.
+    webhook_path_secret: SecretStr | None = None
+    webhook_telegram_secret: SecretStr | None = None
+    # Webhook requests accepted per source address per minute.
+    webhook_rate_per_minute: int = Field(default=600, ge=1)
     # FSM storage: memory (one process) or a redis:// URL (several workers).
     fsm_redis_url: str | None = None
 
     @field_validator("telegram_token", "bale_token", "webhook_secret", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
+        return None if value in ("", None) else value
+
+    @field_validator("webhook_path_secret", "webhook_telegram_secret", mode="before")
+    @classmethod
+    def _unset_webhook_secret(cls, value: object) -> object:
+        # Checked at start by bot.webhook_secrets.check, whose message never shows the value.
         return None if value in ("", None) else value
 
     @field_validator("default_locale")
