@@ -86,7 +86,9 @@ class InboxWorker:
     bots: Sequence[Bot]
     clock: Any  # services.clock.Clock: now()
     concurrency: int = 8
-    lease: timedelta = timedelta(seconds=30)
+    # Short, and renewed every third of it while the update is handled: a process killed
+    # mid-update leaves it to the next one (or to itself, restarted) within seconds.
+    lease: timedelta = timedelta(seconds=10)
     idle_wait: float = 1.0
     on_parked: Any = None  # async (Taken, error) -> None: tell hq
     wake: asyncio.Event = field(default_factory=asyncio.Event)
