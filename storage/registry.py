@@ -11,6 +11,11 @@ zero-width non-joiner Persian words are written with (خمینی‌شهر); only
 Persian letters and stray direction marks go (`clean_name`). Normalising (`normalize_persian`,
 which drops the non-joiner) is for matching: headers, office types, a province against the
 regions file's.
+
+A file is a stranger's text: a row the CSV reader cannot read (a field over its limit, a quote
+left open), a cell longer than `MAX_CELL` or one with a NUL byte is one bad row (`row_problem`),
+and a value quoted in a reason is cut to a few dozen characters (`shown`), so the report has one
+short line per bad row whatever the file holds.
 """
 
 from __future__ import annotations
@@ -51,6 +56,8 @@ OFFICE_TYPES = {"urban": "urban", "شهری": "urban", "rural_ict": "rural_ict",
 _STRAY_MARKS = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
                                       "\u2066\u2067\u2068\u2069\ufeff\u061c"))
 _PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
+MAX_CELL = 1000  # no registry or scores cell is longer; the columns hold at most 200
+_PROBLEM = "\x00problem"  # a key no header can be (headers never hold a NUL)
 _FIELDS = ("name", "office_type", "region_code", "province", "city", "holder_name",
            "holder_phone")
 
@@ -98,8 +105,49 @@ class ImportReport:
         return len({error.row for error in self.rejected})
 
 
+def shown(value: str, limit: int = 40, *, quote: bool = True) -> str:
+    """A value for a reason: quoted, cut to `limit` characters, its length when longer."""
+    text = repr(value[:limit]) if quote else value[:limit]
+    return text if len(value) <= limit else f"{text}… ({len(value):,} characters)"
+
+
+def row_problem(row: dict[str, str], number: int) -> RowError | None:
+    """Why row `number` of `read_table` could not be read at all; None for a readable row."""
+    problem = row.get(_PROBLEM)
+    if problem is None:
+        return None
+    column, _, reason = problem.partition("\x00")
+    return RowError(number, column, reason)
+
+
+def _unreadable(header: list[str], column: str, reason: str) -> dict[str, str]:
+    """A bad row in its place: every column empty, and why."""
+    return {**{name: "" for name in header if name}, _PROBLEM: f"{column}\x00{reason}"}
+
+
+def _checked(header: list[str], values: list[str]) -> dict[str, str]:
+    for i, value in enumerate(values):
+        column = header[i] if i < len(header) and header[i] else f"#{i + 1}"
+        if len(value) > MAX_CELL:
+            return _unreadable(header, column,
+                               f"{len(value):,} characters (at most {MAX_CELL:,})")
+        if "\x00" in value:
+            return _unreadable(header, column, "contains a NUL character")
+    return {header[i]: (values[i].strip() if i < len(values) else "")
+            for i in range(len(header)) if header[i]}
+
+
+class _Unreadable(list):  # type: ignore[type-arg]
+    """A CSV row the reader refused: its reason stands in for its cells."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__([""])
+        self.reason = reason
+
+
 def read_table(path: Path) -> list[dict[str, str]]:
-    """Rows of a CSV or XLSX file as dicts keyed by the header cells, values as stripped text."""
+    """Rows of a CSV or XLSX file as dicts keyed by the header cells, values as stripped text.
+    A row that cannot be read is kept in its place for `row_problem` to name."""
     if not path.exists():
         raise RegistryFileError(f"no such file: {path}", "registry-no-file", path=str(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -109,13 +157,18 @@ def read_table(path: Path) -> list[dict[str, str]]:
     if not rows:
         raise RegistryFileError(f"{path.name}: the file has no rows", "registry-no-rows",
                                 name=path.name)
+    if isinstance(rows[0], _Unreadable) or any(len(cell) > MAX_CELL for cell in rows[0]):
+        raise RegistryFileError(f"{path.name}: the header row cannot be read",
+                                "registry-no-rows", name=path.name)
     header = [match_key(cell) if cell else "" for cell in rows[0]]
     table = []
     for values in rows[1:]:
+        if isinstance(values, _Unreadable):
+            table.append(_unreadable(header, "row", values.reason))
+            continue
         if not any(cell.strip() for cell in values):
             continue
-        table.append({header[i]: (values[i].strip() if i < len(values) else "")
-                      for i in range(len(header)) if header[i]})
+        table.append(_checked(header, values))
     if not table:
         raise RegistryFileError(f"{path.name}: the file has a header but no data rows",
                                 "registry-no-data", name=path.name)
@@ -129,7 +182,14 @@ def _read_csv(data: bytes) -> list[list[str]]:
         raise RegistryFileError(
             f"the file is not UTF-8 (byte {exc.start}); save it as «CSV UTF-8» and try again",
             "registry-not-utf8", byte=str(exc.start)) from exc
-    return [row for row in csv.reader(io.StringIO(text))]
+    reader, rows = csv.reader(io.StringIO(text)), []
+    while True:
+        try:
+            rows.append(next(reader))
+        except StopIteration:
+            return rows
+        except csv.Error as error:  # the reader goes on at the next line
+            rows.append(_Unreadable(f"cannot be read as CSV ({str(error)[:80]})"))
 
 
 def _read_xlsx(path: Path) -> list[list[str]]:
@@ -188,18 +248,30 @@ def validate_region_rows(rows: list[dict[str, str]]) -> RegionRows:
     provinces: dict[str, int] = {}
     spelled: dict[str, str] = {}  # a province's match key → its name as first written
     for number, row in enumerate(rows, start=2):
+        problem = row_problem(row, number)
+        if problem is not None:
+            rejected.append(problem)
+            continue
         raw_code = to_ascii_digits(row[cols["region_code"]])
-        if not raw_code.isdigit():
-            rejected.append(RowError(number, "region_code", f"not a number: {raw_code!r}"))
+        if not raw_code.isdigit() or len(raw_code) > 6:
+            rejected.append(RowError(number, "region_code", f"not a number: {shown(raw_code)}"))
             continue
         code = int(raw_code)
         province = clean_name(row[cols["province"]])
         if not province:
             rejected.append(RowError(number, "province", "empty"))
             continue
+        names = {"province": province, "region_name": clean_name(row[cols["region_name"]]),
+                 "region_name_en": row[cols["region_name_en"]].strip(),
+                 "seat": clean_name(row[cols["seat"]])}
+        too_long = [name for name, value in names.items() if len(value) > 100]
+        if too_long:
+            rejected.append(RowError(number, too_long[0], f"{len(names[too_long[0]]):,} "
+                                     "characters (at most 100)"))
+            continue
         province = spelled.setdefault(match_key(province), province)
         if province in provinces and provinces[province] != code:
-            reason = f"{province} is already in region {provinces[province]}"
+            reason = f"{shown(province)} is already in region {provinces[province]}"
             rejected.append(RowError(number, "province", reason))
             continue
         provinces[province] = code
@@ -261,14 +333,18 @@ def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
     for number, row in enumerate(rows, start=2):
         if progress and number % 500 == 0:
             progress(500)
+        problem = row_problem(row, number)
+        if problem is not None:
+            errors.append(problem)
+            continue
         row_errors: list[RowError] = []
 
         def bad(column: str, reason: str, _n: int = number, _e: list = row_errors) -> None:
             _e.append(RowError(_n, column, reason))
 
         code = to_ascii_digits(row[cols["office_code"]]).strip()
-        if not code.isdigit():
-            bad("office_code", f"not a numeric code: {code!r}" if code else "empty")
+        if not code.isdigit() or len(code) > 20:
+            bad("office_code", f"not a numeric code: {shown(code)}" if code else "empty")
         elif code in first_row:
             bad("office_code", f"duplicate code {code} (first on row {first_row[code]})")
         name = clean_name(row[cols["office_name"]])
@@ -277,15 +353,15 @@ def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
         raw_type = match_key(row[cols["office_type"]])
         office_type = OFFICE_TYPES.get(raw_type)
         if office_type is None:
-            bad("office_type", f"unknown type {raw_type!r} (urban/rural_ict, شهری/روستایی)")
+            bad("office_type", f"unknown type {shown(raw_type)} (urban/rural_ict, شهری/روستایی)")
         raw_region = to_ascii_digits(row[cols["region_code"]]).strip()
-        region = int(raw_region) if raw_region.isdigit() else None
+        region = int(raw_region) if raw_region.isdigit() and len(raw_region) < 10 else None
         if region is None or region not in regions:
-            bad("region_code", f"unknown region {raw_region!r}")
+            bad("region_code", f"unknown region {shown(raw_region)}")
         written = clean_name(row[cols["province"]])
         province = registered.get(match_key(written), written)
         if province not in provinces:
-            bad("province", f"unknown province {province!r}")
+            bad("province", f"unknown province {shown(province)}")
         elif region is not None and region in regions and provinces[province] != region:
             bad("province", f"{province} belongs to region {provinces[province]}, not {region}")
         city = clean_name(row[cols["city"]])
@@ -298,7 +374,11 @@ def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
             phone = normalize_phone(row[cols["holder_phone"]])
         except PhoneError:
             phone = ""
-            bad("holder_phone", f"not a mobile number: {row[cols['holder_phone']]!r}")
+            bad("holder_phone", f"not a mobile number: {shown(row[cols['holder_phone']])}")
+        for column, value, longest in (("office_name", name, 200), ("city", city, 100),
+                                       ("holder_name", holder, 200)):
+            if len(value) > longest:
+                bad(column, f"{len(value):,} characters (at most {longest})")
         if code.isdigit() and code not in first_row:
             first_row[code] = number
         if row_errors:
