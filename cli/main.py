@@ -433,13 +433,14 @@ def demo(registry: Annotated[Path | None, typer.Option(
 def _register_feature_commands() -> None:
     """Commands that live beside their feature: reminders and the outbox, experts and FAQ,
     review inputs, ranking and publishing, the citizens' survey."""
+    from cli import accounts as cli_accounts
     from cli import experts as cli_experts
     from cli import inbox as cli_inbox
     from cli import reminders as cli_reminders
     from cli import review as cli_review
     from cli import survey as cli_survey
 
-    for module in (cli_reminders, cli_experts, cli_review, cli_survey, cli_inbox):
+    for module in (cli_reminders, cli_experts, cli_review, cli_survey, cli_inbox, cli_accounts):
         module.register(app)
 
 

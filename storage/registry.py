@@ -99,6 +99,7 @@ class ImportReport:
     unchanged: int = 0
     rejected: list[RowError] = field(default_factory=list)
     written: bool = False
+    unlinked: int = 0  # accounts no longer linked: the registry names another holder
 
     @property
     def rejected_rows(self) -> int:
@@ -391,29 +392,45 @@ def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
 
 
 @dataclass(frozen=True, slots=True)
+class HolderChange:
+    """An office whose licence holder the file changes (another number, or another name)."""
+
+    office_id: int
+    code: str
+    name: str
+    old_phone: str
+    new_phone: str
+
+
+@dataclass(frozen=True, slots=True)
 class OfficePlan:
     """What writing validated offices would change: rows to insert, rows to update (with their
-    ids), and how many are the same already."""
+    ids), how many are the same already, and the offices whose holder changes."""
 
     inserts: list[dict[str, object]]
     updates: list[dict[str, object]]
     unchanged: int
+    holder_changes: list[HolderChange] = field(default_factory=list)
 
 
 async def plan_offices(session: AsyncSession, good: dict[str, dict[str, object]]
                        ) -> OfficePlan:
     existing = {row.code: row for row in (await session.execute(
         select(Office.id, Office.code, *(getattr(Office, f) for f in _FIELDS)))).all()}
-    inserts, updates, unchanged = [], [], 0
+    inserts, updates, unchanged, holders = [], [], 0, []
     for code, values in good.items():
         old = existing.get(code)
         if old is None:
             inserts.append({"code": code, **values})
         elif any(getattr(old, f) != values[f] for f in _FIELDS):
             updates.append({"id": old.id, **values})
+            if old.holder_phone != values["holder_phone"] or \
+                    match_key(old.holder_name) != match_key(str(values["holder_name"])):
+                holders.append(HolderChange(old.id, code, str(values["name"]),
+                                            old.holder_phone, str(values["holder_phone"])))
         else:
             unchanged += 1
-    return OfficePlan(inserts, updates, unchanged)
+    return OfficePlan(inserts, updates, unchanged, holders)
 
 
 async def write_offices(session: AsyncSession, plan: OfficePlan) -> None:
