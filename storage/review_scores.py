@@ -72,12 +72,12 @@ def _why(error: AnswerError) -> str:
 
 async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord, kind: str, *,
                         provinces: set[str] | None = None, dry_run: bool = False,
-                        actor: str = "cli", actor_account_id: int | None = None
-                        ) -> ImportReport:
+                        actor: str = "cli", actor_account_id: int | None = None,
+                        own_offices: set[int] | None = None) -> ImportReport:
     """Association scores (office code, score) or satisfaction (office code, score and/or
     mean rating, respondents) for a period, from CSV/XLSX with English or Persian headers.
     Every row is validated first; any bad row means nothing is written. `provinces` limits the
-    offices to an association's own."""
+    offices to an association's own; `own_offices` (the member's own, as owner) are refused."""
     if kind not in ("association", "satisfaction"):
         raise ValueError(kind)
     _frozen(period)
@@ -119,6 +119,8 @@ async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord,
             bad("office_code", f"no office with code {shown(code, quote=False)}")
         elif provinces is not None and office[1] not in provinces:
             bad("office_code", f"office {code} is in {office[1]}, not your province")
+        elif own_offices and office[0] in own_offices:
+            bad("office_code", f"office {code} is your own: another member scores it")
         first_row.setdefault(code, number)
         values: dict[str, Any] = {}
         score_text = row.get(score_col, "").strip() if score_col else ""
