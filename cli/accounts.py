@@ -1,4 +1,5 @@
-"""`pishkhan accounts list|unlink`: who acts for which office, and removing a link by hand.
+"""`pishkhan accounts list|unlink`: who acts for which office, and removing a link by hand;
+`pishkhan staff invite`: a one-time code that makes whoever types it in the chat a staff member.
 
 `register(app)` adds them to the main command line (cli/main.py calls it). Like every command,
 wrong input prints one line and exits with code 2, having written nothing.
@@ -11,9 +12,42 @@ from typing import Annotated
 import typer
 
 
+def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
+    """The existing group of that name, or a new one."""
+    for group in app.registered_groups:
+        if group.name == name and group.typer_instance is not None:
+            return group.typer_instance
+    created = typer.Typer(help=help_text, no_args_is_help=True)
+    app.add_typer(created, name=name)
+    return created
+
+
 def register(app: typer.Typer) -> None:
-    accounts = typer.Typer(help="Accounts linked to offices.", no_args_is_help=True)
-    app.add_typer(accounts, name="accounts")
+    accounts = _group(app, "accounts", "Accounts linked to offices.")
+    staff = _group(app, "staff", "Reviewers, associations, liaisons and HQ staff.")
+
+    @staff.command("invite")
+    def staff_invite(
+        role: Annotated[str, typer.Option(help="reviewer, association, liaison or hq")],
+        region: Annotated[int | None, typer.Option(help="region code (reviewer, liaison)")
+                          ] = None,
+        province: Annotated[str | None, typer.Option(help="province (association)")] = None,
+        name: Annotated[str, typer.Option(help="the person's name")] = "",
+    ) -> None:
+        """A one-time code (valid 7 days): the person types it in the bot's chat, or opens
+        t.me/<bot>?start=<code>, and has the role; nobody needs their numeric user id."""
+        from datetime import UTC, datetime
+
+        from cli.main import console, with_uow
+        from services.linking import issue_invite
+
+        invite = with_uow(lambda uow: issue_invite(uow, role=role, region=region,
+                                                   province=province, name=name,
+                                                   now=datetime.now(UTC)))
+        where = f" of region {invite.region}" if invite.region else (
+            f" of {invite.province}" if invite.province else "")
+        console.print(f"invite code {invite.code}: {invite.role}{where}, one use, valid until "
+                      f"{invite.expires_at:%Y-%m-%d %H:%M} UTC")
 
     @accounts.command("list")
     def accounts_list(

@@ -19,20 +19,22 @@ from scoring.text import PhoneError, normalize_phone
 from services import accounts
 from services.errors import Forbidden, Invalid, NotFound
 from services.uow import UnitOfWork
-from storage import linking
+from storage import admin, linking
 from storage.accounts import Actor
 from storage.admin import audit, list_experts
 from storage.linking import LinkRecord
 from storage.outbox import notify
-from storage.records import ExpertRecord, OfficeRecord
+from storage.records import ExpertRecord, OfficeRecord, StaffRecord
 
 
 @dataclass(frozen=True, slots=True)
 class Linked:
-    """The offices the account acts for after the change, and the actor read again."""
+    """The offices the account acts for after the change, and the actor read again; for a
+    staff invite, no offices and the role taken (`joined`)."""
 
     offices: tuple[OfficeRecord, ...]
     actor: Actor
+    joined: StaffRecord | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,17 +94,24 @@ async def redeem_code(uow: UnitOfWork, actor: Actor, text: str, now: datetime) -
         if until is not None:
             raise Invalid("link-code-limit", minutes=math.ceil((until - now).total_seconds() / 60))
         office_id = await linking.take_code(uow.session, code, actor.account_id, now)
-        if office_id is None:
+        invite = None if office_id is not None else await admin.take_invite(
+            uow.session, code, actor.account_id, now)
+        joined = await _join_staff(uow, actor, invite) if invite is not None else None
+        if office_id is None and joined is None:
             reason = await linking.code_state(uow.session, code, now) or "used"
+            if reason == "wrong":  # perhaps a staff invite, used or expired
+                reason = await admin.invite_state(uow.session, code, now) or "wrong"
             await linking.add_wrong_attempt(uow.session, actor.account_id, now)
             await uow.commit()  # the attempt counts, whatever the caller does next
             raise Invalid(f"link-code-{reason}")
-        await linking.link(uow.session, actor.account_id, [office_id], "code",
-                           actor_label(actor))
-        await linking.choose_office(uow.session, actor.account_id, office_id)
-        offices = await linking.offices_by_id(uow.session, [office_id])
+        offices = []
+        if office_id is not None:
+            await linking.link(uow.session, actor.account_id, [office_id], "code",
+                               actor_label(actor))
+            await linking.choose_office(uow.session, actor.account_id, office_id)
+            offices = await linking.offices_by_id(uow.session, [office_id])
         await uow.commit()
-    return Linked(tuple(offices), await accounts.reload(uow, actor))
+    return Linked(tuple(offices), await accounts.reload(uow, actor), joined)
 
 
 async def choose_office(uow: UnitOfWork, actor: Actor, office_id: int) -> Linked:
@@ -197,3 +206,75 @@ async def _account(uow: UnitOfWork, platform: str, user_id: int) -> int:
     if account_id is None:
         raise NotFound("link-no-account", platform=platform, user_id=user_id)
     return account_id
+
+
+# --- staff invites ---------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class IssuedInvite:
+    code: str
+    expires_at: datetime
+    role: str
+    region: int | None
+    province: str | None
+
+
+async def issue_invite(uow: UnitOfWork, *, role: str, now: datetime, region: int | None = None,
+                       province: str | None = None, name: str = "", by: str = "cli"
+                       ) -> IssuedInvite:
+    """A one-time code (valid `CODE_DAYS` days) that gives whoever types it in the chat the
+    role: a reviewer or liaison of a region, an association member of a province, or HQ.
+    Refusals: `admin-unknown-role`, `admin-needs-region`, `admin-unknown-region`,
+    `admin-needs-province`, `admin-unknown-province`."""
+    if role not in admin.ROLES:
+        raise Invalid("admin-unknown-role", role=role, roles=", ".join(admin.ROLES))
+    async with uow:
+        if role in ("reviewer", "liaison"):
+            if region is None:
+                raise Invalid("admin-needs-region", role=role)
+            if not await admin.region_exists(uow.session, region):
+                raise Invalid("admin-unknown-region", region=str(region))
+            province = None
+        elif role == "association":
+            if not province:
+                raise Invalid("admin-needs-province")
+            registered = await admin.province_named(uow.session, province)
+            if registered is None:
+                raise Invalid("admin-unknown-province", province=province)
+            province, region = registered, None
+        else:
+            region = province = None
+        code, expires = linking.new_code(), linking.code_expiry(now)
+        invite_id = await admin.add_invite(uow.session, code=code, role=role, region=region,
+                                           province=province, name=name, expires_at=expires,
+                                           by=by)
+        await audit(uow.session, actor=by, action="staff.invite", entity="invite",
+                    entity_id=invite_id, new={"role": role, "region": region,
+                                              "province": province, "name": name,
+                                              "expires_at": expires})
+        await uow.commit()
+    return IssuedInvite(code, expires, role, region, province)
+
+
+async def _join_staff(uow: UnitOfWork, actor: Actor, invite: dict[str, object]
+                      ) -> StaffRecord:
+    from storage.models import Account
+
+    account = await uow.session.get(Account, actor.account_id)
+    assert account is not None
+    role, region, province = invite["role"], invite["region"], invite["province"]
+    name = str(invite["name"] or actor.first_name)
+    assert isinstance(role, str)
+    if not await admin.has_staff_role(uow.session, account.id, role, region,  # type: ignore[arg-type]
+                                      province):  # type: ignore[arg-type]
+        record = await admin.add_staff_role(uow.session, account, role=role,
+                                            region=region, province=province,  # type: ignore[arg-type]
+                                            name=name)
+    else:
+        record = next(r for r in await admin.list_staff(uow.session)
+                      if r.account_id == account.id and r.role == role)
+    await audit(uow.session, actor=actor_label(actor), actor_account_id=actor.account_id,
+                action="staff.add", entity="staff", entity_id=record.id,
+                new={"invite": invite["invite"], "role": role, "region": region,
+                     "province": province, "name": name})
+    return record

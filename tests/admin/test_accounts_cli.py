@@ -91,3 +91,12 @@ def test_a_wrong_unlink_is_one_line_and_changes_nothing(linked: None, args: list
     assert result.exit_code == 2 and says in result.output, result.output
     assert _count(AccountOffice) == 2
     assert _count(AuditLog, AuditLog.action == "account.unlink") == 0
+
+
+def test_staff_invite_prints_a_one_time_code(linked: None) -> None:
+    result = runner.invoke(app, ["staff", "invite", "--role", "reviewer", "--region", "4",
+                                 "--name", "کارشناس"])
+    assert result.exit_code == 0, result.output
+    assert "invite code " in result.output and "reviewer of region 4" in result.output
+    result = runner.invoke(app, ["staff", "invite", "--role", "reviewer"])
+    assert result.exit_code == 2

@@ -3,6 +3,7 @@ changed. Fixtures of the service tests (`world`: the demo registry and an open p
 
 from __future__ import annotations
 
+from tests.handlers.conftest import Harness, harness, texts
 from tests.services.conftest import NOW, World, world
 
-__all__ = ["NOW", "World", "world"]
+__all__ = ["NOW", "Harness", "World", "harness", "texts", "world"]
