@@ -225,3 +225,12 @@ async def accounts_with_phone(session: AsyncSession, phone: str) -> list[Account
     """Accounts whose proven number (their own contact) is this one."""
     return list((await session.scalars(select(Account).where(Account.phone == phone)
                                        .order_by(Account.id))).all())
+
+
+async def revoke_codes(session: AsyncSession, office_id: int, now: datetime) -> int:
+    """End the office's unused codes now (they were issued for a holder who is no longer);
+    how many."""
+    ended = await session.execute(update(LinkCode).where(
+        LinkCode.office_id == office_id, LinkCode.used_at.is_(None), LinkCode.expires_at > now)
+        .values(expires_at=now))
+    return int(ended.rowcount or 0)  # type: ignore[attr-defined]

@@ -175,3 +175,14 @@ async def test_after_the_wait_five_more_tries_and_a_used_code_stays_used(world: 
         await linking.redeem_code(world.uow(), await world.person("bale", 9204), expired,
                                   NOW + timedelta(days=8))
     assert refused.value.code == "link-code-expired"
+
+
+async def test_a_code_issued_for_the_old_holder_no_longer_links(world: World, tmp_path: Path
+                                                               ) -> None:
+    code = (await linking.issue_code(world.uow(), OFFICE, NOW)).code
+    await registry.import_offices(world.uow(), _offices_file(tmp_path, holder_phone=NEW_HOLDER),
+                                  now=NOW)
+    with pytest.raises(Invalid) as refused:
+        await linking.redeem_code(world.uow(), await world.person("bale", 9301), code, NOW)
+    assert refused.value.code == "link-code-expired"
+    assert await _links(world) == 0
