@@ -256,25 +256,24 @@ async def issue_invite(uow: UnitOfWork, *, role: str, now: datetime, region: int
     return IssuedInvite(code, expires, role, region, province)
 
 
-async def _join_staff(uow: UnitOfWork, actor: Actor, invite: dict[str, object]
-                      ) -> StaffRecord:
+async def _join_staff(uow: UnitOfWork, actor: Actor, invite: admin.Invite) -> StaffRecord:
+    """Give the redeeming account the invite's role (kept as it is when it has it already)."""
     from storage.models import Account
 
     account = await uow.session.get(Account, actor.account_id)
     assert account is not None
-    role, region, province = invite["role"], invite["region"], invite["province"]
-    name = str(invite["name"] or actor.first_name)
-    assert isinstance(role, str)
-    if not await admin.has_staff_role(uow.session, account.id, role, region,  # type: ignore[arg-type]
-                                      province):  # type: ignore[arg-type]
-        record = await admin.add_staff_role(uow.session, account, role=role,
-                                            region=region, province=province,  # type: ignore[arg-type]
-                                            name=name)
-    else:
+    name = invite.name or actor.first_name
+    if await admin.has_staff_role(uow.session, account.id, invite.role, invite.region,
+                                  invite.province):
         record = next(r for r in await admin.list_staff(uow.session)
-                      if r.account_id == account.id and r.role == role)
+                      if r.account_id == account.id and r.role == invite.role
+                      and r.region_code == invite.region and r.province == invite.province)
+    else:
+        record = await admin.add_staff_role(uow.session, account, role=invite.role,
+                                            region=invite.region, province=invite.province,
+                                            name=name)
     await audit(uow.session, actor=actor_label(actor), actor_account_id=actor.account_id,
                 action="staff.add", entity="staff", entity_id=record.id,
-                new={"invite": invite["invite"], "role": role, "region": region,
-                     "province": province, "name": name})
+                new={"invite": invite.id, "role": invite.role, "region": invite.region,
+                     "province": invite.province, "name": name})
     return record

@@ -8,6 +8,7 @@ and the other use cases do). `audit` and `current_period` serve every feature.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -219,8 +220,17 @@ async def add_invite(session: AsyncSession, *, code: str, role: str, region: int
     return invite.id
 
 
+@dataclass(frozen=True, slots=True)
+class Invite:
+    id: int
+    role: str
+    region: int | None
+    province: str | None
+    name: str
+
+
 async def take_invite(session: AsyncSession, code: str, account_id: int, now: datetime
-                      ) -> dict[str, Any] | None:
+                      ) -> Invite | None:
     """Mark the invite used by this account, only if it is still unused and unexpired (one
     conditional UPDATE: of several people redeeming it at once exactly one wins). The role it
     gives (role, region, province, name), or None."""
@@ -234,10 +244,7 @@ async def take_invite(session: AsyncSession, code: str, account_id: int, now: da
         .values(used_at=now, used_by=account_id)
         .returning(StaffInvite.id, StaffInvite.role, StaffInvite.region_code,
                    StaffInvite.province, StaffInvite.name))).first()
-    if row is None:
-        return None
-    return {"invite": row.id, "role": row.role, "region": row.region_code,
-            "province": row.province, "name": row.name}
+    return Invite(*row) if row is not None else None
 
 
 async def invite_state(session: AsyncSession, code: str, now: datetime) -> str | None:

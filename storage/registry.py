@@ -12,10 +12,8 @@ Persian letters and stray direction marks go (`clean_name`). Normalising (`norma
 which drops the non-joiner) is for matching: headers, office types, a province against the
 regions file's.
 
-A file is a stranger's text: a row the CSV reader cannot read (a field over its limit, a quote
-left open), a cell longer than `MAX_CELL` or one with a NUL byte is one bad row (`row_problem`),
-and a value quoted in a reason is cut to a few dozen characters (`shown`), so the report has one
-short line per bad row whatever the file holds.
+A file is a stranger's text: a row that cannot be read, a cell too long or with a NUL byte is
+one short line of the report (`storage.cells`).
 """
 
 from __future__ import annotations
@@ -30,6 +28,15 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.text import PhoneError, normalize_persian, normalize_phone, to_ascii_digits
+from storage.cells import (
+    MAX_CELL,
+    RowError,
+    Unreadable,
+    checked,
+    row_problem,
+    shown,
+    unreadable,
+)
 from storage.models import Office, Province, Region
 
 OFFICE_COLUMNS = {
@@ -56,8 +63,6 @@ OFFICE_TYPES = {"urban": "urban", "شهری": "urban", "rural_ict": "rural_ict",
 _STRAY_MARKS = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
                                       "\u2066\u2067\u2068\u2069\ufeff\u061c"))
 _PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
-MAX_CELL = 1000  # no registry or scores cell is longer; the columns hold at most 200
-_PROBLEM = "\x00problem"  # a key no header can be (headers never hold a NUL)
 _FIELDS = ("name", "office_type", "region_code", "province", "city", "holder_name",
            "holder_phone")
 
@@ -85,13 +90,6 @@ class RegistryFileError(ValueError):
         self.params: dict[str, object] = params or {"reason": message}
 
 
-@dataclass(frozen=True, slots=True)
-class RowError:
-    row: int  # 1-based, the header being row 1, as a spreadsheet shows it
-    column: str
-    reason: str
-
-
 @dataclass(slots=True)
 class ImportReport:
     inserted: int = 0
@@ -106,46 +104,6 @@ class ImportReport:
         return len({error.row for error in self.rejected})
 
 
-def shown(value: str, limit: int = 40, *, quote: bool = True) -> str:
-    """A value for a reason: quoted, cut to `limit` characters, its length when longer."""
-    text = repr(value[:limit]) if quote else value[:limit]
-    return text if len(value) <= limit else f"{text}… ({len(value):,} characters)"
-
-
-def row_problem(row: dict[str, str], number: int) -> RowError | None:
-    """Why row `number` of `read_table` could not be read at all; None for a readable row."""
-    problem = row.get(_PROBLEM)
-    if problem is None:
-        return None
-    column, _, reason = problem.partition("\x00")
-    return RowError(number, column, reason)
-
-
-def _unreadable(header: list[str], column: str, reason: str) -> dict[str, str]:
-    """A bad row in its place: every column empty, and why."""
-    return {**{name: "" for name in header if name}, _PROBLEM: f"{column}\x00{reason}"}
-
-
-def _checked(header: list[str], values: list[str]) -> dict[str, str]:
-    for i, value in enumerate(values):
-        column = header[i] if i < len(header) and header[i] else f"#{i + 1}"
-        if len(value) > MAX_CELL:
-            return _unreadable(header, column,
-                               f"{len(value):,} characters (at most {MAX_CELL:,})")
-        if "\x00" in value:
-            return _unreadable(header, column, "contains a NUL character")
-    return {header[i]: (values[i].strip() if i < len(values) else "")
-            for i in range(len(header)) if header[i]}
-
-
-class _Unreadable(list):  # type: ignore[type-arg]
-    """A CSV row the reader refused: its reason stands in for its cells."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__([""])
-        self.reason = reason
-
-
 def read_table(path: Path) -> list[dict[str, str]]:
     """Rows of a CSV or XLSX file as dicts keyed by the header cells, values as stripped text.
     A row that cannot be read is kept in its place for `row_problem` to name."""
@@ -158,18 +116,18 @@ def read_table(path: Path) -> list[dict[str, str]]:
     if not rows:
         raise RegistryFileError(f"{path.name}: the file has no rows", "registry-no-rows",
                                 name=path.name)
-    if isinstance(rows[0], _Unreadable) or any(len(cell) > MAX_CELL for cell in rows[0]):
+    if isinstance(rows[0], Unreadable) or any(len(cell) > MAX_CELL for cell in rows[0]):
         raise RegistryFileError(f"{path.name}: the header row cannot be read",
                                 "registry-no-rows", name=path.name)
     header = [match_key(cell) if cell else "" for cell in rows[0]]
     table = []
     for values in rows[1:]:
-        if isinstance(values, _Unreadable):
-            table.append(_unreadable(header, "row", values.reason))
+        if isinstance(values, Unreadable):
+            table.append(unreadable(header, "row", values.reason))
             continue
         if not any(cell.strip() for cell in values):
             continue
-        table.append(_checked(header, values))
+        table.append(checked(header, values))
     if not table:
         raise RegistryFileError(f"{path.name}: the file has a header but no data rows",
                                 "registry-no-data", name=path.name)
@@ -190,7 +148,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
         except StopIteration:
             return rows
         except csv.Error as error:  # the reader goes on at the next line
-            rows.append(_Unreadable(f"cannot be read as CSV ({str(error)[:80]})"))
+            rows.append(Unreadable(f"cannot be read as CSV ({str(error)[:80]})"))
 
 
 def _read_xlsx(path: Path) -> list[list[str]]:
