@@ -5,8 +5,8 @@ having written nothing. On the embedded SQLite database, commands bring the sche
 themselves; on PostgreSQL run `pishkhan db upgrade` after each release.
 
 The commands live by family in `cli/` (schema, registry, codes, periods, running, reminders,
-experts, review, survey, inbox); each module's `register(app)` adds them here, in the order
-`--help` lists them. What they share is `cli.common`.
+experts, review, survey, inbox, accounts); each module's `register(app)` adds them here, in
+the order `--help` lists them. What they share is `cli.common`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sys
 import typer
 
 from cli import (
+    accounts,
     codes,
     experts,
     inbox,
@@ -45,7 +46,7 @@ app = typer.Typer(help="Self-declaration bot for counter offices (Bale and Teleg
                   no_args_is_help=True, pretty_exceptions_enable=False)
 
 for module in (schema, registry, codes, periods, running, reminders, experts, review, survey,
-               inbox):
+               inbox, accounts):
     module.register(app)
 
 

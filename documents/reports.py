@@ -8,6 +8,10 @@
   Persian reader expects. matplotlib before 3.11 does not shape Arabic script, so there Persian
   labels are reshaped (arabic_reshaper) and reordered (python-bidi); 3.11 shapes text itself with
   libraqm, and reshaping again would reverse it (see `shape`).
+
+A text cell that starts like a formula (`=`, `+`, `-`, `@`, tab, carriage return) is written as
+text: in XLSX a string cell with the quote prefix, in CSV after a leading `'` (OWASP's CSV
+injection advice). A name comes from the registry's files, which are strangers' text.
 """
 
 from __future__ import annotations
@@ -31,6 +35,17 @@ from texts.i18n import Translator
 
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "Vazirmatn-Regular.ttf"
 RANK_COLOURS = ("#1a9850", "#fdae61", "#d73027")  # rank 1 green, 2 amber, 3 red
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: object) -> bool:
+    """A text a spreadsheet would run (or start to) rather than show."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_cell(value: object) -> str:
+    """A cell as CSV text; one that starts like a formula gets a leading `'`."""
+    return "'" + value if looks_like_formula(value) else str(value)  # type: ignore[operator]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,6 +108,11 @@ def write_xlsx(stats: PeriodStats, path: str | Path, lang: str = "fa") -> Path:
         sheet.append(header)
         for row in rows:
             sheet.append(row)
+        for line in sheet.iter_rows():
+            for cell in line:
+                if looks_like_formula(cell.value):  # openpyxl made it a formula: text again
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
         for cell in sheet[1]:
             cell.font = bold
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -129,8 +149,8 @@ def write_csv(stats: PeriodStats, folder_or_path: str | Path, lang: str = "fa") 
         path = folder / f"{stem}{name}.csv"
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows([[str(v) for v in row] for row in rows])
+            writer.writerow([csv_cell(v) for v in header])
+            writer.writerows([[csv_cell(v) for v in row] for row in rows])
         written.append(path)
     return written
 

@@ -162,8 +162,9 @@ async def press(callback: CallbackQuery, callback_data: CallbackData, t: Transla
 
 
 # A refusal that ends a typed step: the step cannot go on.
-ENDS_STEP = frozenset({"rv-not-yours", "rv-stale", "rv-not-reviewable", "rv-published",
-                       "rv-window-closed", "rv-window-not-yet", "rv-not-submitted"})
+ENDS_STEP = frozenset({"rv-not-yours", "rv-own-office", "rv-stale", "rv-not-reviewable",
+                       "rv-published", "rv-window-closed", "rv-window-not-yet",
+                       "rv-not-submitted"})
 
 
 async def typed(c: Ctx, work: Callable[[], Awaitable[None]]) -> None:

@@ -52,6 +52,10 @@ async def _redeem(message: Message, code: str, actor: Actor,
     except ServiceError as error:
         await message.answer(t(error.code, **error.params))
         return
+    if linked.joined is not None:  # a staff invite: the role is theirs from now on
+        await message.answer(t("staff-joined", name=linked.actor.first_name),
+                             reply_markup=ReplyKeyboardRemove())
+        return
     office = linked.offices[0]
     await message.answer(t("link-done", name=office.name, code=office.code),
                          reply_markup=ReplyKeyboardRemove())

@@ -1,7 +1,8 @@
 """The provincial association's scores as use cases: its panel, one office's score typed in
 the chat, and a whole CSV/XLSX file.
 
-Every call checks the association role and that the office is in one of the member's provinces;
+Every call checks the association role and that the office is in one of the member's provinces
+and is not one the member owns (`assoc-own-office`: a member never scores their own office);
 entries are taken only inside the period's review window and never after publishing. One score
 (or one file, all rows or none) is one transaction with its audit row. The command line imports
 files through `import_scores` too (`actor=None`, any province).
@@ -17,7 +18,7 @@ from pathlib import Path
 from scoring.answers import AnswerError, parse_external_score
 from scoring.rubric import ExternalInput
 from services.errors import Forbidden, Invalid, ServiceError
-from services.review import period_now, refusal, refusals, who
+from services.review import not_own, period_now, refusal, refusals, who
 from services.uow import UnitOfWork
 from storage import review, review_inputs, review_scores
 from storage.accounts import Actor
@@ -58,6 +59,13 @@ def _provinces(actor: Actor) -> set[str]:
     return actor.provinces()
 
 
+def _not_own(actor: Actor, found: OfficeRecord) -> None:
+    try:
+        not_own(actor, found.id, found.code)
+    except Forbidden:
+        raise Forbidden("assoc-own-office", code=found.code) from None
+
+
 def spec(period: PeriodRecord) -> ExternalInput:
     return period_rubric(period).external.association
 
@@ -91,6 +99,7 @@ async def office(uow: UnitOfWork, actor: Actor, code: str, now: datetime) -> Off
     async with uow:
         with refusals():
             found = await review_inputs.association_office(uow.session, code, _provinces(actor))
+        _not_own(actor, found)
         current = await review_inputs.association_score(uow.session, found.id, period.id)
     return Office(found, spec(period), current)
 
@@ -105,6 +114,7 @@ async def set_score(uow: UnitOfWork, actor: Actor, office_id: int, text: str, no
             review.check_window(period, now)
             found = await review_inputs.province_office(uow.session, office_id,
                                                         _provinces(actor))
+        _not_own(actor, found)
         bounds = spec(period)
         try:
             value = parse_external_score(bounds, text)
@@ -135,6 +145,7 @@ async def import_scores(uow: UnitOfWork, actor: Actor | None, path: Path, kind: 
         with refusals():
             report = await review_scores.import_scores(
                 uow.session, path, period, kind, provinces=provinces, dry_run=dry_run,
+                own_offices=set(actor.office_ids) if actor is not None else set(),
                 actor=who(actor).label if actor is not None else "cli",
                 actor_account_id=actor.account_id if actor is not None else None)
         if report.written:

@@ -2,30 +2,39 @@
 
 An owner proves who they are by sharing their **own** contact (the contact's user id is the
 sender's) whose number is the licence holder's in the registry, or by a code the region issued
-(`issue_code`). A wrong code counts against an hourly limit.
+(`issue_code`): single use, valid `CODE_DAYS` days; five wrong codes in a row and the person
+waits 15 minutes (`storage.linking.code_lock`).
+
+HQ sees who is linked to what (`list_links`) and unlinks an account by hand (`unlink`): the
+account stops acting for the office at once, the change is audited and the person told.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from scoring.text import PhoneError, normalize_phone
 from services import accounts
 from services.errors import Forbidden, Invalid, NotFound
 from services.uow import UnitOfWork
-from storage import linking
+from storage import admin, linking
 from storage.accounts import Actor
 from storage.admin import audit, list_experts
-from storage.records import ExpertRecord, OfficeRecord
+from storage.linking import LinkRecord
+from storage.outbox import notify
+from storage.records import ExpertRecord, OfficeRecord, StaffRecord
 
 
 @dataclass(frozen=True, slots=True)
 class Linked:
-    """The offices the account acts for after the change, and the actor read again."""
+    """The offices the account acts for after the change, and the actor read again; for a
+    staff invite, no offices and the role taken (`joined`)."""
 
     offices: tuple[OfficeRecord, ...]
     actor: Actor
+    joined: StaffRecord | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,27 +85,33 @@ async def link_by_contact(uow: UnitOfWork, actor: Actor, *, contact_user_id: int
 
 
 async def redeem_code(uow: UnitOfWork, actor: Actor, text: str, now: datetime) -> Linked:
-    """Link the office a one-time code names. Refusals: `link-code-limit` (too many wrong
-    codes in the last hour), `link-code-wrong`, `link-code-used`, `link-code-expired`.
+    """Link the office a one-time code names. Refusals: `link-code-limit` (five wrong codes:
+    `minutes` to wait), `link-code-wrong`, `link-code-used`, `link-code-expired`.
     Of several accounts redeeming one code at once, exactly one links."""
-    code = linking.normalize_code(text)
+    code = linking.normalize_code(text)[:linking.CODE_LENGTH * 2]
     async with uow:
-        since = now - timedelta(hours=1)
-        if await linking.wrong_codes_since(uow.session, actor.account_id, since) \
-                >= linking.WRONG_CODES_PER_HOUR:
-            raise Invalid("link-code-limit")
+        until = await linking.code_lock(uow.session, actor.account_id, now)
+        if until is not None:
+            raise Invalid("link-code-limit", minutes=math.ceil((until - now).total_seconds() / 60))
         office_id = await linking.take_code(uow.session, code, actor.account_id, now)
-        if office_id is None:
+        invite = None if office_id is not None else await admin.take_invite(
+            uow.session, code, actor.account_id, now)
+        joined = await _join_staff(uow, actor, invite) if invite is not None else None
+        if office_id is None and joined is None:
             reason = await linking.code_state(uow.session, code, now) or "used"
+            if reason == "wrong":  # perhaps a staff invite, used or expired
+                reason = await admin.invite_state(uow.session, code, now) or "wrong"
             await linking.add_wrong_attempt(uow.session, actor.account_id, now)
             await uow.commit()  # the attempt counts, whatever the caller does next
             raise Invalid(f"link-code-{reason}")
-        await linking.link(uow.session, actor.account_id, [office_id], "code",
-                           actor_label(actor))
-        await linking.choose_office(uow.session, actor.account_id, office_id)
-        offices = await linking.offices_by_id(uow.session, [office_id])
+        offices = []
+        if office_id is not None:
+            await linking.link(uow.session, actor.account_id, [office_id], "code",
+                               actor_label(actor))
+            await linking.choose_office(uow.session, actor.account_id, office_id)
+            offices = await linking.offices_by_id(uow.session, [office_id])
         await uow.commit()
-    return Linked(tuple(offices), await accounts.reload(uow, actor))
+    return Linked(tuple(offices), await accounts.reload(uow, actor), joined)
 
 
 async def choose_office(uow: UnitOfWork, actor: Actor, office_id: int) -> Linked:
@@ -127,3 +142,138 @@ async def issue_code(uow: UnitOfWork, office_code: str, now: datetime, by: str =
                     entity_id=office.id, new={"expires_at": expires})
         await uow.commit()
     return IssuedCode(code, expires, office)
+
+
+# --- HQ: who is linked, and unlinking by hand ------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Unlinked:
+    account_id: int
+    platform: str
+    user_id: int
+    office_code: str
+    office_name: str
+    via: str
+
+
+async def list_links(uow: UnitOfWork, *, office_code: str | None = None,
+                     platform: str | None = None, user_id: int | None = None
+                     ) -> list[LinkRecord]:
+    """The links of an office (by its code), of an account (platform and user id), or all.
+    Refusals: `office-not-found`, `link-no-account`."""
+    async with uow:
+        office_id = account_id = None
+        if office_code is not None:
+            office_id = (await _office(uow, office_code)).id
+        if platform is not None and user_id is not None:
+            account_id = await _account(uow, platform, user_id)
+        return await linking.list_links(uow.session, office_id=office_id,
+                                        account_id=account_id)
+
+
+async def unlink(uow: UnitOfWork, *, office_code: str, platform: str, user_id: int,
+                 by: str = "cli", reason: str | None = None) -> Unlinked:
+    """The account no longer acts for the office, from its next update on; audited, and the
+    person is told. Refusals: `office-not-found`, `link-no-account`, `link-not-linked` (also
+    for the second of two removals at once)."""
+    async with uow:
+        office = await _office(uow, office_code)
+        account_id = await _account(uow, platform, user_id)
+        [held] = [link for link in await linking.list_links(uow.session, office_id=office.id)
+                  if link.account_id == account_id] or [None]
+        via = await linking.unlink(uow.session, account_id, office.id)
+        if via is None or held is None:
+            raise NotFound("link-not-linked", code=office.code, platform=platform,
+                           user_id=user_id)
+        await audit(uow.session, actor=by, action="account.unlink", entity="account",
+                    entity_id=account_id, old={"office_id": office.id, "via": via},
+                    reason=reason or "by-hand")
+        await notify(uow.session, held, "link-unlinked-notice", name=office.name,
+                     code=office.code)
+        await uow.commit()
+    return Unlinked(account_id, platform, user_id, office.code, office.name, via)
+
+
+async def _office(uow: UnitOfWork, office_code: str) -> OfficeRecord:
+    office = await linking.office_by_code(uow.session, office_code)
+    if office is None:
+        raise NotFound("office-not-found", code=office_code.strip()[:20])
+    return office
+
+
+async def _account(uow: UnitOfWork, platform: str, user_id: int) -> int:
+    account_id = await linking.account_by_platform_id(uow.session, platform, user_id)
+    if account_id is None:
+        raise NotFound("link-no-account", platform=platform, user_id=user_id)
+    return account_id
+
+
+# --- staff invites ---------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class IssuedInvite:
+    code: str
+    expires_at: datetime
+    role: str
+    region: int | None
+    province: str | None
+
+
+async def issue_invite(uow: UnitOfWork, *, role: str, now: datetime, region: int | None = None,
+                       province: str | None = None, name: str = "", by: str = "cli"
+                       ) -> IssuedInvite:
+    """A one-time code (valid `CODE_DAYS` days) that gives whoever types it in the chat the
+    role: a reviewer or liaison of a region, an association member of a province, or HQ.
+    Refusals: `admin-unknown-role`, `admin-needs-region`, `admin-unknown-region`,
+    `admin-needs-province`, `admin-unknown-province`."""
+    if role not in admin.ROLES:
+        raise Invalid("admin-unknown-role", role=role, roles=", ".join(admin.ROLES))
+    async with uow:
+        if role in ("reviewer", "liaison"):
+            if region is None:
+                raise Invalid("admin-needs-region", role=role)
+            if not await admin.region_exists(uow.session, region):
+                raise Invalid("admin-unknown-region", region=str(region))
+            province = None
+        elif role == "association":
+            if not province:
+                raise Invalid("admin-needs-province")
+            registered = await admin.province_named(uow.session, province)
+            if registered is None:
+                raise Invalid("admin-unknown-province", province=province)
+            province, region = registered, None
+        else:
+            region = province = None
+        code, expires = linking.new_code(), linking.code_expiry(now)
+        invite_id = await admin.add_invite(uow.session, code=code, role=role, region=region,
+                                           province=province, name=name, expires_at=expires,
+                                           by=by)
+        await audit(uow.session, actor=by, action="staff.invite", entity="invite",
+                    entity_id=invite_id, new={"role": role, "region": region,
+                                              "province": province, "name": name,
+                                              "expires_at": expires})
+        await uow.commit()
+    return IssuedInvite(code, expires, role, region, province)
+
+
+async def _join_staff(uow: UnitOfWork, actor: Actor, invite: admin.Invite) -> StaffRecord:
+    """Give the redeeming account the invite's role (kept as it is when it has it already)."""
+    from storage.models import Account
+
+    account = await uow.session.get(Account, actor.account_id)
+    assert account is not None
+    name = invite.name or actor.first_name
+    if await admin.has_staff_role(uow.session, account.id, invite.role, invite.region,
+                                  invite.province):
+        record = next(r for r in await admin.list_staff(uow.session)
+                      if r.account_id == account.id and r.role == invite.role
+                      and r.region_code == invite.region and r.province == invite.province)
+    else:
+        record = await admin.add_staff_role(uow.session, account, role=invite.role,
+                                            region=invite.region, province=invite.province,
+                                            name=name)
+    await audit(uow.session, actor=actor_label(actor), actor_account_id=actor.account_id,
+                action="staff.add", entity="staff", entity_id=record.id,
+                new={"invite": invite.id, "role": invite.role, "region": invite.region,
+                     "province": invite.province, "name": name})
+    return record

@@ -8,6 +8,8 @@ confirming while another returns) the same declaration at once, exactly one move
 gets `Conflict("rv-not-reviewable", status=…)` with the status it found.
 
 Refusals are `services.errors` with the catalog key of the first round (`rv-…`) as their code.
+A reviewer linked to an office as its owner never reviews it (`Forbidden("rv-own-office")`):
+the queue's "next" passes it by, and every action on it is refused.
 """
 
 from __future__ import annotations
@@ -125,9 +127,26 @@ async def page(uow: UnitOfWork, actor: Actor, now: datetime, which: str, number:
     return Page(which, rows, total, number)
 
 
+def not_own(actor: Actor, office_id: int, code: str) -> None:
+    """Refuse an office the actor is linked to as its owner (a staff member who also owns an
+    office never reviews or scores it)."""
+    if office_id in actor.office_ids:
+        raise Forbidden("rv-own-office", code=code)
+
+
 async def _target(uow: UnitOfWork, actor: Actor, declaration_id: int) -> ReviewTarget:
     with refusals():
-        return await review.open_declaration(uow.session, declaration_id, regions(actor))
+        found = await review.open_declaration(uow.session, declaration_id, regions(actor))
+    not_own(actor, found.office.id, found.office.code)
+    return found
+
+
+async def _evidence_target(uow: UnitOfWork, actor: Actor, evidence_id: int
+                           ) -> tuple[ReviewTarget, EvidenceRecord]:
+    with refusals():
+        found, record = await review.evidence_target(uow.session, evidence_id, regions(actor))
+    not_own(actor, found.office.id, found.office.code)
+    return found, record
 
 
 async def _opened(uow: UnitOfWork, target: ReviewTarget) -> Opened:
@@ -171,9 +190,24 @@ async def next_declaration(uow: UnitOfWork, actor: Actor, now: datetime, after: 
                 await review.check_region(uow.session, after, mine)
         period = await period_now(uow, now)
         found = await review_queue.next_to_review(uow.session, period.id, mine, after or None)
-        if found is None:
+        passed: set[int] = set()
+        while found is not None and found not in passed:
+            target = await _target_or_none(uow, actor, found)
+            if target is not None:
+                return await _opened(uow, target)
+            passed.add(found)  # the reviewer's own office: the one after it
+            found = await review_queue.next_to_review(uow.session, period.id, mine, found)
+        return None
+
+
+async def _target_or_none(uow: UnitOfWork, actor: Actor, declaration_id: int
+                          ) -> ReviewTarget | None:
+    try:
+        return await _target(uow, actor, declaration_id)
+    except Forbidden as error:
+        if error.code == "rv-own-office":
             return None
-        return await _opened(uow, await _target(uow, actor, found))
+        raise
 
 
 async def evidence(uow: UnitOfWork, actor: Actor, evidence_id: int,
@@ -181,10 +215,9 @@ async def evidence(uow: UnitOfWork, actor: Actor, evidence_id: int,
                    ) -> tuple[ReviewTarget, EvidenceRecord]:
     """A file of a declaration of the regions (with `actionable_at`: that may be acted on)."""
     async with uow:
-        with refusals():
-            found, record = await review.evidence_target(uow.session, evidence_id,
-                                                         regions(actor))
-            if actionable_at is not None:
+        found, record = await _evidence_target(uow, actor, evidence_id)
+        if actionable_at is not None:
+            with refusals():
                 review.must_be_actionable(found, actionable_at)
     return found, record
 
@@ -239,9 +272,8 @@ async def reject_evidence(uow: UnitOfWork, actor: Actor, evidence_id: int, reaso
                           now: datetime) -> ReviewTarget:
     """`reason`: «@<quick reason>» or the reviewer's words."""
     async with uow:
+        found, record = await _evidence_target(uow, actor, evidence_id)
         with refusals():
-            found, record = await review.evidence_target(uow.session, evidence_id,
-                                                         regions(actor))
             await review_actions.reject_evidence(uow.session, found, record.id, reason,
                                                  who(actor), now)
         await uow.commit()
@@ -251,9 +283,8 @@ async def reject_evidence(uow: UnitOfWork, actor: Actor, evidence_id: int, reaso
 async def restore_evidence(uow: UnitOfWork, actor: Actor, evidence_id: int, now: datetime
                            ) -> ReviewTarget:
     async with uow:
+        found, record = await _evidence_target(uow, actor, evidence_id)
         with refusals():
-            found, record = await review.evidence_target(uow.session, evidence_id,
-                                                         regions(actor))
             await review_actions.restore_evidence(uow.session, found, record.id, who(actor),
                                                   now)
         await uow.commit()

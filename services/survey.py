@@ -3,9 +3,12 @@ owner's summary of their office's ratings.
 
 A citizen: `begin` (the poster's link), `keep_phone` (their own number, once), `choose_service`,
 `rate` (the faces: the rating is saved here), then the optional `set_fee` and `comment`, and
-`finish`. Refusals carry the catalog key that says why (`survey-closed`, `survey-own-office`,
-`survey-staff`, `survey-busy`, `survey-too-many`); a button that is not (or no longer) the
-presser's is `survey-stale`. A double tap on the faces leaves one rating.
+`finish`. Only a number the citizen proved to be their own (their contact card, its user id
+theirs: kept on the account) makes a rating that counts; one from a card that does not say whose
+it is is stored as unverified and left out of the score. Refusals carry the catalog key that
+says why (`survey-closed`, `survey-own-office`, `survey-staff`, `survey-busy`,
+`survey-too-many`); a button that is not (or no longer) the presser's is `survey-stale`. A
+double tap on the faces leaves one rating.
 
 The region's review of bursts and the command line's work: `services.survey_admin`.
 """
@@ -95,8 +98,16 @@ async def begin(uow: UnitOfWork, actor: Actor, token: str | None, phone: str | N
         await _check_may_rate(uow, actor, office, phone)
         if phone is None:
             return Opened(office, period, True, None, ())
-        previous = await sv.previous_rating(uow.session, period.id, office.id, phone)
+        previous = await sv.previous_rating(uow.session, period.id, office.id, phone,
+                                            verified=_verified(actor, phone),
+                                            account_id=actor.account_id)
         return Opened(office, period, False, previous, tuple(await sv.services(uow.session)))
+
+
+def _verified(actor: Actor, phone: str) -> bool:
+    """The number is the citizen's own: the account's, which only a card proven to be the
+    sender's sets. Any other (this survey's unproven card) makes an unverified rating."""
+    return actor.phone is not None and actor.phone == phone
 
 
 async def _check_may_rate(uow: UnitOfWork, actor: Actor, office: SurveyOffice,
@@ -164,7 +175,7 @@ async def rate(uow: UnitOfWork, actor: Actor, *, token: str, service_key: str, s
             outcome = await sv.rate(uow.session, office=office, period=period,
                                     account_id=actor.account_id, platform=platform,
                                     phone=phone, service=service_key, stars=stars, now=now,
-                                    rules=rules)
+                                    rules=rules, verified=_verified(actor, phone))
         except sv.SurveyRefusal as refusal:
             raise Forbidden(refusal.key, **refusal.args_) from refusal
         await uow.commit()

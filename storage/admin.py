@@ -8,6 +8,7 @@ and the other use cases do). `audit` and `current_period` serve every feature.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -204,3 +205,56 @@ async def current_period(session: AsyncSession, now: datetime) -> PeriodRecord |
     """The period whose owners' window is open now, else the latest that has opened."""
     rows = await run(session, _CURRENT_PERIOD, {"now": now})
     return PeriodRecord(*rows[0]) if rows else None
+
+
+# --- staff invites ---------------------------------------------------------------------------
+
+async def add_invite(session: AsyncSession, *, code: str, role: str, region: int | None,
+                     province: str | None, name: str, expires_at: datetime, by: str) -> int:
+    from storage.models_staff import StaffInvite
+
+    invite = StaffInvite(code=code, role=role, region_code=region, province=province,
+                         name=name, expires_at=expires_at, created_by=by)
+    session.add(invite)
+    await session.flush()
+    return invite.id
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    id: int
+    role: str
+    region: int | None
+    province: str | None
+    name: str
+
+
+async def take_invite(session: AsyncSession, code: str, account_id: int, now: datetime
+                      ) -> Invite | None:
+    """Mark the invite used by this account, only if it is still unused and unexpired (one
+    conditional UPDATE: of several people redeeming it at once exactly one wins). The role it
+    gives (role, region, province, name), or None."""
+    from sqlalchemy import update
+
+    from storage.models_staff import StaffInvite
+
+    row = (await session.execute(
+        update(StaffInvite).where(StaffInvite.code == code, StaffInvite.used_at.is_(None),
+                                  StaffInvite.expires_at > now)
+        .values(used_at=now, used_by=account_id)
+        .returning(StaffInvite.id, StaffInvite.role, StaffInvite.region_code,
+                   StaffInvite.province, StaffInvite.name))).first()
+    return Invite(*row) if row is not None else None
+
+
+async def invite_state(session: AsyncSession, code: str, now: datetime) -> str | None:
+    """Why an invite cannot be redeemed (`used`, `expired`); None when there is no such invite
+    (or it can be)."""
+    from storage.models_staff import StaffInvite
+
+    row = await session.scalar(select(StaffInvite).where(StaffInvite.code == code))
+    if row is None:
+        return None
+    if row.used_at is not None:
+        return "used"
+    return "expired" if row.expires_at <= now else None

@@ -1,4 +1,5 @@
-"""Linking an account to offices: rows of `account_offices`, `link_codes`, `link_attempts`.
+"""Linking an account to offices: rows of `account_offices`, `link_codes`, `link_attempts`;
+and unlinking (by hand, or when the registry names another licence holder).
 
 Repository functions: they read and write, never commit (`services.linking` does).
 """
@@ -6,9 +7,10 @@ Repository functions: they read and write, never commit (`services.linking` does
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.text import to_ascii_digits
@@ -21,7 +23,11 @@ from storage.records import OfficeRecord
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 CODE_DAYS = 7
-WRONG_CODES_PER_HOUR = 5
+# Five wrong codes, each within an hour of the one before, and the person waits 15 minutes
+# from the fifth; then the count starts again. 31^8 codes: guessing one takes centuries.
+WRONG_CODES = 5
+WRONG_CODES_WINDOW = timedelta(hours=1)
+WRONG_CODES_WAIT = timedelta(minutes=15)
 
 
 async def offices_for_phone(session: AsyncSession, phone: str) -> list[OfficeRecord]:
@@ -91,9 +97,29 @@ def normalize_code(text: str) -> str:
     return "".join(ch for ch in to_ascii_digits(text).upper() if ch.isascii() and ch.isalnum())
 
 
-async def wrong_codes_since(session: AsyncSession, account_id: int, since: datetime) -> int:
-    return int(await session.scalar(select(func.count()).select_from(LinkAttempt).where(
-        LinkAttempt.account_id == account_id, LinkAttempt.at > since)) or 0)
+def locked_until(attempts: list[datetime]) -> datetime | None:
+    """When the wait after the latest run of `WRONG_CODES` wrong codes ends (None: no run).
+    A run is five wrong codes each within `WRONG_CODES_WINDOW` of the one before; a wait
+    starts a new count."""
+    run: list[datetime] = []
+    until = None
+    for at in sorted(attempts):
+        if run and at - run[-1] >= WRONG_CODES_WINDOW:
+            run = []
+        run.append(at)
+        if len(run) >= WRONG_CODES:
+            until, run = at + WRONG_CODES_WAIT, []
+    return until
+
+
+async def code_lock(session: AsyncSession, account_id: int, now: datetime) -> datetime | None:
+    """Until when this account may not try a code (None: it may now)."""
+    since = now - WRONG_CODES * WRONG_CODES_WINDOW - WRONG_CODES_WAIT
+    attempts = list((await session.scalars(select(LinkAttempt.at).where(
+        LinkAttempt.account_id == account_id, LinkAttempt.at > since, LinkAttempt.at <= now)
+    )).all())
+    until = locked_until(attempts)
+    return until if until is not None and now < until else None
 
 
 async def add_wrong_attempt(session: AsyncSession, account_id: int, at: datetime) -> None:
@@ -128,3 +154,83 @@ async def take_code(session: AsyncSession, code: str, account_id: int, now: date
 
 def code_expiry(now: datetime) -> datetime:
     return now + timedelta(days=CODE_DAYS)
+
+
+# --- who is linked, and unlinking ------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    """One account linked to one office, and how."""
+
+    account_id: int
+    platform: str
+    user_id: int
+    first_name: str
+    phone: str | None
+    locale: str
+    office_id: int
+    office_code: str
+    office_name: str
+    via: str
+    linked_at: datetime
+
+    # What `storage.outbox.notify` needs of a recipient.
+    @property
+    def id(self) -> int:
+        return self.account_id
+
+    @property
+    def platform_user_id(self) -> int:
+        return self.user_id
+
+
+async def list_links(session: AsyncSession, *, office_id: int | None = None,
+                     account_id: int | None = None) -> list[LinkRecord]:
+    """The links of an office, of an account, or (neither given) all, by office code."""
+    query = (select(Account.id, Account.platform, Account.platform_user_id, Account.first_name,
+                    Account.phone, Account.locale, Office.id, Office.code, Office.name,
+                    AccountOffice.via, AccountOffice.linked_at)
+             .join(AccountOffice, AccountOffice.account_id == Account.id)
+             .join(Office, Office.id == AccountOffice.office_id)
+             .order_by(Office.code, AccountOffice.linked_at, Account.id))
+    if office_id is not None:
+        query = query.where(AccountOffice.office_id == office_id)
+    if account_id is not None:
+        query = query.where(AccountOffice.account_id == account_id)
+    return [LinkRecord(*row) for row in (await session.execute(query)).all()]
+
+
+async def account_by_platform_id(session: AsyncSession, platform: str, user_id: int
+                                 ) -> int | None:
+    return await session.scalar(select(Account.id).where(
+        Account.platform == platform, Account.platform_user_id == user_id))
+
+
+async def unlink(session: AsyncSession, account_id: int, office_id: int) -> str | None:
+    """Remove the link: one DELETE … RETURNING, so of two removals at once one removes it and
+    the other gets None. The account stops acting for the office at once (its current office is
+    cleared when it was this one). How it had been linked, or None when it was not."""
+    row = (await session.execute(delete(AccountOffice).where(
+        AccountOffice.account_id == account_id, AccountOffice.office_id == office_id)
+        .returning(AccountOffice.via))).first()
+    if row is None:
+        return None
+    await session.execute(update(Account).where(
+        Account.id == account_id, Account.current_office_id == office_id)
+        .values(current_office_id=None))
+    return str(row[0])
+
+
+async def accounts_with_phone(session: AsyncSession, phone: str) -> list[Account]:
+    """Accounts whose proven number (their own contact) is this one."""
+    return list((await session.scalars(select(Account).where(Account.phone == phone)
+                                       .order_by(Account.id))).all())
+
+
+async def revoke_codes(session: AsyncSession, office_id: int, now: datetime) -> int:
+    """End the office's unused codes now (they were issued for a holder who is no longer);
+    how many."""
+    ended = await session.execute(update(LinkCode).where(
+        LinkCode.office_id == office_id, LinkCode.used_at.is_(None), LinkCode.expires_at > now)
+        .values(expires_at=now))
+    return int(ended.rowcount or 0)  # type: ignore[attr-defined]

@@ -4,9 +4,11 @@
   never in a link; a link can be revoked and a new poster printed.
 - `SurveyService`: HQ's list of services a citizen may say they received (empty: a built-in
   sample list).
-- `SurveyRating`: one per phone number per office per period; a later one from the same number
-  replaces the earlier in place. `status` decides whether it counts: `counted`, `held` (part of a
-  suspicious burst, until a reviewer decides) or `rejected` (the reviewer set it aside).
+- `SurveyRating`: one per phone number per office per period, `verified` or not; a later one from
+  the same number replaces the earlier in place (an unverified one only an unverified one).
+  `status` decides whether it counts: `counted`, `held` (part of a suspicious burst, until a
+  reviewer decides), `rejected` (the reviewer set it aside) or `unverified` (the number came on a
+  card that did not prove to be the sender's own: kept, never counted).
 - `SurveyFlag`: a burst the region reviews; its held ratings point to it.
 """
 
@@ -23,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -66,7 +69,7 @@ class SurveyFlag(Base):
 class SurveyRating(Base):
     __tablename__ = "survey_ratings"
     __table_args__ = (
-        UniqueConstraint("period_id", "office_id", "phone"),
+        UniqueConstraint("period_id", "office_id", "phone", "verified"),
         Index("ix_survey_ratings_office_at", "office_id", "rated_at"),
         Index("ix_survey_ratings_account_at", "account_id", "rated_at"),
     )
@@ -84,6 +87,8 @@ class SurveyRating(Base):
     # The account had first talked to the bot shortly before rating (a burst signal).
     new_account: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(10), default="counted")
+    # The number was the sender's own (their contact card, its user id theirs).
+    verified: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     flag_id: Mapped[int | None] = mapped_column(
         ForeignKey("survey_flags.id", ondelete="SET NULL"), index=True
     )

@@ -11,6 +11,9 @@ zero-width non-joiner Persian words are written with (خمینی‌شهر); only
 Persian letters and stray direction marks go (`clean_name`). Normalising (`normalize_persian`,
 which drops the non-joiner) is for matching: headers, office types, a province against the
 regions file's.
+
+A file is a stranger's text: a row that cannot be read, a cell too long or with a NUL byte is
+one short line of the report (`storage.cells`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,15 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.text import PhoneError, normalize_persian, normalize_phone, to_ascii_digits
+from storage.cells import (
+    MAX_CELL,
+    RowError,
+    Unreadable,
+    checked,
+    row_problem,
+    shown,
+    unreadable,
+)
 from storage.models import Office, Province, Region
 
 OFFICE_COLUMNS = {
@@ -78,13 +90,6 @@ class RegistryFileError(ValueError):
         self.params: dict[str, object] = params or {"reason": message}
 
 
-@dataclass(frozen=True, slots=True)
-class RowError:
-    row: int  # 1-based, the header being row 1, as a spreadsheet shows it
-    column: str
-    reason: str
-
-
 @dataclass(slots=True)
 class ImportReport:
     inserted: int = 0
@@ -92,6 +97,7 @@ class ImportReport:
     unchanged: int = 0
     rejected: list[RowError] = field(default_factory=list)
     written: bool = False
+    unlinked: int = 0  # accounts no longer linked: the registry names another holder
 
     @property
     def rejected_rows(self) -> int:
@@ -99,7 +105,8 @@ class ImportReport:
 
 
 def read_table(path: Path) -> list[dict[str, str]]:
-    """Rows of a CSV or XLSX file as dicts keyed by the header cells, values as stripped text."""
+    """Rows of a CSV or XLSX file as dicts keyed by the header cells, values as stripped text.
+    A row that cannot be read is kept in its place for `row_problem` to name."""
     if not path.exists():
         raise RegistryFileError(f"no such file: {path}", "registry-no-file", path=str(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -109,13 +116,18 @@ def read_table(path: Path) -> list[dict[str, str]]:
     if not rows:
         raise RegistryFileError(f"{path.name}: the file has no rows", "registry-no-rows",
                                 name=path.name)
+    if isinstance(rows[0], Unreadable) or any(len(cell) > MAX_CELL for cell in rows[0]):
+        raise RegistryFileError(f"{path.name}: the header row cannot be read",
+                                "registry-no-rows", name=path.name)
     header = [match_key(cell) if cell else "" for cell in rows[0]]
     table = []
     for values in rows[1:]:
+        if isinstance(values, Unreadable):
+            table.append(unreadable(header, "row", values.reason))
+            continue
         if not any(cell.strip() for cell in values):
             continue
-        table.append({header[i]: (values[i].strip() if i < len(values) else "")
-                      for i in range(len(header)) if header[i]})
+        table.append(checked(header, values))
     if not table:
         raise RegistryFileError(f"{path.name}: the file has a header but no data rows",
                                 "registry-no-data", name=path.name)
@@ -129,7 +141,14 @@ def _read_csv(data: bytes) -> list[list[str]]:
         raise RegistryFileError(
             f"the file is not UTF-8 (byte {exc.start}); save it as «CSV UTF-8» and try again",
             "registry-not-utf8", byte=str(exc.start)) from exc
-    return [row for row in csv.reader(io.StringIO(text))]
+    reader, rows = csv.reader(io.StringIO(text)), []
+    while True:
+        try:
+            rows.append(next(reader))
+        except StopIteration:
+            return rows
+        except csv.Error as error:  # the reader goes on at the next line
+            rows.append(Unreadable(f"cannot be read as CSV ({str(error)[:80]})"))
 
 
 def _read_xlsx(path: Path) -> list[list[str]]:
@@ -188,18 +207,30 @@ def validate_region_rows(rows: list[dict[str, str]]) -> RegionRows:
     provinces: dict[str, int] = {}
     spelled: dict[str, str] = {}  # a province's match key → its name as first written
     for number, row in enumerate(rows, start=2):
+        problem = row_problem(row, number)
+        if problem is not None:
+            rejected.append(problem)
+            continue
         raw_code = to_ascii_digits(row[cols["region_code"]])
-        if not raw_code.isdigit():
-            rejected.append(RowError(number, "region_code", f"not a number: {raw_code!r}"))
+        if not raw_code.isdigit() or len(raw_code) > 6:
+            rejected.append(RowError(number, "region_code", f"not a number: {shown(raw_code)}"))
             continue
         code = int(raw_code)
         province = clean_name(row[cols["province"]])
         if not province:
             rejected.append(RowError(number, "province", "empty"))
             continue
+        names = {"province": province, "region_name": clean_name(row[cols["region_name"]]),
+                 "region_name_en": row[cols["region_name_en"]].strip(),
+                 "seat": clean_name(row[cols["seat"]])}
+        too_long = [name for name, value in names.items() if len(value) > 100]
+        if too_long:
+            rejected.append(RowError(number, too_long[0], f"{len(names[too_long[0]]):,} "
+                                     "characters (at most 100)"))
+            continue
         province = spelled.setdefault(match_key(province), province)
         if province in provinces and provinces[province] != code:
-            reason = f"{province} is already in region {provinces[province]}"
+            reason = f"{shown(province)} is already in region {provinces[province]}"
             rejected.append(RowError(number, "province", reason))
             continue
         provinces[province] = code
@@ -261,14 +292,18 @@ def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
     for number, row in enumerate(rows, start=2):
         if progress and number % 500 == 0:
             progress(500)
+        problem = row_problem(row, number)
+        if problem is not None:
+            errors.append(problem)
+            continue
         row_errors: list[RowError] = []
 
         def bad(column: str, reason: str, _n: int = number, _e: list = row_errors) -> None:
             _e.append(RowError(_n, column, reason))
 
         code = to_ascii_digits(row[cols["office_code"]]).strip()
-        if not code.isdigit():
-            bad("office_code", f"not a numeric code: {code!r}" if code else "empty")
+        if not code.isdigit() or len(code) > 20:
+            bad("office_code", f"not a numeric code: {shown(code)}" if code else "empty")
         elif code in first_row:
             bad("office_code", f"duplicate code {code} (first on row {first_row[code]})")
         name = clean_name(row[cols["office_name"]])
@@ -277,15 +312,15 @@ def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
         raw_type = match_key(row[cols["office_type"]])
         office_type = OFFICE_TYPES.get(raw_type)
         if office_type is None:
-            bad("office_type", f"unknown type {raw_type!r} (urban/rural_ict, شهری/روستایی)")
+            bad("office_type", f"unknown type {shown(raw_type)} (urban/rural_ict, شهری/روستایی)")
         raw_region = to_ascii_digits(row[cols["region_code"]]).strip()
-        region = int(raw_region) if raw_region.isdigit() else None
+        region = int(raw_region) if raw_region.isdigit() and len(raw_region) < 10 else None
         if region is None or region not in regions:
-            bad("region_code", f"unknown region {raw_region!r}")
+            bad("region_code", f"unknown region {shown(raw_region)}")
         written = clean_name(row[cols["province"]])
         province = registered.get(match_key(written), written)
         if province not in provinces:
-            bad("province", f"unknown province {province!r}")
+            bad("province", f"unknown province {shown(province)}")
         elif region is not None and region in regions and provinces[province] != region:
             bad("province", f"{province} belongs to region {provinces[province]}, not {region}")
         city = clean_name(row[cols["city"]])
@@ -298,7 +333,11 @@ def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
             phone = normalize_phone(row[cols["holder_phone"]])
         except PhoneError:
             phone = ""
-            bad("holder_phone", f"not a mobile number: {row[cols['holder_phone']]!r}")
+            bad("holder_phone", f"not a mobile number: {shown(row[cols['holder_phone']])}")
+        for column, value, longest in (("office_name", name, 200), ("city", city, 100),
+                                       ("holder_name", holder, 200)):
+            if len(value) > longest:
+                bad(column, f"{len(value):,} characters (at most {longest})")
         if code.isdigit() and code not in first_row:
             first_row[code] = number
         if row_errors:
@@ -311,29 +350,45 @@ def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
 
 
 @dataclass(frozen=True, slots=True)
+class HolderChange:
+    """An office whose licence holder the file changes (another number, or another name)."""
+
+    office_id: int
+    code: str
+    name: str
+    old_phone: str
+    new_phone: str
+
+
+@dataclass(frozen=True, slots=True)
 class OfficePlan:
     """What writing validated offices would change: rows to insert, rows to update (with their
-    ids), and how many are the same already."""
+    ids), how many are the same already, and the offices whose holder changes."""
 
     inserts: list[dict[str, object]]
     updates: list[dict[str, object]]
     unchanged: int
+    holder_changes: list[HolderChange] = field(default_factory=list)
 
 
 async def plan_offices(session: AsyncSession, good: dict[str, dict[str, object]]
                        ) -> OfficePlan:
     existing = {row.code: row for row in (await session.execute(
         select(Office.id, Office.code, *(getattr(Office, f) for f in _FIELDS)))).all()}
-    inserts, updates, unchanged = [], [], 0
+    inserts, updates, unchanged, holders = [], [], 0, []
     for code, values in good.items():
         old = existing.get(code)
         if old is None:
             inserts.append({"code": code, **values})
         elif any(getattr(old, f) != values[f] for f in _FIELDS):
             updates.append({"id": old.id, **values})
+            if old.holder_phone != values["holder_phone"] or \
+                    match_key(old.holder_name) != match_key(str(values["holder_name"])):
+                holders.append(HolderChange(old.id, code, str(values["name"]),
+                                            old.holder_phone, str(values["holder_phone"])))
         else:
             unchanged += 1
-    return OfficePlan(inserts, updates, unchanged)
+    return OfficePlan(inserts, updates, unchanged, holders)
 
 
 async def write_offices(session: AsyncSession, plan: OfficePlan) -> None:

@@ -20,7 +20,14 @@ from storage import declarations as decl
 from storage.admin import audit
 from storage.models import ExternalScore, Office
 from storage.records import PeriodRecord
-from storage.registry import ImportReport, RegistryFileError, RowError, read_table
+from storage.registry import (
+    ImportReport,
+    RegistryFileError,
+    RowError,
+    read_table,
+    row_problem,
+    shown,
+)
 from storage.review import ReviewError
 
 CENT = Decimal("0.01")
@@ -60,17 +67,17 @@ def _in_range(spec_min: Decimal, spec_max: Decimal, text: str) -> Decimal:
 def _why(error: AnswerError) -> str:
     if error.key == "answer-out-of-range":
         return f"out of range: must be between {error.args['min']} and {error.args['max']}"
-    return f"not a number: {error.args.get('text', '')!r}"
+    return f"not a number: {shown(str(error.args.get('text', '')))}"
 
 
 async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord, kind: str, *,
                         provinces: set[str] | None = None, dry_run: bool = False,
-                        actor: str = "cli", actor_account_id: int | None = None
-                        ) -> ImportReport:
+                        actor: str = "cli", actor_account_id: int | None = None,
+                        own_offices: set[int] | None = None) -> ImportReport:
     """Association scores (office code, score) or satisfaction (office code, score and/or
     mean rating, respondents) for a period, from CSV/XLSX with English or Persian headers.
     Every row is validated first; any bad row means nothing is written. `provinces` limits the
-    offices to an association's own."""
+    offices to an association's own; `own_offices` (the member's own, as owner) are refused."""
     if kind not in ("association", "satisfaction"):
         raise ValueError(kind)
     _frozen(period)
@@ -93,6 +100,10 @@ async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord,
     first_row: dict[str, int] = {}
     for number, row in enumerate(rows, start=2):
         errors_before = len(report.rejected)
+        problem = row_problem(row, number)
+        if problem is not None:  # a cell too long, a NUL, a line the CSV reader refused
+            report.rejected.append(problem)
+            continue
 
         def bad(column: str, reason: str, _n: int = number) -> None:
             report.rejected.append(RowError(_n, column, reason))
@@ -102,11 +113,14 @@ async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord,
         if not code:
             bad("office_code", "empty")
         elif code in first_row:
-            bad("office_code", f"duplicate code {code} (first on row {first_row[code]})")
+            bad("office_code", f"duplicate code {shown(code, quote=False)} "
+                               f"(first on row {first_row[code]})")
         elif office is None:
-            bad("office_code", f"no office with code {code}")
+            bad("office_code", f"no office with code {shown(code, quote=False)}")
         elif provinces is not None and office[1] not in provinces:
             bad("office_code", f"office {code} is in {office[1]}, not your province")
+        elif own_offices and office[0] in own_offices:
+            bad("office_code", f"office {code} is your own: another member scores it")
         first_row.setdefault(code, number)
         values: dict[str, Any] = {}
         score_text = row.get(score_col, "").strip() if score_col else ""
@@ -132,7 +146,7 @@ async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord,
                     bad("mean", _why(error))
             people = to_ascii_digits(row.get(people_col, "") if people_col else "").strip()
             if people and not people.isdigit():
-                bad("respondents", f"not a whole number: {people!r}")
+                bad("respondents", f"not a whole number: {shown(people)}")
             elif people:
                 values["respondents"] = int(people)
         if len(report.rejected) == errors_before and office is not None:

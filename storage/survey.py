@@ -3,7 +3,10 @@
 Links (each office's random token in its deep link): `storage.survey_links`, re-exported here.
 
 Ratings. One per phone number per office per period; a later rating from the same number replaces
-the earlier one in place. The period a rating belongs to is `survey_period`: the newest unpublished
+the earlier one in place. A number the citizen did not prove to be their own (a contact card
+without the sender's user id: someone else's phone-book entry, or Bale leaving the id out) makes
+an `unverified` rating: kept apart (it never replaces a verified one), never counted, never part
+of a burst. The period a rating belongs to is `survey_period`: the newest unpublished
 period that has opened, else the next one to open. Accounts linked to the office, the holder's
 number, staff and linked experts cannot rate it.
 
@@ -225,11 +228,17 @@ def _record(row: SurveyRating) -> RatingRecord:
                         row.stars, row.extra_fee, row.comment, row.status, row.replaced)
 
 
-async def previous_rating(session: AsyncSession, period_id: int, office_id: int, phone: str
+async def previous_rating(session: AsyncSession, period_id: int, office_id: int, phone: str,
+                          *, verified: bool = True, account_id: int | None = None
                           ) -> RatingRecord | None:
-    row = await session.scalar(select(SurveyRating).where(
+    """The number's rating of the office; an unverified number sees only its own account's
+    (a card of someone else's number tells nothing of their rating)."""
+    query = select(SurveyRating).where(
         SurveyRating.period_id == period_id, SurveyRating.office_id == office_id,
-        SurveyRating.phone == phone))
+        SurveyRating.phone == phone, SurveyRating.verified.is_(verified))
+    if not verified:
+        query = query.where(SurveyRating.account_id == account_id)
+    row = await session.scalar(query)
     return _record(row) if row is not None else None
 
 
@@ -237,7 +246,8 @@ async def previous_rating(session: AsyncSession, period_id: int, office_id: int,
 
 async def rate(session: AsyncSession, *, office: SurveyOffice, period: PeriodRecord,
                account_id: int, platform: str, phone: str, service: str, stars: int,
-               now: datetime, rules: SurveyRules = SurveyRules()) -> RatingOutcome:
+               now: datetime, rules: SurveyRules = SurveyRules(), verified: bool = True
+               ) -> RatingOutcome:
     """Record (or replace) the number's rating of the office for the period, and hold it when it
     is part of a burst. Raises SurveyRefusal over a rate limit. Flushes; the caller commits.
 
@@ -263,16 +273,19 @@ async def rate(session: AsyncSession, *, office: SurveyOffice, period: PeriodRec
     created = await session.scalar(select(Account.created_at).where(Account.id == account_id))
     fresh = {"account_id": account_id, "platform": platform, "service": service,
              "stars": stars, "new_account": now - (created or now) < rules.new_account_age,
-             "rated_at": now, "status": "counted", "flag_id": None, "comment": None,
-             "extra_fee": None}
+             "rated_at": now, "status": "counted" if verified else "unverified",
+             "flag_id": None, "comment": None, "extra_fee": None}
     upsert = dialect_insert(session)(SurveyRating).values(
-        period_id=period.id, office_id=office.id, phone=phone, replaced=0, **fresh)
+        period_id=period.id, office_id=office.id, phone=phone, verified=verified, replaced=0,
+        **fresh)
     saved = (await session.execute(upsert.on_conflict_do_update(
-        index_elements=["period_id", "office_id", "phone"],
+        index_elements=["period_id", "office_id", "phone", "verified"],
         set_={**fresh, "replaced": SurveyRating.replaced + 1})
         .returning(SurveyRating.id, SurveyRating.replaced))).one()
     row = await session.get(SurveyRating, saved.id, populate_existing=True)
     assert row is not None
+    if not verified:  # never counted: neither part of a burst nor held
+        return RatingOutcome(_record(row), saved.replaced > 0, False, None, False)
     flag_id, new_flag = await _check_burst(session, office, period.id, row, now, rules)
     return RatingOutcome(_record(row), saved.replaced > 0, row.status == "held", flag_id,
                          new_flag)

@@ -121,6 +121,7 @@ class SurveySummary:
     fee_reports: int  # "a fee beyond the tariff was asked", from ratings not rejected
     stars: tuple[int, ...]  # counted ratings with 1, 2, 3, 4, 5
     min_respondents: int
+    unverified: int = 0  # numbers not proven to be the raters' own: never counted
 
     @property
     def enough(self) -> bool:
@@ -165,16 +166,18 @@ async def summaries(session: AsyncSession, period_id: int, rubric: Rubric | None
     if office_ids is not None:
         query = query.where(SurveyRating.office_id.in_(office_ids))
     counts: dict[int, dict[str, Any]] = defaultdict(
-        lambda: {"stars": [0] * 5, "held": 0, "rejected": 0, "fees": 0})
+        lambda: {"stars": [0] * 5, "held": 0, "rejected": 0, "fees": 0, "unverified": 0})
     for office_id, status, stars, count, fees in (await session.execute(query)).all():
         entry = counts[office_id]
         if status == "counted":
             entry["stars"][stars - 1] += count
         elif status == "held":
             entry["held"] += count
+        elif status == "unverified":
+            entry["unverified"] += count
         else:
             entry["rejected"] += count
-        if status != "rejected":
+        if status in ("counted", "held"):
             entry["fees"] += int(fees or 0)
     minimum = min_respondents(rubric, rules)
     out = {}
@@ -184,7 +187,7 @@ async def summaries(session: AsyncSession, period_id: int, rubric: Rubric | None
         mean = (Decimal(sum(s * c for s, c in zip(STARS, stars, strict=True))) / n
                 ).quantize(CENT, ROUND_HALF_UP) if n else None
         out[office_id] = SurveySummary(office_id, n, mean, entry["held"], entry["rejected"],
-                                       entry["fees"], stars, minimum)
+                                       entry["fees"], stars, minimum, entry["unverified"])
     return out
 
 
@@ -264,12 +267,12 @@ class FeeReport:
 
 async def fee_reports(session: AsyncSession, period_id: int, region: int | None = None
                       ) -> list[FeeReport]:
-    """Offices whose citizens said a fee beyond the tariff was asked (ratings not rejected),
+    """Offices whose citizens said a fee beyond the tariff was asked (ratings counted or held),
     most reports first. A possible case for the region, never a negative point by itself."""
     query = (select(Office.id, Office.code, Office.name, Office.region_code, func.count())
              .join(SurveyRating, SurveyRating.office_id == Office.id)
              .where(SurveyRating.period_id == period_id, SurveyRating.extra_fee.is_(True),
-                    SurveyRating.status != "rejected")
+                    SurveyRating.status.in_(("counted", "held")))
              .group_by(Office.id, Office.code, Office.name, Office.region_code)
              .order_by(func.count().desc(), Office.code))
     if region is not None:

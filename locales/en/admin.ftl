@@ -35,3 +35,6 @@ admin-review-before-owners = the review window cannot open before the owners' wi
 
 inbox-not-parked = update #{ $id } is not parked
 inbox-parked = <b>An update could not be handled</b> after several tries ({ $platform }, update { $update }): { $error }. See «pishkhan inbox list».
+rv-own-office = Office { $code } is linked to your account as its owner; a colleague reviews it.
+assoc-own-office = Office { $code } is linked to your account as its owner; another member of the association scores it.
+staff-joined = Welcome, { $name }: your staff role is now active. Press /start to see your tasks.

@@ -18,7 +18,7 @@ link-chosen = Active office: “{ $name }” (code { $code }).
 link-code-wrong = This code is not right. Type the 8-character code exactly as your region gave it.
 link-code-used = This code has been used already. Ask your region for a new one.
 link-code-expired = This code has expired. Ask your region for a new one.
-link-code-limit = Too many wrong codes. Please try again in an hour.
+link-code-limit = Five wrong codes. Please try again in { $minutes } minutes.
 not-your-office = This office is not linked to your account.
 office-not-found = no office with code { $code }
 not-linked = Your account is not linked to an office yet. Press /start to begin.
@@ -36,3 +36,8 @@ help-text = <b>Help</b>
     • Before the deadline, submit from “Review and submit”. Until the deadline you may still edit it.
     • If your office's base data (name, type, address, holder) is wrong, press “Report a discrepancy”.
 unknown-command = This command is not available to you. Please continue from the main menu.
+link-holder-changed-notice = The registry names a new licence holder for “{ $name }” (code { $code }), so your account is no longer linked to it. If you are still the holder, please contact your regional directorate.
+link-holder-new-notice = The registry names you the licence holder of “{ $name }” (code { $code }). To link your account to it, press /start and send your mobile number.
+link-unlinked-notice = Headquarters removed the link between your account and “{ $name }” (code { $code }). If you think this is a mistake, please contact your regional directorate.
+link-not-linked = This account is not linked to office { $code }.
+link-no-account = No account with id { $user_id } on { $platform }.

@@ -92,10 +92,11 @@ def test_redact_scrubs_a_stored_text() -> None:
         "/photos/file_1.jpg'"
 
 
-async def test_a_failed_download_writes_no_token(world: World,
+async def test_a_failed_download_writes_no_token(sandbox_world: World,
                                                 caplog: pytest.LogCaptureFixture) -> None:
     """A file whose download fails: the person is asked to try again; neither the log nor the
     inbox's stored error shows the token, which is part of the file's URL."""
+    world = sandbox_world
     caplog.set_level(logging.DEBUG)
     owner = world.user("bale", 8850, "مالک", phone="+989382413657")
     await owner.share_contact()

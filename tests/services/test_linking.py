@@ -37,18 +37,18 @@ async def test_twenty_accounts_redeeming_one_code_at_once_link_exactly_one(world
     assert links == 1
 
 
-async def test_wrong_codes_count_and_the_sixth_try_within_the_hour_is_refused(
+async def test_wrong_codes_count_and_the_sixth_try_is_refused(
         world: World) -> None:
     code = (await linking.issue_code(world.uow(), "71100002", NOW)).code
     actor = await world.person("telegram", 8101)
-    for _ in range(linking.linking.WRONG_CODES_PER_HOUR):
+    for _ in range(linking.linking.WRONG_CODES):
         with pytest.raises(Invalid) as refused:
             await linking.redeem_code(world.uow(), actor, "WRONG123", NOW)
         assert refused.value.code == "link-code-wrong"
     with pytest.raises(Invalid) as refused:
         await linking.redeem_code(world.uow(), actor, code, NOW)
     assert refused.value.code == "link-code-limit"
-    assert await _count(world, LinkAttempt) == linking.linking.WRONG_CODES_PER_HOUR
+    assert await _count(world, LinkAttempt) == linking.linking.WRONG_CODES
     assert await _count(world, AccountOffice) == 0
 
 
