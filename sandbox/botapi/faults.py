@@ -38,7 +38,8 @@ def too_many(bot: BotWorld, retry_after: int | None) -> ApiError:
     else:
         desc = "Too Many Requests"
     params = {"retry_after": retry_after} if retry_after is not None else None
-    return ApiError(429, desc, params)
+    status = bot.quirks.rate_limit_status if bot.flavour == "bale" else 429
+    return ApiError(status, desc, params)
 
 
 async def inject(bot: BotWorld, fault: Any) -> float | None:
