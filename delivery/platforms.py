@@ -30,6 +30,7 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
 from aiogram.types import InputFile, Update
@@ -49,8 +50,21 @@ BALE_UNSUPPORTED = frozenset({
 
 
 class TooManyRequests(TelegramAPIError):
-    """HTTP 429 without `retry_after` (Bale's «bot limit exceed»): aiogram would raise a bare
-    TelegramAPIError, indistinguishable from any other refusal, so we name it."""
+    """HTTP 429 without `retry_after`, or Bale's «bot limit exceed» whatever its status (third
+    parties report it with statuses other than 429): aiogram would raise a bare
+    TelegramAPIError or a TelegramBadRequest, indistinguishable from any other refusal."""
+
+
+class TokenRefused(TelegramUnauthorizedError):
+    """The platform does not know the bot's token: Telegram's 401, Bale's 403 «Token not found»,
+    or the bare 404 «Not Found» Bale is reported to answer for a revoked token. Nothing this
+    bot sends can succeed until its token is fixed."""
+
+
+#: The words each platform uses for "too fast" (docs/PLATFORMS.md).
+RATE_LIMIT_TEXTS = ("bot limit exceed", "too many requests")
+#: What a platform answers when an edit succeeded without returning the message: Bale's stub.
+EDIT_METHODS = frozenset({"editMessageText", "editMessageReplyMarkup", "editMessageCaption"})
 
 
 # The outbox sender paces itself and must see every 429: it sets this to switch retries off.
@@ -216,12 +230,21 @@ class PlatformSession(AiohttpSession):
             updates = self._parse_updates(bot, content)
             if updates is not None:
                 return _RESPONSE_TYPES[returning].model_construct(ok=True, result=updates)
-        if status_code == HTTPStatus.TOO_MANY_REQUESTS and '"retry_after"' not in content:
-            try:
-                description = json.loads(content).get("description") or "Too Many Requests"
-            except (ValueError, AttributeError):
-                description = "Too Many Requests"
-            raise TooManyRequests(method=method, message=description)
+        if 200 <= status_code < 300:
+            if method.__api_method__ in EDIT_METHODS and _is_stub(content):
+                # Bale answers an edit with {"message_id": 0}: the edit was made; aiogram could
+                # not decode the stub as a Message, so answer as for an inline message: True.
+                return _RESPONSE_TYPES[returning].model_construct(ok=True, result=True)
+            return super().check_response(bot, method, status_code, content)
+        description = _description(content)
+        lowered = description.lower()
+        if status_code == HTTPStatus.UNAUTHORIZED or "token not found" in lowered or (
+                status_code == HTTPStatus.NOT_FOUND and lowered in ("not found", "")):
+            raise TokenRefused(method=method, message=description or "Not Found")
+        if '"retry_after"' not in content and (
+                status_code == HTTPStatus.TOO_MANY_REQUESTS
+                or any(text in lowered for text in RATE_LIMIT_TEXTS)):
+            raise TooManyRequests(method=method, message=description or "Too Many Requests")
         return super().check_response(bot, method, status_code, content)
 
     def _parse_updates(self, bot: Bot, content: str) -> list[Update] | None:
@@ -243,6 +266,27 @@ class PlatformSession(AiohttpSession):
             if update is not None:
                 kept.append(update)
         return kept
+
+
+def _description(content: str) -> str:
+    try:
+        description = json.loads(content).get("description")
+    except (ValueError, AttributeError):
+        return ""
+    return description if isinstance(description, str) else ""
+
+
+def _is_stub(content: str) -> bool:
+    """An ok answer whose result is an object but not a Message (no chat, no date)."""
+    if '"chat"' in content:
+        return False
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return False
+    result = data.get("result") if isinstance(data, dict) else None
+    return data.get("ok") is True and isinstance(result, dict) and not (
+        "chat" in result and "date" in result)
 
 
 class BaleSession(PlatformSession):
