@@ -32,7 +32,13 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    GetUpdates,
+    Response,
+    SendMessage,
+    TelegramMethod,
+)
 from aiogram.types import InputFile, Update
 from aiohttp import ClientError, FormData
 
@@ -108,6 +114,42 @@ class AcknowledgeInBackground(BaseRequestMiddleware):
             await asyncio.wait(set(self.pending))
 
 
+class AnswerOldClients(BaseRequestMiddleware):
+    """A Bale app too old to show an `answerCallbackQuery` text (its callback query ids start
+    with "1", BALE.md) gets the answer's text also as a message in the chat.
+
+    `parse_update` notes such queries on the bot (`PlatformBot.old_clients`, id → chat) when the
+    update is read, so every answer - a handler's, the error handler's - is covered here, in one
+    place, without the handlers knowing.
+    """
+
+    async def __call__(self, make_request: Any, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        if not isinstance(method, AnswerCallbackQuery) or not method.text:
+            return await make_request(bot, method)
+        chat_id = getattr(bot, "old_clients", {}).pop(method.callback_query_id, None)
+        result = await make_request(bot, method)  # still answered: the spinner stops
+        if chat_id is not None:
+            await make_request(bot, SendMessage(chat_id=chat_id, text=method.text))
+        return result
+
+
+def note_old_client(bot: Bot, platform: str, update: Update) -> None:
+    """Remember a Bale callback query from an old app (id "1…") until it is answered."""
+    query = update.callback_query
+    if platform != "bale" or query is None or not query.id.startswith("1"):
+        return
+    chat = query.message.chat.id if query.message is not None else query.from_user.id
+    known = getattr(bot, "old_clients", None)
+    if known is None:
+        return
+    known[query.id] = chat
+    while len(known) > OLD_CLIENTS_KEPT:
+        known.pop(next(iter(known)))
+
+
+OLD_CLIENTS_KEPT = 1000
+
+
 class RetryWhenLimited(BaseRequestMiddleware):
     """Retry a call the platform refused for speed: after `retry_after` when it says, with
     exponential backoff when it does not (and on 5xx). A network error is not retried: the
@@ -156,12 +198,14 @@ def normalize_update(platform: str, raw: Any) -> Any:
 def parse_update(bot: Bot, platform: str, raw: Any) -> Update | None:
     """An Update, or None (logged) when it cannot be parsed even after normalising."""
     try:
-        return Update.model_validate(normalize_update(platform, raw), context={"bot": bot})
+        update = Update.model_validate(normalize_update(platform, raw), context={"bot": bot})
     except Exception as exc:  # pydantic's ValidationError, or a payload that is not an object
         update_id = raw.get("update_id") if isinstance(raw, dict) else None
         log.warning("skipped an update that cannot be parsed (%s, id %s): %s",
                     platform, update_id, str(exc).splitlines()[0])
         return None
+    note_old_client(bot, platform, update)
+    return update
 
 
 class PlatformSession(AiohttpSession):
@@ -334,9 +378,12 @@ class PlatformBot(Bot):
         # Outermost first: an acknowledgement sent in the background still gets retries.
         self.acknowledgements = AcknowledgeInBackground()
         session.middleware(self.acknowledgements)
+        if platform == "bale":
+            session.middleware(AnswerOldClients())
         session.middleware(RetryWhenLimited())
         super().__init__(token, session=session, default=default, **kwargs)
         self.platform = platform
+        self.old_clients: dict[str, int] = {}  # Bale callback query id → chat (see above)
 
 
 def make_bots(platforms: dict[str, tuple[str, str]]) -> list[PlatformBot]:

@@ -104,6 +104,27 @@ async def test_a_revoked_token_raises_token_refused(sandbox_bot, status) -> None
         await bot.send_message(7, "hi")
 
 
+async def test_an_old_app_gets_the_callback_answer_as_a_message(sandbox_bot) -> None:
+    sb, token, bot = sandbox_bot
+    sb.set_quirks(token, old_clients=False)
+    await bot.send_message(7, "question", reply_markup=KB)
+    user = sb.user(token, 7)
+    try:
+        await user.press("ok")  # a current app
+        sb.set_quirks(token, old_clients=True)
+        await user.press("ok")  # an old one
+    finally:
+        await user.close()
+    updates = await bot.get_updates()
+    new, old = (u.callback_query for u in updates if u.callback_query is not None)
+    assert old.id.startswith("1") and not new.id.startswith("1")
+    assert await bot.answer_callback_query(new.id, text="saved")
+    assert await bot.answer_callback_query(old.id, text="saved")
+    texts = [e.get("text") for e in sb.transcript(token, 7) if e["direction"] == "out"]
+    assert texts == ["question", "saved"]  # once, for the old app only
+    assert all(r["answered"] for r in sb.callbacks(token, 7))
+
+
 # -------------------------------------------------------------------------- the outbox
 
 
