@@ -198,3 +198,16 @@ async def test_bale_set_webhook_takes_only_the_url(sb: Sandbox, bale) -> None:
     assert code == 400 and "secret_token" in body["description"]
     assert (await bale.call("setWebhook", url="http://127.0.0.1:9/hook"))[0] == 200
     await bale.call("deleteWebhook")
+
+
+async def test_quirks_and_revoking_through_the_control_api(sb: Sandbox, http, bale_token, bale
+                                                           ) -> None:
+    base = f"{sb.base_url}/sandbox/bots/{bale_token}"
+    async with http.post(base + "/quirks", json={"reported": True, "caption_limit": 700}) as r:
+        body = await r.json()
+    assert body["quirks"]["caption_limit"] == 700 and body["quirks"]["old_clients"] is True
+    async with http.post(base + "/quirks", json={"nonsense": 1}) as r:
+        assert r.status == 400
+    async with http.post(base + "/revoke", json={"revoked": True}) as r:
+        assert (await r.json())["revoked"] is True
+    assert (await bale.call("getMe"))[0] == 404  # reported: a bare 404
