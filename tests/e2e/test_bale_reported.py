@@ -104,3 +104,17 @@ async def test_a_broadcast_in_bursts_over_the_limit(world: World) -> None:
     assert statuses == {"sent": len(people)}
     assert all(world.sandbox.sent_count(token, chat) == 1 for chat in people)  # once each
     assert world.sandbox.info(token)["rate_limited"] > 0  # it did hit the ceiling
+
+
+async def test_only_the_buttons_contact_links_and_the_refusal_offers_the_code(world: World
+                                                                               ) -> None:
+    user = world.user("bale", 7002, "زهرا", phone=OWNER_PHONE)
+    await user.send_command("/start")
+    await user.wait_text("شمارهٔ همراه")
+    await user.share_contact()  # her own card, shared by hand: Bale leaves user_id out
+    refusal = await user.wait_text("متعلق به حساب شما نیست")
+    assert "کد یک‌بارمصرف" in refusal["text"]  # the way that always works
+    await user.send_command("/start")  # (the refusal removes the contact button today)
+    await user.wait_text("شمارهٔ همراه")
+    await user.press("📱 ارسال شمارهٔ همراه من")
+    await user.wait_text("مهلت خوداظهاری")  # linked
