@@ -110,9 +110,13 @@ def expand(method: TelegramMethod[Any], platform: str) -> list[TelegramMethod[An
     return [first, *follow]
 
 
-async def answer_long(message: Any, text: str, platform: str, **kwargs: Any) -> Sequence[Any]:
+async def answer_long(message: Any, text: str, platform: str | None = None, **kwargs: Any
+                      ) -> Sequence[Any]:
     """Reply to `message` with `text`, in as many messages as the platform's limit needs; the
-    keyboard (`reply_markup`) goes with the last. Returns what the platform answered."""
+    keyboard (`reply_markup`) goes with the last. The platform is the bot's unless given.
+    Returns what the platform answered."""
+    if platform is None:
+        platform = getattr(message.bot, "platform", "telegram")
     parts = split_text(text, limits(platform).text)
     markup = kwargs.pop("reply_markup", None)
     sent = []
