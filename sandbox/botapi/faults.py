@@ -54,6 +54,8 @@ async def inject(bot: BotWorld, fault: Any) -> float | None:
         raise ApiError(500, "Internal Server Error")
     if kind == "403":
         raise ApiError(403, "Forbidden: bot was blocked by the user")
+    if kind == "400":  # what an edit of a message too old (or gone) meets
+        raise ApiError(400, "Bad Request: message can't be edited")
     seconds = fault.hang_seconds if fault.hang_seconds is not None else 3600.0
     if kind == "hang":
         # The handler is cancelled when the client disconnects (handler_cancellation=True),

@@ -55,7 +55,8 @@ class SandboxHelpers:
         ``kind``: ``429`` (with ``retry_after``, default 1), ``429_no_retry`` (Bale's bare
         "bot limit exceed"), ``500``, ``hang`` (no answer until the client times out, or for
         ``hang_seconds`` and then served normally), ``hang_after`` (the call takes effect but the
-        answer comes too late: the duplicate-send scenario), ``403`` (blocked by the user).
+        answer comes too late: the duplicate-send scenario), ``403`` (blocked by the user),
+        ``400`` (``message can't be edited``: an edit refused).
         ``method`` is case-insensitive; ``*`` or a glob like ``send*`` matches several, ``file``
         matches downloads. ``times=None`` keeps the fault until :meth:`clear_faults`.
         """
