@@ -11,16 +11,23 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from delivery.outbox import OutboxSender
 from demo.local import World, local_world
 from sandbox.state import BaleQuirks
-from storage.models import Declaration, Evidence, Outbox
+from storage.models import Answer, Declaration, Evidence, Outbox
 from storage.outbox import enqueue
 from tests.e2e.conftest import FIXED_NOW, make_jpeg, make_pdf
 from tests.e2e.test_journey import OWNER_PHONE, declare_everything
-from tests.review.conftest import REVIEWER_4, make_staff
+from tests.review.conftest import (
+    ANSWERS,
+    REVIEWER_4,
+    SARI,
+    file_declaration,
+    link_owner,
+    make_staff,
+)
 from tests.review.test_taps import _owner_sends_ten_files
 
 
@@ -118,3 +125,89 @@ async def test_only_the_buttons_contact_links_and_the_refusal_offers_the_code(wo
     await user.wait_text("شمارهٔ همراه")
     await user.press("📱 ارسال شمارهٔ همراه من")
     await user.wait_text("مهلت خوداظهاری")  # linked
+
+
+async def test_a_refused_edit_in_the_wizard_sends_only_the_buttons_again(world: World) -> None:
+    filed = await file_declaration(world, SARI, files={}, status="draft",
+                                   answers={k: v for k, v in ANSWERS.items()
+                                            if k != "facilities"})
+    async with world.session() as session:
+        await session.execute(update(Declaration).where(Declaration.id == filed.declaration_id)
+                              .values(current_item="facilities"))
+        await session.commit()
+    await link_owner(world, SARI, "bale", 5003)
+    owner = world.user("bale", 5003, "زهرا")
+    await owner.send_command("/start")
+    await owner.wait_text("مهلت خوداظهاری")
+    await owner.press("✍️ ادامهٔ خوداظهاری")
+    question = await owner.wait_text("امکانات")
+    assert "\n" in question["text"]  # a title, then the question's hints
+    world.sandbox.set_fault(world.tokens["bale"], "editMessageReplyMarkup", "400", times=1)
+    option = next(b for b in await owner.buttons() if b.startswith("⬜️"))
+    await owner.press(option)
+    again = await owner.wait_message()
+    assert again["text"] == question["text"].split("\n", 1)[0]  # not the whole question
+    assert any(b["text"].startswith("☑️") for row in again["reply_markup"]["inline_keyboard"]
+               for b in row)
+    callbacks_answered(world, 5003)
+
+
+async def test_a_refused_edit_in_the_review_still_answers_the_tap(world: World) -> None:
+    await file_declaration(world, SARI)
+    await make_staff(world, ("bale", REVIEWER_4[1]), "reviewer", region=4)
+    reviewer = world.user("bale", REVIEWER_4[1], "بازبین")
+    await reviewer.send_command("/review")
+    await reviewer.wait_text("در انتظار بررسی: ۱")
+    await reviewer.press("▶️ بررسی از قدیمی‌ترین (۱)")
+    await reviewer.wait_text("امتیاز موقت")
+    await reviewer.press("📎 همهٔ فایل‌ها (۴)")
+    await reviewer.wait_text("۴ فایل فرستاده شد", timeout=30)
+    file = [e for e in await reviewer.transcript() if e.get("kind") in ("photo", "document")][0]
+    world.sandbox.set_fault(world.tokens["bale"], "editMessageReplyMarkup", "400", times=1)
+    await reviewer.press("❌ رد این فایل", message_id=file["message_id"])
+    reasons = await reviewer.wait_message()  # the reasons, in a new message
+    assert reasons["text"] == file["caption"].split("\n", 1)[0]
+    await reviewer.press("ناخوانا", message_id=reasons["message_id"])
+    await reviewer.wait_text("ناخوانا")
+    async with world.session() as session:
+        rejected = (await session.scalars(select(Evidence.rejected_reason).where(
+            Evidence.rejected_reason.is_not(None)))).all()
+    assert rejected == ["@illegible"]
+    callbacks_answered(world, REVIEWER_4[1])
+
+
+async def long_comments(world: World, declaration_id: int) -> None:
+    comment = " ".join(["این مدرک خوانا نیست و باید دوباره فرستاده شود"] * 20)  # ~900 each
+    async with world.session() as session:
+        await session.execute(update(Answer).where(Answer.declaration_id == declaration_id)
+                              .values(review_comment=comment))
+        await session.commit()
+
+
+async def test_a_reviewers_view_longer_than_a_message_is_split(world: World) -> None:
+    filed = await file_declaration(world, SARI)
+    await long_comments(world, filed.declaration_id)
+    await make_staff(world, ("bale", REVIEWER_4[1]), "reviewer", region=4)
+    reviewer = world.user("bale", REVIEWER_4[1], "بازبین")
+    await reviewer.send_command("/review")
+    await reviewer.wait_text("در انتظار بررسی: ۱")
+    await reviewer.press("▶️ بررسی از قدیمی‌ترین (۱)")
+    await reviewer.wait_text("امتیاز موقت")
+    view = [e for e in await reviewer.transcript()
+            if e["direction"] == "out" and "این مدرک خوانا نیست" in (e.get("text") or "")]
+    assert len(view) >= 2 and all(len(e["text"]) <= 4096 for e in view)
+    assert view[-1]["reply_markup"] and not view[0]["reply_markup"]  # the buttons come last
+
+
+async def test_an_owners_review_longer_than_a_message_is_split(world: World) -> None:
+    filed = await file_declaration(world, SARI, status="returned")
+    await long_comments(world, filed.declaration_id)
+    await link_owner(world, SARI, "bale", 5004)
+    owner = world.user("bale", 5004, "زهرا")
+    await owner.send_command("/start")
+    await owner.wait_text("مهلت خوداظهاری")
+    await owner.press(next(b for b in await owner.buttons() if "خوداظهاری" in b))
+    await owner.wait_text("امتیاز", timeout=15)
+    parts = [e for e in await owner.transcript()
+             if e["direction"] == "out" and "این مدرک خوانا نیست" in (e.get("text") or "")]
+    assert len(parts) >= 2 and all(len(e["text"]) <= 4096 for e in parts)
