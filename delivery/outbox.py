@@ -3,8 +3,11 @@
 How a row travels: `queued` → claimed (`sending`, with a lease) → the API call → `sent` only
 after the platform answered OK; or back to `queued` with a later `not_before` (429, 5xx, network),
 or `failed` (a request the platform refuses, or too many attempts), `unreachable` (403, or the chat
-does not exist: the account is marked unreachable too), `expired` (the payload's `expires_at` has
-passed: a reminder that would say something stale is never delivered).
+does not exist, in either platform's words: the account is marked unreachable too), `expired` (the
+payload's `expires_at` has passed: a reminder that would say something stale is never delivered).
+A text or caption over the platform's limit goes out as several calls (`delivery.limits`). A
+refused token stops that platform's sender with one log line; its rows stay queued
+(`delivery.verdicts`, docs/PLATFORMS.md).
 
 Claims are one short UPDATE … RETURNING (on PostgreSQL over `FOR UPDATE SKIP LOCKED`), so two
 senders never hold the same row; a lease that runs out (a dead process) makes the row claimable
