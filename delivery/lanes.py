@@ -60,6 +60,7 @@ class Lane:
     have_results: asyncio.Event = field(default_factory=asyncio.Event)
     slot_freed: asyncio.Event = field(default_factory=asyncio.Event)
     network_errors: int = 0
+    refused: str | None = None  # the platform refused the bot's token: the lane has stopped
 
     @property
     def free(self) -> int:

@@ -3,8 +3,11 @@
 How a row travels: `queued` → claimed (`sending`, with a lease) → the API call → `sent` only
 after the platform answered OK; or back to `queued` with a later `not_before` (429, 5xx, network),
 or `failed` (a request the platform refuses, or too many attempts), `unreachable` (403, or the chat
-does not exist: the account is marked unreachable too), `expired` (the payload's `expires_at` has
-passed: a reminder that would say something stale is never delivered).
+does not exist, in either platform's words: the account is marked unreachable too), `expired` (the
+payload's `expires_at` has passed: a reminder that would say something stale is never delivered).
+A text or caption over the platform's limit goes out as several calls (`delivery.limits`). A
+refused token stops that platform's sender with one log line; its rows stay queued
+(`delivery.verdicts`, docs/PLATFORMS.md).
 
 Claims are one short UPDATE … RETURNING (on PostgreSQL over `FOR UPDATE SKIP LOCKED`), so two
 senders never hold the same row; a lease that runs out (a dead process) makes the row claimable
@@ -47,6 +50,7 @@ from delivery.calls import build_method
 from delivery.exclusive import sender_lock
 from delivery.exclusive import wait as _wait
 from delivery.lanes import Lane, Outcome, utcnow
+from delivery.limits import expand
 from delivery.pacing import RateLimiter
 from delivery.platforms import RETRY_REPLIES
 from delivery.verdicts import Verdicts
@@ -148,7 +152,7 @@ class OutboxSender:
             flusher = asyncio.create_task(self._flusher(lane, done))
             try:
                 while True:
-                    if lane.free > 0:
+                    if lane.free > 0 and lane.refused is None:
                         rows = await self._claim(lane, lane.free)
                         for row in rows:
                             self._start(lane, row)
@@ -172,8 +176,9 @@ class OutboxSender:
             await asyncio.sleep(0.05)
             if any(lane.held for lane in self.lanes.values()):
                 continue
+            live = [p for p, lane in self.lanes.items() if lane.refused is None]
             async with self.sessionmaker() as session:
-                due = await queue.has_due(session, self.lanes, utcnow())
+                due = bool(live) and await queue.has_due(session, live, utcnow())
             if not due and not any(lane.held for lane in self.lanes.values()):
                 return
 
@@ -187,7 +192,7 @@ class OutboxSender:
             flusher = asyncio.create_task(self._flusher(lane, done))
             heart = asyncio.create_task(self._heartbeat(lane, stop))
             try:
-                while not stop.is_set():
+                while not stop.is_set() and lane.refused is None:
                     try:
                         await self._step(lane, stop)
                     except (DBAPIError, OSError) as exc:
@@ -319,21 +324,25 @@ class OutboxSender:
         # The session's own retry-on-429 would hide the platform's answer from the pacing here
         # (and hold a slot while it sleeps): this task's context switches it off.
         RETRY_REPLIES.set(False)
+        calls = expand(method, lane.platform)  # a text or caption over the platform's limit
         entry = lane.chat_locks.setdefault(row.chat_id, [asyncio.Lock(), 0])
         entry[1] += 1
         try:
             async with entry[0]:  # one chat's messages go out one after another, in order
-                await lane.limiter.acquire()
-                lane.on_wire.add(row.id)
-                lane.reached.add(row.id)
-                try:
-                    await lane.bot(method, request_timeout=int(self.request_timeout))
-                except TelegramAPIError as exc:
-                    return self.verdicts.classify(lane, row, exc)
-                except ClientDecodeError as exc:
-                    return self.verdicts.network(lane, row, f"undecodable answer: {exc}")
-                except (TimeoutError, OSError) as exc:
-                    return self.verdicts.network(lane, row, f"network: {exc!r}")
+                for call in calls:
+                    await lane.limiter.acquire()
+                    if lane.refused is not None:  # the token was refused meanwhile
+                        return self.verdicts.held_back(row, lane.refused)
+                    lane.on_wire.add(row.id)
+                    lane.reached.add(row.id)
+                    try:
+                        await lane.bot(call, request_timeout=int(self.request_timeout))
+                    except TelegramAPIError as exc:
+                        return self.verdicts.classify(lane, row, exc)
+                    except ClientDecodeError as exc:
+                        return self.verdicts.network(lane, row, f"undecodable answer: {exc}")
+                    except (TimeoutError, OSError) as exc:
+                        return self.verdicts.network(lane, row, f"network: {exc!r}")
         finally:
             lane.on_wire.discard(row.id)
             entry[1] -= 1

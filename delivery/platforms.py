@@ -32,8 +32,15 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
-from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    GetUpdates,
+    Response,
+    SendMessage,
+    TelegramMethod,
+)
 from aiogram.types import InputFile, Update
 from aiohttp import ClientError, ClientResponseError, FormData
 
@@ -55,8 +62,21 @@ class FileDownloadFailed(ClientError):
 
 
 class TooManyRequests(TelegramAPIError):
-    """HTTP 429 without `retry_after` (Bale's «bot limit exceed»): aiogram would raise a bare
-    TelegramAPIError, indistinguishable from any other refusal, so we name it."""
+    """HTTP 429 without `retry_after`, or Bale's «bot limit exceed» whatever its status (third
+    parties report it with statuses other than 429): aiogram would raise a bare
+    TelegramAPIError or a TelegramBadRequest, indistinguishable from any other refusal."""
+
+
+class TokenRefused(TelegramUnauthorizedError):
+    """The platform does not know the bot's token: Telegram's 401, Bale's 403 «Token not found»,
+    or the bare 404 «Not Found» Bale is reported to answer for a revoked token. Nothing this
+    bot sends can succeed until its token is fixed."""
+
+
+#: The words each platform uses for "too fast" (docs/PLATFORMS.md).
+RATE_LIMIT_TEXTS = ("bot limit exceed", "too many requests")
+#: What a platform answers when an edit succeeded without returning the message: Bale's stub.
+EDIT_METHODS = frozenset({"editMessageText", "editMessageReplyMarkup", "editMessageCaption"})
 
 
 # The outbox sender paces itself and must see every 429: it sets this to switch retries off.
@@ -98,6 +118,42 @@ class AcknowledgeInBackground(BaseRequestMiddleware):
         each has the session's own timeout."""
         if self.pending:
             await asyncio.wait(set(self.pending))
+
+
+class AnswerOldClients(BaseRequestMiddleware):
+    """A Bale app too old to show an `answerCallbackQuery` text (its callback query ids start
+    with "1", BALE.md) gets the answer's text also as a message in the chat.
+
+    `parse_update` notes such queries on the bot (`PlatformBot.old_clients`, id → chat) when the
+    update is read, so every answer - a handler's, the error handler's - is covered here, in one
+    place, without the handlers knowing.
+    """
+
+    async def __call__(self, make_request: Any, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        if not isinstance(method, AnswerCallbackQuery) or not method.text:
+            return await make_request(bot, method)
+        chat_id = getattr(bot, "old_clients", {}).pop(method.callback_query_id, None)
+        result = await make_request(bot, method)  # still answered: the spinner stops
+        if chat_id is not None:
+            await make_request(bot, SendMessage(chat_id=chat_id, text=method.text))
+        return result
+
+
+def note_old_client(bot: Bot, platform: str, update: Update) -> None:
+    """Remember a Bale callback query from an old app (id "1…") until it is answered."""
+    query = update.callback_query
+    if platform != "bale" or query is None or not query.id.startswith("1"):
+        return
+    chat = query.message.chat.id if query.message is not None else query.from_user.id
+    known = getattr(bot, "old_clients", None)
+    if known is None:
+        return
+    known[query.id] = chat
+    while len(known) > OLD_CLIENTS_KEPT:
+        known.pop(next(iter(known)))
+
+
+OLD_CLIENTS_KEPT = 1000
 
 
 class RetryWhenLimited(BaseRequestMiddleware):
@@ -204,7 +260,7 @@ def parse_update(bot: Bot, platform: str, raw: Any) -> Update | None:
     if not isinstance(update_id, int) or not INT64[0] <= update_id <= INT64[1]:
         update_id = None
     try:
-        return Update.model_validate(normalize_update(platform, raw), context={"bot": bot})
+        update = Update.model_validate(normalize_update(platform, raw), context={"bot": bot})
     except Unacceptable as reason:
         log.info("ignored an update (%s, id %s): %s", platform, update_id, reason)
         return None
@@ -212,6 +268,8 @@ def parse_update(bot: Bot, platform: str, raw: Any) -> Update | None:
         log.warning("skipped an update that cannot be parsed (%s, id %s): %s",
                     platform, update_id, str(exc).splitlines()[0][:200])
         return None
+    note_old_client(bot, platform, update)
+    return update
 
 
 class PlatformSession(AiohttpSession):
@@ -296,12 +354,21 @@ class PlatformSession(AiohttpSession):
             updates = self._parse_updates(bot, content)
             if updates is not None:
                 return _RESPONSE_TYPES[returning].model_construct(ok=True, result=updates)
-        if status_code == HTTPStatus.TOO_MANY_REQUESTS and '"retry_after"' not in content:
-            try:
-                description = json.loads(content).get("description") or "Too Many Requests"
-            except (ValueError, AttributeError):
-                description = "Too Many Requests"
-            raise TooManyRequests(method=method, message=description)
+        if 200 <= status_code < 300:
+            if method.__api_method__ in EDIT_METHODS and _is_stub(content):
+                # Bale answers an edit with {"message_id": 0}: the edit was made; aiogram could
+                # not decode the stub as a Message, so answer as for an inline message: True.
+                return _RESPONSE_TYPES[returning].model_construct(ok=True, result=True)
+            return super().check_response(bot, method, status_code, content)
+        description = _description(content)
+        lowered = description.lower()
+        if status_code == HTTPStatus.UNAUTHORIZED or "token not found" in lowered or (
+                status_code == HTTPStatus.NOT_FOUND and lowered in ("not found", "")):
+            raise TokenRefused(method=method, message=description or "Not Found")
+        if '"retry_after"' not in content and (
+                status_code == HTTPStatus.TOO_MANY_REQUESTS
+                or any(text in lowered for text in RATE_LIMIT_TEXTS)):
+            raise TooManyRequests(method=method, message=description or "Too Many Requests")
         return super().check_response(bot, method, status_code, content)
 
     def _parse_updates(self, bot: Bot, content: str) -> list[Update] | None:
@@ -323,6 +390,27 @@ class PlatformSession(AiohttpSession):
             if update is not None:
                 kept.append(update)
         return kept
+
+
+def _description(content: str) -> str:
+    try:
+        description = json.loads(content).get("description")
+    except (ValueError, AttributeError):
+        return ""
+    return description if isinstance(description, str) else ""
+
+
+def _is_stub(content: str) -> bool:
+    """An ok answer whose result is an object but not a Message (no chat, no date)."""
+    if '"chat"' in content:
+        return False
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return False
+    result = data.get("result") if isinstance(data, dict) else None
+    return data.get("ok") is True and isinstance(result, dict) and not (
+        "chat" in result and "date" in result)
 
 
 class BaleSession(PlatformSession):
@@ -370,9 +458,12 @@ class PlatformBot(Bot):
         # Outermost first: an acknowledgement sent in the background still gets retries.
         self.acknowledgements = AcknowledgeInBackground()
         session.middleware(self.acknowledgements)
+        if platform == "bale":
+            session.middleware(AnswerOldClients())
         session.middleware(RetryWhenLimited())
         super().__init__(token, session=session, default=default, **kwargs)
         self.platform = platform
+        self.old_clients: dict[str, int] = {}  # Bale callback query id → chat (see above)
 
 
 def make_bots(platforms: dict[str, tuple[str, str]]) -> list[PlatformBot]:

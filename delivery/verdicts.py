@@ -23,12 +23,15 @@ from aiogram.exceptions import (
 )
 
 from delivery.lanes import Lane, Outcome, utcnow
-from delivery.platforms import TooManyRequests
+from delivery.platforms import RATE_LIMIT_TEXTS, TooManyRequests
 from storage.outbox import Claimed
 
 log = logging.getLogger("delivery.outbox")
 
-UNREACHABLE_400 = ("chat not found", "user not found", "peer_id_invalid", "chat_id_invalid")
+#: A recipient the bot cannot reach, in each platform's words and whatever the status: Bale's
+#: «no such group or user» comes as 400 or 404 (docs/PLATFORMS.md).
+UNREACHABLE_TEXTS = ("chat not found", "user not found", "peer_id_invalid", "chat_id_invalid",
+                     "no such group or user", "user is deactivated")
 PLATFORM_403 = ("token not found", "unauthorized")
 
 
@@ -42,19 +45,17 @@ class Verdicts:
         lowered = message.lower()
         if isinstance(exc, TelegramRetryAfter):
             return self.too_many(lane, row, message, float(exc.retry_after))
-        if isinstance(exc, TooManyRequests) or (
-                type(exc) is TelegramAPIError and ("too many requests" in lowered
-                                                   or "limit exceed" in lowered)):
+        # By the words first: Bale says «bot limit exceed» and «no such group or user» with
+        # statuses that aiogram maps to other exceptions (400, 404).
+        if isinstance(exc, TooManyRequests) or any(text in lowered for text in RATE_LIMIT_TEXTS):
             return self.too_many(lane, row, message, None)
-        if isinstance(exc, TelegramForbiddenError):
-            if any(word in lowered for word in PLATFORM_403):  # Bale's answer to a bad token
-                return self.platform_down(lane, row, message)
-            return Outcome(row, "unreachable", message[:300])
-        if isinstance(exc, TelegramUnauthorizedError):
+        if isinstance(exc, TelegramUnauthorizedError) or any(
+                word in lowered for word in PLATFORM_403):
             return self.platform_down(lane, row, message)
+        if isinstance(exc, TelegramForbiddenError) or any(
+                text in lowered for text in UNREACHABLE_TEXTS):
+            return Outcome(row, "unreachable", message[:300])
         if isinstance(exc, TelegramBadRequest):
-            if any(word in lowered for word in UNREACHABLE_400):
-                return Outcome(row, "unreachable", message[:300])
             return Outcome(row, "failed", message[:300])
         if isinstance(exc, TelegramEntityTooLarge | TelegramNotFound | TelegramConflictError
                       | TelegramMigrateToChat):
@@ -88,9 +89,18 @@ class Verdicts:
         return self.retry(row, message, backoff=min(300.0, 2.0 ** (row.attempts - 1)))
 
     def platform_down(self, lane: Lane, row: Claimed, message: str) -> Outcome:
-        log.error("outbox %s: the platform refuses the bot (%s); pausing", lane.platform,
-                  message)
-        lane.limiter.pause(60.0)
+        """The platform refuses the bot's token: nothing can be sent on this lane. The first
+        refusal stops it with one log line; the row, and every row after it, stays queued with
+        its attempt not counted, for a sender started with a valid token."""
+        if lane.refused is None:
+            lane.refused = message
+            log.error("outbox %s: the platform refuses the bot's token (%s); this platform's "
+                      "sender stops, its queued messages wait for a restart with a valid token",
+                      lane.platform, message)
+        return self.held_back(row, message)
+
+    @staticmethod
+    def held_back(row: Claimed, message: str) -> Outcome:
         return Outcome(row, "queued", message[:300], utcnow() + timedelta(seconds=60),
                        restore_attempt=True)
 

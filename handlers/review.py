@@ -121,7 +121,7 @@ async def _files(c: Ctx, cb: ReviewIdCb) -> None:
 @button(ReviewIdCb, "x")
 async def _reject_ask(c: Ctx, cb: ReviewIdCb) -> None:
     _, evidence = await review.evidence(c.uow, c.actor, cb.id, actionable_at=c.now)
-    await c.message.edit_reply_markup(reply_markup=views.reasons_keyboard(c.t, evidence.id))
+    await c.edit_markup(views.reasons_keyboard(c.t, evidence.id))
 
 
 @button(ReviewPairCb, "xr")
@@ -131,7 +131,7 @@ async def _reject_quick(c: Ctx, cb: ReviewPairCb) -> None:
     reason = QUICK_REASONS[cb.n]
     await review.reject_evidence(c.uow, c.actor, cb.id, "@" + reason, c.now)
     await c.answer(c.t("rv-file-rejected-toast", reason=c.t(f"rv-reason-{reason}")))
-    await c.message.edit_reply_markup(reply_markup=views.single(
+    await c.edit_markup(views.single(
         c.t, "rv-button-unreject", ReviewIdCb(action="ux", id=cb.id).pack()))
 
 
@@ -147,14 +147,14 @@ async def _reject_typed_ask(c: Ctx, cb: ReviewIdCb) -> None:
 @button(ReviewIdCb, "xc")
 async def _reject_cancel(c: Ctx, cb: ReviewIdCb) -> None:
     _, evidence = await review.evidence(c.uow, c.actor, cb.id)
-    await c.message.edit_reply_markup(reply_markup=views.file_keyboard(c.t, evidence))
+    await c.edit_markup(views.file_keyboard(c.t, evidence))
 
 
 @button(ReviewIdCb, "ux")
 async def _unreject(c: Ctx, cb: ReviewIdCb) -> None:
     await review.restore_evidence(c.uow, c.actor, cb.id, c.now)
     await c.answer(c.t("rv-file-restored"))
-    await c.message.edit_reply_markup(reply_markup=views.single(
+    await c.edit_markup(views.single(
         c.t, "rv-button-reject", ReviewIdCb(action="x", id=cb.id).pack()))
 
 

@@ -10,17 +10,19 @@ the context of one button press or typed step.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Filter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
 
 from services.errors import ServiceError
 from services.uow import UnitOfWork
@@ -28,6 +30,8 @@ from storage.accounts import Actor
 from storage.evidence import EvidenceStore
 from texts.i18n import Translator
 from texts.review_text import explain
+
+log = logging.getLogger(__name__)
 
 
 class HasRole(Filter):
@@ -123,6 +127,20 @@ class Ctx:
         if self.callback is not None and not self.answered:
             self.answered = True
             await self.callback.answer(text, show_alert=alert)
+
+    async def edit_markup(self, markup: InlineKeyboardMarkup) -> None:
+        """Redraw the pressed message's buttons. The action is done (its service committed)
+        whatever the platform says to the edit, so a refused edit must neither fail the update
+        (the inbox would try the action again) nor leave the tap unanswered: the buttons come in
+        a new message under the message's first line instead."""
+        try:
+            await self.message.edit_reply_markup(reply_markup=markup)
+        except (TelegramAPIError, ClientDecodeError) as exc:
+            if isinstance(exc, TelegramBadRequest) and "not modified" in exc.message.lower():
+                return
+            log.info("edit refused (%s); the buttons come in a new message", exc)
+            first = (self.message.text or self.message.caption or "").split("\n", 1)[0]
+            await self.message.answer(first or "⬆️", reply_markup=markup)
 
 
 Action = Callable[[Ctx, Any], Awaitable[None]]

@@ -10,6 +10,7 @@ import asyncio
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
+from delivery.limits import answer_long
 from services.review import Opened
 from storage.declarations import EvidenceRecord
 from storage.evidence import EvidenceStore
@@ -19,8 +20,10 @@ from texts.review import action_keyboard, declaration_text, file_caption, file_k
 
 
 async def send_declaration(message: Message, t: Translator, opened: Opened) -> None:
-    await message.answer(declaration_text(t, opened.target, opened.breakdown, opened.negatives),
-                         reply_markup=action_keyboard(t, opened.target))
+    # A long rubric with comments and adjustments can outgrow one message: split it.
+    await answer_long(message, declaration_text(t, opened.target, opened.breakdown,
+                                                opened.negatives),
+                      reply_markup=action_keyboard(t, opened.target))
 
 
 async def send_evidence(message: Message, platform: str, store: EvidenceStore,

@@ -12,9 +12,10 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from aiogram.exceptions import ClientDecodeError, TelegramAPIError
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramBadRequest
 from aiogram.types import Message
 
+from delivery.limits import answer_long
 from scoring.answers import answers_from_json, has_substance
 from scoring.rubric import Indicator
 from scoring.score import score
@@ -91,13 +92,17 @@ async def refresh_keyboard(screen: Screen, draft: Draft, item: Indicator) -> Non
 
 
 async def redraw(message: Message, text: str, markup: Any) -> None:
-    """Replace a message's buttons in place; when the platform refuses (a message too old, or
-    Bale answering an edit with a stub aiogram cannot parse), send it afresh instead."""
+    """Replace a message's buttons in place. When the platform refuses the edit (a message too
+    old, or gone), the buttons come in a new message under the text's first line (the question's
+    title), not the whole question again. (Bale's stub answer to an edit is success:
+    `delivery.platforms`.)"""
     try:
         await message.edit_reply_markup(reply_markup=markup)
     except (TelegramAPIError, ClientDecodeError) as exc:
-        log.info("edit refused (%s); sending the message again", exc)
-        await message.answer(text, reply_markup=markup)
+        if isinstance(exc, TelegramBadRequest) and "not modified" in exc.message.lower():
+            return  # already as wanted (a double tap)
+        log.info("edit refused (%s); the buttons come in a new message", exc)
+        await message.answer(text.split("\n", 1)[0], reply_markup=markup)
 
 
 def question(t: Translator, draft: Draft, item: Indicator) -> tuple[str, Any]:
@@ -187,4 +192,5 @@ async def show_review(screen: Screen, draft: Draft, note: str | None = None) -> 
         draft.period.id, [i.key for i in draft.items], t,
         can_submit=not missing and view.status in (S.DRAFT, S.RETURNED),
         can_continue=bool(missing))
-    await screen.say(_with_note(note, "\n".join(lines)), reply_markup=markup)
+    # Many items with comments can outgrow one message: split at line breaks, buttons last.
+    await answer_long(screen.message, _with_note(note, "\n".join(lines)), reply_markup=markup)

@@ -47,6 +47,8 @@ Control API (JSON; ``{bot}`` is a token, a username or a bot id; ``{chat}`` = us
                                                      retry_after, hang_seconds} | clear
     POST   /sandbox/bots/{bot}/rate_limit             {"per_second": x | null, "burst"?}
     POST   /sandbox/bots/{bot}/redeliver              {"on": bool}
+    POST   /sandbox/bots/{bot}/quirks                 Bale: {"reported"?: bool, <switch>: value}
+    POST   /sandbox/bots/{bot}/revoke                 {"revoked": bool}: the token stops working
     GET|POST /sandbox/bots/{bot}/updates              pending | inject {"update": {...}}
 """
 

@@ -61,7 +61,7 @@ def press_callback(
             raise ControlError(404, f"message {message_id} not found in this chat")
     else:
         target = latest_out(chat, with_inline=True) or latest_out(chat)
-    qid = _callback_id(bot, old_app)
+    qid = _callback_id(bot, old_app or (bot.flavour == "bale" and bot.quirks.old_clients))
     query: dict[str, Any] = {"id": qid, "from": chat.user}
     if target is not None:
         query["message"] = target["message"]
@@ -159,7 +159,7 @@ def press(
                 if keyboard is not None and keyboard["markup"].get("one_time_keyboard"):
                     chat.reply_keyboard = None
                 if button.get("request_contact"):
-                    entry = share_contact(bot, user_id)
+                    entry = share_contact(bot, user_id, via_button=True)
                     return {"action": "contact", "button": button, "entry": entry}
                 if button.get("request_location"):
                     entry = send_location(bot, user_id)

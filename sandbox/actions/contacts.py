@@ -58,13 +58,22 @@ def share_contact(
     first_name: str | None = None,
     last_name: str | None = None,
     phone_style: str | None = None,
+    via_button: bool = False,
 ) -> dict[str, Any]:
     """Share a contact card.
 
     Own contact: ``user_id`` is the sender and the phone is the user's (formatted per platform
     unless ``phone`` is given verbatim). Someone else's: ``user_id`` is ``contact_user_id`` or
     absent - which is exactly the case the bot must not accept as proof of identity.
+
+    ``via_button``: sent by a ``request_contact`` button (what :func:`press` does). On Bale the
+    bot's ``contact_user_ids`` quirk decides whether ``user_id`` comes at all: ``button`` keeps
+    it only for the button's own contact, ``never`` leaves it out of every card.
     """
+    if bot.flavour == "bale":
+        mode = bot.quirks.contact_user_ids
+        if mode == "never" or (mode == "button" and not (own and via_button)):
+            omit_user_id = True
     chat = bot.ensure_user(user_id, profile)
     style = phone_style or ("plus" if bot.flavour == "telegram" else "bare")
     contact: dict[str, Any] = {}

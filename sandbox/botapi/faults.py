@@ -38,7 +38,8 @@ def too_many(bot: BotWorld, retry_after: int | None) -> ApiError:
     else:
         desc = "Too Many Requests"
     params = {"retry_after": retry_after} if retry_after is not None else None
-    return ApiError(429, desc, params)
+    status = bot.quirks.rate_limit_status if bot.flavour == "bale" else 429
+    return ApiError(status, desc, params)
 
 
 async def inject(bot: BotWorld, fault: Any) -> float | None:
@@ -53,6 +54,8 @@ async def inject(bot: BotWorld, fault: Any) -> float | None:
         raise ApiError(500, "Internal Server Error")
     if kind == "403":
         raise ApiError(403, "Forbidden: bot was blocked by the user")
+    if kind == "400":  # what an edit of a message too old (or gone) meets
+        raise ApiError(400, "Bad Request: message can't be edited")
     seconds = fault.hang_seconds if fault.hang_seconds is not None else 3600.0
     if kind == "hang":
         # The handler is cancelled when the client disconnects (handler_cancellation=True),

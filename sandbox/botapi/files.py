@@ -20,9 +20,9 @@ class FileMethods(KeyboardMethods):
     """The file methods of :class:`~sandbox.botapi.api.BotApi` and their upload handling."""
 
     def upload_limit(self, bot: BotWorld, kind: str) -> int:
-        if bot.flavour == "bale":
-            return 20 * MB
-        return 10 * MB if kind == "photo" else 50 * MB
+        if kind == "photo":  # both platforms: photos up to 10 MB
+            return 10 * MB
+        return 20 * MB if bot.flavour == "bale" else 50 * MB
 
     def input_file(
         self,

@@ -143,7 +143,10 @@ class KeyboardMethods(MethodBase):
         if text is not None and len(text) > 200:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         record["answered"] = True
+        # An old Bale app (its query ids start with "1") cannot show the answer's text.
+        old_app = bot.flavour == "bale" and qid.startswith("1")
         record["answer"] = {
+            "shown": bool(text) and not old_app,
             "text": text,
             "show_alert": params.flag("show_alert"),
             "url": params.text("url"),

@@ -126,7 +126,11 @@ class MessageMethods(KeyboardMethods):
         entry.setdefault("edits", []).append(self._snapshot(entry))
         entry.update(text=plain, raw_text=raw, parse_mode=parse_mode)
         message = self._finish_edit(bot, chat, entry, markup)
-        if bot.flavour == "bale":
+        return self._edit_answer(bot, "editmessagetext", message)
+
+    def _edit_answer(self, bot: BotWorld, method: str, message: dict[str, Any]) -> Any:
+        """The edited Message, or Bale's stub for the edit methods that answer with one."""
+        if bot.flavour == "bale" and method in bot.quirks.edit_stubs:
             return copy.deepcopy(self.sandbox.bale_edit_stub)
         return message
 
@@ -147,7 +151,7 @@ class MessageMethods(KeyboardMethods):
         message = self._finish_edit(bot, chat, entry, markup)
         if plain is None:
             message.pop("caption", None)
-        return message
+        return self._edit_answer(bot, "editmessagecaption", message)
 
     async def m_editmessagereplymarkup(self, bot: BotWorld, params: Params) -> Any:
         chat, entry = self._editable(bot, params)
@@ -155,7 +159,8 @@ class MessageMethods(KeyboardMethods):
         if bot.flavour == "telegram" and markup == entry.get("reply_markup"):
             raise ApiError(400, NOT_MODIFIED)
         entry.setdefault("edits", []).append(self._snapshot(entry))
-        return self._finish_edit(bot, chat, entry, markup)
+        message = self._finish_edit(bot, chat, entry, markup)
+        return self._edit_answer(bot, "editmessagereplymarkup", message)
 
     async def m_deletemessage(self, bot: BotWorld, params: Params) -> Any:
         chat = bot.chat(params.chat_id())

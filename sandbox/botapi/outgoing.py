@@ -117,6 +117,7 @@ class MethodBase:
         if not raw:
             return None, None
         plain = self.render(bot, raw, params.text("parse_mode"))
-        if len(plain) > MAX_CAPTION:
+        limit = bot.quirks.caption_limit if bot.flavour == "bale" else MAX_CAPTION
+        if len(plain) > limit:
             raise ApiError(400, "Bad Request: message caption is too long")
         return raw, plain

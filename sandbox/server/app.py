@@ -19,7 +19,7 @@ from sandbox.server.bot_routes import BotApiRoutes
 from sandbox.server.control import ControlApi
 from sandbox.server.helpers import SandboxHelpers
 from sandbox.server.webhooks import WebhookDelivery
-from sandbox.state import FLAVOURS, BotWorld, make_token
+from sandbox.state import FLAVOURS, BaleQuirks, BotWorld, make_token
 from sandbox.webpage import register_chat_page
 
 _TOKEN_RE = re.compile(r"^\d{1,19}:[A-Za-z0-9_-]{1,200}$")
@@ -45,6 +45,9 @@ class Sandbox(SandboxHelpers, WebhookDelivery, BotApiRoutes):
       adapter must handle.
     * ``webhook_retry`` - first and maximum delay between webhook delivery attempts (seconds).
     * ``unknown_token_flavour`` - how the un-prefixed endpoint answers an unknown token.
+    * ``bale_quirks`` - what every new Bale bot does where the sources disagree
+      (:class:`~sandbox.state.BaleQuirks`; ``BaleQuirks.reported()`` for all that third parties
+      report); change one bot's with :meth:`set_quirks`.
     """
 
     def __init__(
@@ -56,7 +59,9 @@ class Sandbox(SandboxHelpers, WebhookDelivery, BotApiRoutes):
         webhook_retry: tuple[float, float] = (0.05, 2.0),
         webhook_timeout: float = 10.0,
         unknown_token_flavour: Literal["telegram", "bale"] = "telegram",
+        bale_quirks: BaleQuirks | None = None,
     ) -> None:
+        self.bale_quirks = bale_quirks or BaleQuirks()
         self.check_images = check_images
         self.bale_strict_keyboards = bale_strict_keyboards
         self.bale_edit_stub = bale_edit_stub if bale_edit_stub is not None else {"message_id": 0}
@@ -105,6 +110,8 @@ class Sandbox(SandboxHelpers, WebhookDelivery, BotApiRoutes):
             first_name=first_name or f"Pishkhan ({flavour})",
             blobs=self.blobs,
         )
+        if flavour == "bale":
+            bot.quirks = self.bale_quirks
         self.bots[token] = bot
         return token
 

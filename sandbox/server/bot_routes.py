@@ -28,8 +28,13 @@ class BotApiRoutes:
     unknown_token_flavour: str
     _inflight: set[asyncio.Task[Any]]
 
-    def _unauthorized(self, flavour: str) -> web.Response:
+    def _unauthorized(self, flavour: str, status: int | None = None) -> web.Response:
+        """A bad token in the platform's words: Telegram 401; Bale 403 ``Token not found``, or
+        404 ``Not Found`` as third-party clients also report (``status``)."""
         if flavour == "bale":
+            if status == 404:
+                return json_response(
+                    {"ok": False, "error_code": 404, "description": "Not Found"}, 404)
             return json_response(
                 {"ok": False, "error_code": 403, "description": "Bad Request: Token not found"},
                 403,
@@ -42,6 +47,8 @@ class BotApiRoutes:
         bot = self.bots.get(info["token"])
         if bot is None or (prefix is not None and bot.flavour != prefix):
             return self._unauthorized(prefix or self.unknown_token_flavour)
+        if bot.revoked:
+            return self._unauthorized(bot.flavour, bot.quirks.bad_token_status)
         task = asyncio.current_task()
         if task is not None:
             self._inflight.add(task)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from sandbox import actions
-from sandbox.state import FAULT_KINDS, BotWorld, Fault, TokenBucket
+from sandbox.state import FAULT_KINDS, BaleQuirks, BotWorld, Fault, TokenBucket
 
 
 class SandboxHelpers:
@@ -55,7 +55,8 @@ class SandboxHelpers:
         ``kind``: ``429`` (with ``retry_after``, default 1), ``429_no_retry`` (Bale's bare
         "bot limit exceed"), ``500``, ``hang`` (no answer until the client times out, or for
         ``hang_seconds`` and then served normally), ``hang_after`` (the call takes effect but the
-        answer comes too late: the duplicate-send scenario), ``403`` (blocked by the user).
+        answer comes too late: the duplicate-send scenario), ``403`` (blocked by the user),
+        ``400`` (``message can't be edited``: an edit refused).
         ``method`` is case-insensitive; ``*`` or a glob like ``send*`` matches several, ``file``
         matches downloads. ``times=None`` keeps the fault until :meth:`clear_faults`.
         """
@@ -83,6 +84,21 @@ class SandboxHelpers:
         """A messages-per-second ceiling for the bot's sends (``None`` removes it)."""
         bot = self.bot(token)
         bot.bucket = TokenBucket(per_second, burst) if per_second else None
+
+    def set_quirks(self, token: str, quirks: BaleQuirks | None = None, **changes: Any
+                   ) -> BaleQuirks:
+        """Switch a Bale bot's reported behaviours (:class:`~sandbox.state.BaleQuirks`): a whole
+        set (``BaleQuirks.reported()``) and/or single switches; returns the bot's quirks."""
+        bot = self.bot(token)
+        if bot.flavour != "bale":
+            raise ValueError("quirks are Bale's: this is a Telegram bot")
+        bot.quirks = (quirks or bot.quirks).changed(**changes)
+        return bot.quirks
+
+    def revoke_token(self, token: str, revoked: bool = True) -> None:
+        """The platform no longer knows the bot's token: every call is refused in its words
+        (Telegram 401; Bale 403 ``Token not found`` or 404 per ``bad_token_status``)."""
+        self.bot(token).revoked = revoked
 
     def set_redeliver(self, token: str, on: bool) -> None:
         """Bale's quirk: while on, every getUpdates (or webhook round) also hands out one

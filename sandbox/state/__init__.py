@@ -18,6 +18,7 @@ Modules:
 * :mod:`~sandbox.state.files` - stored files, file ids and image sniffing;
 * :mod:`~sandbox.state.faults` - injectable failures and the per-bot rate ceiling (data only;
   :mod:`sandbox.botapi.faults` turns them into answers);
+* :mod:`~sandbox.state.quirks` - what a Bale bot does where the sources disagree;
 * :mod:`~sandbox.state.errors` - the Bot API's and the control API's error types.
 """
 
@@ -26,12 +27,14 @@ from sandbox.state.chats import Chat, new_entry
 from sandbox.state.errors import ApiError, ControlError, chat_not_found
 from sandbox.state.faults import FAULT_KINDS, SEND_METHODS, Fault, TokenBucket
 from sandbox.state.files import StoredFile, image_size, looks_like_image
+from sandbox.state.quirks import BaleQuirks
 
 __all__ = [
     "FAULT_KINDS",
     "FLAVOURS",
     "SEND_METHODS",
     "ApiError",
+    "BaleQuirks",
     "BotWorld",
     "Chat",
     "ControlError",

@@ -14,9 +14,10 @@ from collections import Counter, deque
 from typing import Any, Literal
 
 from sandbox.state.chats import Chat
-from sandbox.state.errors import chat_not_found
+from sandbox.state.errors import ApiError, chat_not_found
 from sandbox.state.faults import Fault, TokenBucket
 from sandbox.state.files import FileStore, StoredFile
+from sandbox.state.quirks import BaleQuirks
 from sandbox.state.updates import UpdateQueue
 
 Flavour = Literal["telegram", "bale"]
@@ -49,6 +50,8 @@ class BotWorld(UpdateQueue, FileStore):
         self.username = username
         self.first_name = first_name
         self.blobs = blobs
+        self.quirks = BaleQuirks()
+        self.revoked = False  # the token was revoked: every call is refused as a bad token
         self.user_obj = {
             "id": self.bot_id,
             "is_bot": True,
@@ -116,6 +119,8 @@ class BotWorld(UpdateQueue, FileStore):
             chat = self.chats.get(chat_id)
             if chat is not None:
                 return chat
+        if self.flavour == "bale":
+            raise ApiError(self.quirks.unreachable_status, self.quirks.unreachable_text)
         raise chat_not_found()
 
     # -------------------------------------------------------------------------- faults
@@ -159,6 +164,8 @@ class BotWorld(UpdateQueue, FileStore):
             "rate_limit": self.bucket.rate if self.bucket else None,
             "rate_limited": self.bucket.rejected if self.bucket else 0,
             "redeliver": self.redeliver,
+            "revoked": self.revoked,
+            "quirks": self.quirks.as_dict() if self.flavour == "bale" else None,
             "redelivered": self.redelivered_count,
             "faults": [f.as_dict() for f in self.faults],
             "calls": dict(self.calls),

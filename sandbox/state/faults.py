@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-FAULT_KINDS = frozenset({"429", "429_no_retry", "500", "hang", "hang_after", "403"})
+FAULT_KINDS = frozenset({"429", "429_no_retry", "500", "hang", "hang_after", "403", "400"})
 
 #: Methods that create messages in a chat: these are what the per-bot rate ceiling counts.
 SEND_METHODS = frozenset(

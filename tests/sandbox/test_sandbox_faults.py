@@ -25,6 +25,7 @@ async def chats(tg_token, bale_token, users) -> None:
         ("429_no_retry", None, 429, "Too Many Requests", None),
         ("500", None, 500, "Internal Server Error", None),
         ("403", None, 403, "Forbidden: bot was blocked by the user", None),
+        ("400", None, 400, "Bad Request: message can't be edited", None),
     ],
 )
 async def test_fault_kinds_on_telegram(

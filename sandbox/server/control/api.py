@@ -42,5 +42,7 @@ class ControlApi(BotEndpoints, ChatEndpoints, ActionEndpoints, FaultEndpoints):
         r.add_delete(b + "/faults", self.clear_faults)
         r.add_post(b + "/rate_limit", self.rate_limit)
         r.add_post(b + "/redeliver", self.redeliver)
+        r.add_post(b + "/quirks", self.quirks)
+        r.add_post(b + "/revoke", self.revoke)
         r.add_get(b + "/updates", self.updates)
         r.add_post(b + "/updates", self.inject)

@@ -1,5 +1,5 @@
 """Control endpoints that make things go wrong for a bot: faults (list, add, clear), the rate
-ceiling and Bale-style redelivery. See :meth:`Sandbox.set_fault
+ceiling, Bale-style redelivery, Bale's quirks and a revoked token. See :meth:`Sandbox.set_fault
 <sandbox.server.helpers.SandboxHelpers.set_fault>` for the fault kinds."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from sandbox.server.control.base import ControlBase
+from sandbox.state import BaleQuirks, ControlError
 
 
 class FaultEndpoints(ControlBase):
@@ -68,5 +69,32 @@ class FaultEndpoints(ControlBase):
             body, _ = await self._body(req)
             self.sb.set_redeliver(bot.token, bool(body.get("on", True)))
             return {"ok": True, "on": bot.redeliver}
+
+        return await self._guard(request, work)
+
+    async def quirks(self, request: web.Request) -> web.Response:
+        """POST {"reported": true?, <switch>: value, ...}: a Bale bot's quirks; answers them."""
+
+        async def work(req: web.Request) -> Any:
+            bot = self._bot(req)
+            body, _ = await self._body(req)
+            changes = {k: v for k, v in body.items() if k != "reported"}
+            base = BaleQuirks.reported() if body.get("reported") else None
+            try:
+                quirks = self.sb.set_quirks(bot.token, base, **changes)
+            except (ValueError, TypeError) as exc:
+                raise ControlError(400, str(exc)) from None
+            return {"ok": True, "quirks": quirks.as_dict()}
+
+        return await self._guard(request, work)
+
+    async def revoke(self, request: web.Request) -> web.Response:
+        """POST {"revoked": bool}: the platform forgets (or knows again) the bot's token."""
+
+        async def work(req: web.Request) -> Any:
+            bot = self._bot(req)
+            body, _ = await self._body(req)
+            self.sb.revoke_token(bot.token, bool(body.get("revoked", True)))
+            return {"ok": True, "revoked": bot.revoked}
 
         return await self._guard(request, work)
