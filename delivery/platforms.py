@@ -9,12 +9,14 @@ Bale (see ../shared/BALE.md): no `parse_mode`, `entities`, `link_preview_options
 `reply_parameters` or `disable_notification`; reply keyboards take only `keyboard`; a top-level
 file is sent as a plain named multipart field, since Bale documents `attach://` only inside media
 groups (aiogram/client/session/aiohttp.py `build_form_data` always uses `attach://`).
+
+The errors the session raises are in `delivery.errors`, the bots' request middlewares in
+`delivery.middlewares` (both re-exported here); the differences they handle are listed in
+docs/PLATFORMS.md.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import json
 import logging
 import re
@@ -25,24 +27,39 @@ from typing import Any
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
-    TelegramAPIError,
     TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-    TelegramUnauthorizedError,
 )
 from aiogram.methods import (
-    AnswerCallbackQuery,
     GetUpdates,
     Response,
-    SendMessage,
     TelegramMethod,
 )
 from aiogram.types import InputFile, Update
 from aiohttp import ClientError, ClientResponseError, FormData
+
+from delivery.errors import (
+    EDIT_METHODS,
+    RATE_LIMIT_TEXTS,
+    FileDownloadFailed,
+    TokenRefused,
+    TooManyRequests,
+    description_of,
+    is_stub,
+)
+from delivery.middlewares import (
+    RETRY_REPLIES,
+    AcknowledgeInBackground,
+    AnswerOldClients,
+    RetryWhenLimited,
+    note_old_client,
+)
+
+# Re-exported: where the rest of the bot has always found them.
+__all__ = ["RATE_LIMIT_TEXTS", "RETRY_REPLIES", "AcknowledgeInBackground", "FileDownloadFailed",
+           "PlatformBot", "RetryWhenLimited", "TokenRefused", "TooManyRequests", "make_bots",
+           "parse_update"]
 
 log = logging.getLogger(__name__)
 _RESPONSE_TYPES: dict[Any, Any] = {}
@@ -55,135 +72,6 @@ BALE_UNSUPPORTED = frozenset({
     "allow_sending_without_reply", "disable_web_page_preview", "direct_messages_topic_id",
     "suggested_post_parameters",
 })
-
-
-class FileDownloadFailed(ClientError):
-    """A file could not be downloaded; the message says why, never from where."""
-
-
-class TooManyRequests(TelegramAPIError):
-    """HTTP 429 without `retry_after`, or Bale's «bot limit exceed» whatever its status (third
-    parties report it with statuses other than 429): aiogram would raise a bare
-    TelegramAPIError or a TelegramBadRequest, indistinguishable from any other refusal."""
-
-
-class TokenRefused(TelegramUnauthorizedError):
-    """The platform does not know the bot's token: Telegram's 401, Bale's 403 «Token not found»,
-    or the bare 404 «Not Found» Bale is reported to answer for a revoked token. Nothing this
-    bot sends can succeed until its token is fixed."""
-
-
-#: The words each platform uses for "too fast" (docs/PLATFORMS.md).
-RATE_LIMIT_TEXTS = ("bot limit exceed", "too many requests")
-#: What a platform answers when an edit succeeded without returning the message: Bale's stub.
-EDIT_METHODS = frozenset({"editMessageText", "editMessageReplyMarkup", "editMessageCaption"})
-
-
-# The outbox sender paces itself and must see every 429: it sets this to switch retries off.
-RETRY_REPLIES = contextvars.ContextVar("retry_replies", default=True)
-
-
-class AcknowledgeInBackground(BaseRequestMiddleware):
-    """A bare acknowledgement of a button (no text, no alert) only stops its spinner, and no
-    handler uses its result: send it beside the handler's work instead of before it.
-
-    Under load each call to the platform is a turn in the event loop's queue; a button's reply
-    no longer waits for two. It runs outside the update's context (no database session of its
-    own to release), and a failure is logged: the spinner stops by itself.
-    Must be the outermost request middleware, so that retries still apply to it.
-    """
-
-    def __init__(self) -> None:
-        self.pending: set[asyncio.Task[Any]] = set()
-
-    async def __call__(self, make_request: Any, bot: Bot, method: TelegramMethod[Any]) -> Any:
-        if not isinstance(method, AnswerCallbackQuery) or method.text or method.url:
-            return await make_request(bot, method)
-        task = asyncio.get_running_loop().create_task(
-            self._send(make_request, bot, method), context=contextvars.Context())
-        self.pending.add(task)
-        task.add_done_callback(self.pending.discard)
-        return True
-
-    @staticmethod
-    async def _send(make_request: Any, bot: Bot, method: AnswerCallbackQuery) -> None:
-        try:
-            await make_request(bot, method)
-        except Exception:  # the button's spinner times out by itself
-            log.warning("could not acknowledge button %s", method.callback_query_id,
-                        exc_info=True)
-
-    async def drain(self) -> None:
-        """Let the acknowledgements in flight finish (at shutdown, before the session closes);
-        each has the session's own timeout."""
-        if self.pending:
-            await asyncio.wait(set(self.pending))
-
-
-class AnswerOldClients(BaseRequestMiddleware):
-    """A Bale app too old to show an `answerCallbackQuery` text (its callback query ids start
-    with "1", BALE.md) gets the answer's text also as a message in the chat.
-
-    `parse_update` notes such queries on the bot (`PlatformBot.old_clients`, id → chat) when the
-    update is read, so every answer - a handler's, the error handler's - is covered here, in one
-    place, without the handlers knowing.
-    """
-
-    async def __call__(self, make_request: Any, bot: Bot, method: TelegramMethod[Any]) -> Any:
-        if not isinstance(method, AnswerCallbackQuery) or not method.text:
-            return await make_request(bot, method)
-        chat_id = getattr(bot, "old_clients", {}).pop(method.callback_query_id, None)
-        result = await make_request(bot, method)  # still answered: the spinner stops
-        if chat_id is not None:
-            await make_request(bot, SendMessage(chat_id=chat_id, text=method.text))
-        return result
-
-
-def note_old_client(bot: Bot, platform: str, update: Update) -> None:
-    """Remember a Bale callback query from an old app (id "1…") until it is answered."""
-    query = update.callback_query
-    if platform != "bale" or query is None or not query.id.startswith("1"):
-        return
-    chat = query.message.chat.id if query.message is not None else query.from_user.id
-    known = getattr(bot, "old_clients", None)
-    if known is None:
-        return
-    known[query.id] = chat
-    while len(known) > OLD_CLIENTS_KEPT:
-        known.pop(next(iter(known)))
-
-
-OLD_CLIENTS_KEPT = 1000
-
-
-class RetryWhenLimited(BaseRequestMiddleware):
-    """Retry a call the platform refused for speed: after `retry_after` when it says, with
-    exponential backoff when it does not (and on 5xx). A network error is not retried: the
-    message may have been delivered, and sending it again would duplicate it."""
-
-    def __init__(self, attempts: int = 5, first_delay: float = 0.5, max_delay: float = 30.0
-                 ) -> None:
-        self.attempts, self.first_delay, self.max_delay = attempts, first_delay, max_delay
-
-    async def __call__(self, make_request: Any, bot: Bot, method: TelegramMethod[Any]) -> Any:
-        if isinstance(method, GetUpdates) or not RETRY_REPLIES.get():
-            return await make_request(bot, method)
-        delay = self.first_delay
-        for attempt in range(1, self.attempts + 1):
-            try:
-                return await make_request(bot, method)
-            except TelegramRetryAfter as exc:
-                if attempt == self.attempts:
-                    raise
-                wait = min(float(exc.retry_after), self.max_delay)
-            except (TooManyRequests, TelegramServerError):
-                if attempt == self.attempts:
-                    raise
-                wait, delay = delay, min(delay * 2, self.max_delay)
-            log.info("%s limited; retrying in %.1fs (attempt %d)", method.__api_method__, wait,
-                     attempt)
-            await asyncio.sleep(wait)
-        raise AssertionError("unreachable")  # pragma: no cover
 
 
 # What a platform never sends (Bot API limits): ids beyond 64 bits make an update forged or
@@ -355,12 +243,12 @@ class PlatformSession(AiohttpSession):
             if updates is not None:
                 return _RESPONSE_TYPES[returning].model_construct(ok=True, result=updates)
         if 200 <= status_code < 300:
-            if method.__api_method__ in EDIT_METHODS and _is_stub(content):
+            if method.__api_method__ in EDIT_METHODS and is_stub(content):
                 # Bale answers an edit with {"message_id": 0}: the edit was made; aiogram could
                 # not decode the stub as a Message, so answer as for an inline message: True.
                 return _RESPONSE_TYPES[returning].model_construct(ok=True, result=True)
             return super().check_response(bot, method, status_code, content)
-        description = _description(content)
+        description = description_of(content)
         lowered = description.lower()
         if status_code == HTTPStatus.UNAUTHORIZED or "token not found" in lowered or (
                 status_code == HTTPStatus.NOT_FOUND and lowered in ("not found", "")):
@@ -390,27 +278,6 @@ class PlatformSession(AiohttpSession):
             if update is not None:
                 kept.append(update)
         return kept
-
-
-def _description(content: str) -> str:
-    try:
-        description = json.loads(content).get("description")
-    except (ValueError, AttributeError):
-        return ""
-    return description if isinstance(description, str) else ""
-
-
-def _is_stub(content: str) -> bool:
-    """An ok answer whose result is an object but not a Message (no chat, no date)."""
-    if '"chat"' in content:
-        return False
-    try:
-        data = json.loads(content)
-    except ValueError:
-        return False
-    result = data.get("result") if isinstance(data, dict) else None
-    return data.get("ok") is True and isinstance(result, dict) and not (
-        "chat" in result and "date" in result)
 
 
 class BaleSession(PlatformSession):
