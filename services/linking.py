@@ -22,6 +22,7 @@ from services.uow import UnitOfWork
 from storage import admin, linking
 from storage.accounts import Actor
 from storage.admin import audit, list_experts
+from storage.faults import fault_point
 from storage.linking import LinkRecord
 from storage.outbox import notify
 from storage.records import ExpertRecord, OfficeRecord, StaffRecord
@@ -110,7 +111,9 @@ async def redeem_code(uow: UnitOfWork, actor: Actor, text: str, now: datetime) -
                                actor_label(actor))
             await linking.choose_office(uow.session, actor.account_id, office_id)
             offices = await linking.offices_by_id(uow.session, [office_id])
+        fault_point("linking.taken")
         await uow.commit()
+    fault_point("linking.committed")
     return Linked(tuple(offices), await accounts.reload(uow, actor), joined)
 
 

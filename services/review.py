@@ -27,6 +27,7 @@ from services.uow import UnitOfWork
 from storage import review, review_actions, review_inputs, review_queue
 from storage.accounts import Actor
 from storage.declarations import EvidenceRecord
+from storage.faults import fault_point
 from storage.records import PeriodRecord
 from storage.review import GRACE_DAYS, ReviewError, ReviewTarget, Who
 
@@ -251,7 +252,9 @@ async def confirm(uow: UnitOfWork, actor: Actor, declaration_id: int, now: datet
         found = await _target(uow, actor, declaration_id)
         with refusals():
             told = await review_actions.confirm(uow.session, found, who(actor), now)
+        fault_point("review.moved")
         await uow.commit()
+    fault_point("review.committed")
     return Confirmed(found, told)
 
 

@@ -18,6 +18,7 @@ from services.uow import UnitOfWork
 from storage import declarations as decl
 from storage.accounts import Actor
 from storage.admin import current_period
+from storage.faults import fault_point
 from storage.records import OfficeRecord, PeriodRecord
 
 S = decl.S
@@ -57,7 +58,9 @@ async def submit(uow: UnitOfWork, actor: Actor, now: datetime, period_id: int, *
                             by="owner", now=now)
         except TransitionError as error:  # submitted by another tap meanwhile
             raise Conflict("submit-already") from error
+        fault_point("submit.moved")
         await uow.commit()
+    fault_point("submit.committed")
     return Submitted(draft)
 
 
