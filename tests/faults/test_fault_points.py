@@ -26,7 +26,6 @@ tap, /start) is answered and changes nothing. Then, for every path: one row, one
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import time
 from pathlib import Path
@@ -120,7 +119,8 @@ async def test_killed_at_every_fault_point_nothing_lost_nothing_doubled(
             fired, reply = await bot.through(lambda: other.wait_text("ثبت شد", timeout=2))
             assert fired == ["submit.moved", "submit.committed"] and reply is None
             await other.press("✅ بله، ارسال شود")  # nothing came: the same tap again
-            await other.wait_text("قبلاً ارسال شده", timeout=20)
+            told = await other.wait_text("ارسال کرده است", timeout=20)
+            assert "رضا" in told["text"] and "ساعت" in told["text"]
 
             # A reviewer confirming.
             await reviewer.send_command("/review")
@@ -133,7 +133,8 @@ async def test_killed_at_every_fault_point_nothing_lost_nothing_doubled(
             fired, reply = await bot.through(lambda: reviewer.wait_text("تأیید شد و", timeout=2))
             assert fired == ["review.moved", "review.committed"] and reply is None
             await reviewer.press("✅ بله، تأیید و پروندهٔ بعدی")  # the same tap again
-            await reviewer.wait_text("تأیید کرده است", timeout=20)
+            told = await reviewer.wait_callback_answer(timeout=20)
+            assert "مریم بازبین" in told["text"] and "تأیید کرده است" in told["text"]
             assert bot.died_at() is None
         finally:
             for user in (owner, other, reviewer):

@@ -15,9 +15,9 @@ import signal
 import sys
 
 import alembic.command  # noqa: F401  (the embedded SQLite upgrade at start)
+
 import bot.app  # noqa: F401
 import cli.running
-import sandbox.server  # noqa: F401  (nothing; keeps the heavy aiohttp parts warm)
 
 
 def child(env: dict[str, str], log: str) -> None:
