@@ -30,6 +30,7 @@ from storage.models import Account, AccountOffice, Answer, Declaration, Evidence
 from tests.e2e.conftest import make_jpeg, make_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
+SILENCE = 3.0  # after a restart, no reply this long (twice the lease) is silence
 FIRED = re.compile(r"FAULT POINT (\S+): SIGKILL")
 ANSWERS: dict[str, Any] = {
     "area": 85,
@@ -116,6 +117,7 @@ class Bot:
     fired: list[str] = field(default_factory=list)
     starts: int = 0
     pid: int = 0
+    start_times: list[float] = field(default_factory=list)
     zygote: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -125,6 +127,7 @@ class Bot:
                 env={**self.env, "PYTHONPATH": str(ROOT)})
         assert self.zygote.stdin is not None and self.zygote.stdout is not None
         self.starts += 1
+        began = time.monotonic()
         log = self.folder / f"bot-{self.starts}.log"
         env = {**self.env, "PISHKHAN_FAULT_POINTS": ",".join(self.armed)}
         self.zygote.stdin.write(json.dumps({"env": env, "log": str(log)}).encode() + b"\n")
@@ -137,6 +140,7 @@ class Bot:
                 text = log.read_text()[-3000:] if log.exists() else ""
                 raise AssertionError(f"the bot did not start:\n{text}")
             time.sleep(0.05)
+        self.start_times.append(time.monotonic() - began)
 
     def alive(self) -> bool:
         try:
@@ -156,11 +160,12 @@ class Bot:
 
     async def through(self, reply: Callable[[], Awaitable[dict[str, Any]]], within: float = 40
                       ) -> tuple[list[str], dict[str, Any] | None]:
-        """Wait for `reply` while restarting the bot each time it dies at a point; the points
-        fired, and the reply (None when the last death came after the update was done, so
-        nothing answers it again)."""
+        """Wait for `reply` (which waits briefly) while restarting the bot each time it dies at
+        a point; the points fired, and the reply (None when the last death came after the
+        update was done: the restarted bot stays silent, as the inbox no longer holds it)."""
         fired: list[str] = []
         deadline = time.monotonic() + within
+        restarted = time.monotonic()
         while time.monotonic() < deadline:
             try:
                 return fired, await reply()
@@ -172,7 +177,9 @@ class Bot:
                 self.fired.append(point)
                 self.armed.remove(point)
                 await asyncio.to_thread(self.start)
-            elif fired and fired[-1].endswith(".committed"):
+                restarted = time.monotonic()
+            elif fired and fired[-1].endswith(".committed") and \
+                    time.monotonic() - restarted > SILENCE:
                 return fired, None
         raise AssertionError(f"no reply within {within} s; fired {fired}")
 

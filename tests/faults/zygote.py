@@ -16,8 +16,9 @@ import sys
 
 import alembic.command  # noqa: F401  (the embedded SQLite upgrade at start)
 
-import bot.app  # noqa: F401
 import cli.running
+from bot.app import settle_heap
+from texts.i18n import LANGUAGES, catalog_keys
 
 
 def child(env: dict[str, str], log: str) -> None:
@@ -38,6 +39,9 @@ def child(env: dict[str, str], log: str) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped as they die
+    for lang in LANGUAGES:  # what every start does first, done once
+        catalog_keys(lang)
+    settle_heap()
     while line := sys.stdin.readline():
         request = json.loads(line)
         sys.stdout.flush()
