@@ -93,8 +93,11 @@ async def get(uow: UnitOfWork, actor: Actor, report_id: int, *, must_be_open: bo
     async with uow:
         with refusals():
             found = await review_inputs.get_discrepancy(uow.session, report_id, regions(actor))
-    if must_be_open and found.status != "open":
-        raise Invalid("rv-disc-closed")
+        if must_be_open and found.status != "open":
+            winner = await winners.report_resolution(uow.session, report_id)
+            if winner is not None:  # who dealt with it, and when
+                raise Conflict("rv-disc-closed-by", by=winner.name, at=winner.at)
+            raise Invalid("rv-disc-closed")
     return found
 
 
