@@ -9,7 +9,7 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Dispatcher
@@ -23,6 +23,7 @@ from delivery.platforms import PlatformBot, make_bots
 from handlers import build_router
 from services.clock import Clock
 from settings import Settings
+from storage import faults
 from storage.db import connection_limit, create_engine, create_sessionmaker, upgrade
 from storage.evidence import LocalEvidenceStore
 from texts.i18n import LANGUAGES, catalog_keys
@@ -73,6 +74,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     """Everything `pishkhan run`, `pishkhan webhook`, the demo and the tests start from."""
     # Before anything can log: no record of this process shows a token or a secret.
     redact.install(redact.settings_secrets(settings))
+    faults.arm(settings.fault_points.split(","))
     engine = create_engine(settings.database_url)
     if settings.is_sqlite:
         await upgrade(engine)
@@ -152,6 +154,7 @@ async def serve_updates(app: App, stop: asyncio.Event, *, polling_timeout: int =
 
     await serve_polling(app.dispatcher, app.sessionmaker, app.bots, app.clock, stop,
                         polling_timeout=polling_timeout,
+                        lease=timedelta(seconds=app.settings.inbox_lease_seconds),
                         on_parked=lambda row, error: report_parked(app, row, error))
 
 

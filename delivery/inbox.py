@@ -239,9 +239,11 @@ async def poll(sessionmaker: async_sessionmaker[AsyncSession], bot: Bot, clock: 
 
 async def serve_polling(dispatcher: Dispatcher, sessionmaker: async_sessionmaker[AsyncSession],
                         bots: Sequence[Bot], clock: Any, stop: asyncio.Event, *,
-                        polling_timeout: int = 25, on_parked: Any = None) -> None:
+                        polling_timeout: int = 25, on_parked: Any = None,
+                        lease: timedelta = timedelta(seconds=10)) -> None:
     """Poll every bot into the inbox and handle it, until `stop` is set."""
-    worker = InboxWorker(dispatcher, sessionmaker, bots, clock, on_parked=on_parked)
+    worker = InboxWorker(dispatcher, sessionmaker, bots, clock, on_parked=on_parked,
+                         lease=lease)
     pollers = [asyncio.create_task(poll(sessionmaker, bot, clock, stop, worker.wake,
                                         polling_timeout=polling_timeout), name=f"poll-{bot.id}")
                for bot in bots]

@@ -28,6 +28,7 @@ from services.uow import UnitOfWork
 from settings import Settings
 from storage.accounts import Actor
 from storage.evidence import CheckedFile, EvidenceRejected, EvidenceStore, check
+from storage.faults import fault_point
 from texts.i18n import Translator
 from texts.views import title
 from texts.wizard_callbacks import EvidenceCb, ItemCb
@@ -60,7 +61,9 @@ async def _download(message: Message, bot: Bot, kind: str, settings: Settings
         raise EvidenceRejected("evidence-too-large", max_mb=settings.evidence_max_mb)
     buffer = await bot.download(file_id)
     assert buffer is not None
+    fault_point("evidence.downloaded")
     checked = check(buffer.read(max_bytes + 1), max_bytes)
+    fault_point("evidence.checked")
     if checked.mime not in KIND_MIMES.get(kind, set()):
         raise EvidenceRejected(f"evidence-want-{kind}")
     return checked, file_id, filename
@@ -83,6 +86,7 @@ async def take_file(message: Message, bot: Bot, actor: Actor, t: Translator, clo
             checked, file_id, filename = await _download(message, bot, item.evidence.kind,
                                                          settings)
             await asyncio.to_thread(evidence_store.put, checked)
+            fault_point("evidence.stored")
         except EvidenceRejected as rejected:
             await message.answer(t(rejected.key, **rejected.message_args))
             return

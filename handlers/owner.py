@@ -36,9 +36,10 @@ def actor_label(actor: Actor) -> str:
 
 def say(t: Translator, error: ServiceError) -> str:
     """A service's refusal in the person's words; an instant among its facts is shown as a
-    Jalali date."""
-    args: dict[str, Any] = {key: format_jalali_date(value) if isinstance(value, datetime)
-                            else value for key, value in error.params.items()}
+    Jalali date, except `at` (when a race's winner acted), said with its time."""
+    args: dict[str, Any] = {key: format_jalali_date(value)
+                            if isinstance(value, datetime) and key != "at" else value
+                            for key, value in error.params.items()}
     return t(error.code, **args)
 
 

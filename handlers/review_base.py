@@ -181,8 +181,8 @@ async def press(callback: CallbackQuery, callback_data: CallbackData, t: Transla
 
 # A refusal that ends a typed step: the step cannot go on.
 ENDS_STEP = frozenset({"rv-not-yours", "rv-own-office", "rv-stale", "rv-not-reviewable",
-                       "rv-published", "rv-window-closed", "rv-window-not-yet",
-                       "rv-not-submitted"})
+                       "rv-already-confirmed", "rv-already-returned", "rv-published",
+                       "rv-window-closed", "rv-window-not-yet", "rv-not-submitted"})
 
 
 async def typed(c: Ctx, work: Callable[[], Awaitable[None]]) -> None:

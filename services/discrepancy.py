@@ -4,17 +4,19 @@ address, holder) and may attach a photo; the region fixes the field or answers.
 An owner acts for their current office only; the region's staff only on reports of their
 regions. Fixing or answering writes the change, the audit row and the owners' notices in one
 transaction; of two staff resolving one report at once, one does and the other is told it is
-closed (`Conflict("rv-disc-closed")`).
+closed, by whom and when (`Conflict("rv-disc-closed-by", by=…, at=…)`).
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 
-from services.errors import Forbidden, Invalid, NotFound
+from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.review import refusals, regions, who
 from services.uow import UnitOfWork
-from storage import review_inputs
+from storage import review_inputs, winners
 from storage.accounts import Actor
 from storage.review_inputs import DiscrepancyRecord, OwnReport
 
@@ -91,15 +93,33 @@ async def get(uow: UnitOfWork, actor: Actor, report_id: int, *, must_be_open: bo
     async with uow:
         with refusals():
             found = await review_inputs.get_discrepancy(uow.session, report_id, regions(actor))
-    if must_be_open and found.status != "open":
-        raise Invalid("rv-disc-closed")
+        if must_be_open and found.status != "open":
+            winner = await winners.report_resolution(uow.session, report_id)
+            if winner is not None:  # who dealt with it, and when
+                raise Conflict("rv-disc-closed-by", by=winner.name, at=winner.at)
+            raise Invalid("rv-disc-closed")
     return found
+
+
+@asynccontextmanager
+async def _closed(uow: UnitOfWork, report_id: int) -> AsyncIterator[None]:
+    """A report resolved already (by another at the same moment, or before) says by whom and
+    when (`rv-disc-closed-by`)."""
+    try:
+        yield
+    except Conflict as error:
+        if error.code != "rv-disc-closed":
+            raise
+        winner = await winners.report_resolution(uow.session, report_id)
+        if winner is None:
+            raise
+        raise Conflict("rv-disc-closed-by", by=winner.name, at=winner.at) from None
 
 
 async def fix(uow: UnitOfWork, actor: Actor, report_id: int, value: str, now: datetime
               ) -> DiscrepancyRecord:
     """Correct the office's field (audited) and tell its owners."""
-    async with uow:
+    async with uow, _closed(uow, report_id):
         with refusals():
             done = await review_inputs.fix_discrepancy(uow.session, report_id, regions(actor),
                                                        value, who(actor), now)
@@ -109,7 +129,7 @@ async def fix(uow: UnitOfWork, actor: Actor, report_id: int, value: str, now: da
 
 async def answer(uow: UnitOfWork, actor: Actor, report_id: int, text: str, now: datetime
                  ) -> DiscrepancyRecord:
-    async with uow:
+    async with uow, _closed(uow, report_id):
         with refusals():
             done = await review_inputs.answer_discrepancy(uow.session, report_id,
                                                           regions(actor), text, who(actor),

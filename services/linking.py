@@ -19,9 +19,10 @@ from scoring.text import PhoneError, normalize_phone
 from services import accounts
 from services.errors import Forbidden, Invalid, NotFound
 from services.uow import UnitOfWork
-from storage import admin, linking
+from storage import admin, linking, winners
 from storage.accounts import Actor
 from storage.admin import audit, list_experts
+from storage.faults import fault_point
 from storage.linking import LinkRecord
 from storage.outbox import notify
 from storage.records import ExpertRecord, OfficeRecord, StaffRecord
@@ -86,7 +87,8 @@ async def link_by_contact(uow: UnitOfWork, actor: Actor, *, contact_user_id: int
 
 async def redeem_code(uow: UnitOfWork, actor: Actor, text: str, now: datetime) -> Linked:
     """Link the office a one-time code names. Refusals: `link-code-limit` (five wrong codes:
-    `minutes` to wait), `link-code-wrong`, `link-code-used`, `link-code-expired`.
+    `minutes` to wait), `link-code-wrong`, `link-code-used` (`link-code-used-by` with who
+    and when), `link-code-expired`.
     Of several accounts redeeming one code at once, exactly one links."""
     code = linking.normalize_code(text)[:linking.CODE_LENGTH * 2]
     async with uow:
@@ -101,8 +103,11 @@ async def redeem_code(uow: UnitOfWork, actor: Actor, text: str, now: datetime) -
             reason = await linking.code_state(uow.session, code, now) or "used"
             if reason == "wrong":  # perhaps a staff invite, used or expired
                 reason = await admin.invite_state(uow.session, code, now) or "wrong"
+            winner = await winners.code_use(uow.session, code) if reason == "used" else None
             await linking.add_wrong_attempt(uow.session, actor.account_id, now)
             await uow.commit()  # the attempt counts, whatever the caller does next
+            if winner is not None:  # who redeemed it, and when
+                raise Invalid("link-code-used-by", by=winner.name, at=winner.at)
             raise Invalid(f"link-code-{reason}")
         offices = []
         if office_id is not None:
@@ -110,7 +115,9 @@ async def redeem_code(uow: UnitOfWork, actor: Actor, text: str, now: datetime) -
                                actor_label(actor))
             await linking.choose_office(uow.session, actor.account_id, office_id)
             offices = await linking.offices_by_id(uow.session, [office_id])
+        fault_point("linking.taken")
         await uow.commit()
+    fault_point("linking.committed")
     return Linked(tuple(offices), await accounts.reload(uow, actor), joined)
 
 

@@ -5,7 +5,8 @@ reviewer role and that what it names (a declaration, a file) belongs to one of i
 nothing a button carries is trusted. Each change writes its audit row and queues what the owners
 must hear in the same transaction (`storage.review_actions`). Of two reviewers confirming (or one
 confirming while another returns) the same declaration at once, exactly one moves it; the other
-gets `Conflict("rv-not-reviewable", status=…)` with the status it found.
+is told who did and when (`Conflict("rv-already-confirmed", by=…, at=…)`, or
+`rv-already-returned`; `rv-not-reviewable` with the status it found otherwise).
 
 Refusals are `services.errors` with the catalog key of the first round (`rv-…`) as their code.
 A reviewer linked to an office as its owner never reviews it (`Forbidden("rv-own-office")`):
@@ -14,8 +15,8 @@ the queue's "next" passes it by, and every action on it is refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,7 @@ from services.uow import UnitOfWork
 from storage import review, review_actions, review_inputs, review_queue
 from storage.accounts import Actor
 from storage.declarations import EvidenceRecord
+from storage.faults import fault_point
 from storage.records import PeriodRecord
 from storage.review import GRACE_DAYS, ReviewError, ReviewTarget, Who
 
@@ -38,7 +40,8 @@ __all__ = ["GRACE_DAYS", "Adjusted", "Confirmed", "Opened", "Page", "Queue", "Re
 FORBIDDEN = frozenset({"rv-not-yours", "assoc-not-yours"})
 NOT_FOUND = frozenset({"rv-stale", "assoc-no-office", "rv-no-period"})
 CONFLICT = frozenset({"rv-not-reviewable", "rv-disc-closed", "rv-neg-duplicate",
-                      "rv-published"})
+                      "rv-published", "rv-already-confirmed", "rv-already-returned",
+                      "rv-disc-closed-by"})
 
 
 def refusal(error: ReviewError) -> ServiceError:
@@ -54,6 +57,19 @@ def refusals() -> Iterator[None]:
     try:
         yield
     except ReviewError as error:
+        raise refusal(error) from None
+
+
+@asynccontextmanager
+async def acting(uow: UnitOfWork, declaration_id: int) -> AsyncIterator[None]:
+    """`refusals()` for an action on a declaration: one no longer reviewable says who moved it
+    and when (the loser of a race, or a second tap)."""
+    try:
+        yield
+    except ReviewError as error:
+        if error.key == "rv-not-reviewable" and "by" not in error.args_:
+            error = await review_actions.already(uow.session, declaration_id,
+                                                 str(error.args_.get("status")))
         raise refusal(error) from None
 
 
@@ -249,9 +265,11 @@ async def confirm(uow: UnitOfWork, actor: Actor, declaration_id: int, now: datet
                   ) -> Confirmed:
     async with uow:
         found = await _target(uow, actor, declaration_id)
-        with refusals():
+        async with acting(uow, found.view.id):
             told = await review_actions.confirm(uow.session, found, who(actor), now)
+        fault_point("review.moved")
         await uow.commit()
+    fault_point("review.committed")
     return Confirmed(found, told)
 
 
@@ -260,7 +278,7 @@ async def adjust(uow: UnitOfWork, actor: Actor, declaration_id: int, index: int,
     """The accepted value of the `index`-th item (declaring it again clears the adjustment)."""
     async with uow:
         found = await _target(uow, actor, declaration_id)
-        with refusals():
+        async with acting(uow, found.view.id):
             item = found.item(index)
             value = await review_actions.adjust(uow.session, found, item.key, value, reason,
                                                 who(actor), now)
@@ -273,7 +291,7 @@ async def reject_evidence(uow: UnitOfWork, actor: Actor, evidence_id: int, reaso
     """`reason`: «@<quick reason>» or the reviewer's words."""
     async with uow:
         found, record = await _evidence_target(uow, actor, evidence_id)
-        with refusals():
+        async with acting(uow, found.view.id):
             await review_actions.reject_evidence(uow.session, found, record.id, reason,
                                                  who(actor), now)
         await uow.commit()
@@ -284,7 +302,7 @@ async def restore_evidence(uow: UnitOfWork, actor: Actor, evidence_id: int, now:
                            ) -> ReviewTarget:
     async with uow:
         found, record = await _evidence_target(uow, actor, evidence_id)
-        with refusals():
+        async with acting(uow, found.view.id):
             await review_actions.restore_evidence(uow.session, found, record.id, who(actor),
                                                   now)
         await uow.commit()
@@ -296,7 +314,7 @@ async def comment(uow: UnitOfWork, actor: Actor, declaration_id: int, index: int
     """The comment on the `index`-th item (empty removes it); the declaration after it."""
     async with uow:
         found = await _target(uow, actor, declaration_id)
-        with refusals():
+        async with acting(uow, found.view.id):
             await review_actions.set_comment(uow.session, found, found.item(index).key, text,
                                              who(actor), now)
         await uow.commit()
@@ -307,7 +325,7 @@ async def return_to_owner(uow: UnitOfWork, actor: Actor, declaration_id: int, gr
                           now: datetime) -> Returned:
     async with uow:
         found = await _target(uow, actor, declaration_id)
-        with refusals():
+        async with acting(uow, found.view.id):
             deadline = await review_actions.return_to_owner(uow.session, found, who(actor),
                                                             now, grace_days)
         await uow.commit()

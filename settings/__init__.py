@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     webhook_rate_per_minute: int = Field(default=600, ge=1)
     # FSM storage: memory (one process) or a redis:// URL (several workers).
     fsm_redis_url: str | None = None
+    # The inbox's lease on an update being handled (renewed every third of it while handled).
+    inbox_lease_seconds: float = Field(default=10, gt=0)
+    # Tests only (tests/faults): comma-separated `storage.faults.POINTS` where the process
+    # kills itself. Empty in production.
+    fault_points: str = ""
 
     @field_validator("telegram_token", "bale_token", "webhook_secret", mode="before")
     @classmethod

@@ -5,8 +5,9 @@ Each checks the state and the window again (`must_be_actionable`), writes an aud
 when, old → new, why) and queues what the owner must hear as data, in the caller's
 transaction. Confirming and returning move the status with one conditional `UPDATE … WHERE
 status = 'submitted' AND version = <seen>`: of two reviewers acting at once (two taps, two
-people) exactly one moves it; the other is refused with the status it found
-(`rv-not-reviewable`), and nothing of theirs is written.
+people) exactly one moves it; the other is told who moved it and when (`rv-already-confirmed`,
+`rv-already-returned`; else `rv-not-reviewable` with the status it found), and nothing of
+theirs is written.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scoring.answers import to_json, validate_value
 from scoring.calendar import TEHRAN, end_of_day
 from scoring.status import TransitionError, assert_transition
+from storage import winners
 from storage.admin import audit
 from storage.models import Answer, Declaration, Evidence
 from storage.review import (
@@ -54,9 +56,21 @@ async def _move(session: AsyncSession, target: ReviewTarget, new: S, who: Who,
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         status = await session.scalar(select(Declaration.status).where(
             Declaration.id == target.view.id))
-        raise ReviewError("rv-not-reviewable", status=status or S.SUBMITTED)
-    await audit(session, actor=who.label, action="declaration.status", entity="declaration",
-                entity_id=target.view.id, old=str(S.SUBMITTED), new=str(new), reason=reason)
+        raise await already(session, target.view.id, status or S.SUBMITTED)
+    await audit(session, actor=who.label, actor_account_id=who.account_id,
+                action="declaration.status", entity="declaration", entity_id=target.view.id,
+                old=str(S.SUBMITTED), new=str(new), reason=reason)
+
+
+async def already(session: AsyncSession, declaration_id: int, status: str) -> ReviewError:
+    """Not reviewable (any more): confirmed or returned by whom and when
+    (`rv-already-confirmed`, `rv-already-returned`), else the status it is in."""
+    winner = None
+    if status in (S.CONFIRMED, S.RETURNED):
+        winner = await winners.status_move(session, declaration_id, status)
+    if winner is None:
+        return ReviewError("rv-not-reviewable", status=status)
+    return ReviewError(f"rv-already-{status}", by=winner.name, at=winner.at)
 
 
 async def confirm(session: AsyncSession, target: ReviewTarget, who: Who, now: datetime) -> int:

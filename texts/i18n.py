@@ -1,18 +1,22 @@
 """Message catalogs: `locales/<lang>/*.ftl`, Fluent syntax, Persian the default.
 
 Numbers passed as arguments are rendered by us, not by Fluent, so that Persian texts get Persian
-digits (and «٬» between thousands) whatever Babel's idea of the `fa` numbering system is.
+digits (and «٬» between thousands) whatever Babel's idea of the `fa` numbering system is; an
+instant (`datetime`) is said in Tehran time, with its Jalali date unless it is today
+(`format_when`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 from fluent.runtime import FluentBundle, FluentResource
 
+from scoring.calendar import TEHRAN, format_jalali_date
 from scoring.text import to_persian_digits
 from texts.render import escape, finish
 
@@ -32,6 +36,21 @@ def format_number(value: int | float | Decimal, lang: str) -> str:
     if lang == "fa":
         return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
     return text
+
+
+def format_when(instant: datetime, lang: str, now: datetime | None = None) -> str:
+    """An instant as people in Iran read it, Tehran time: «ساعت ۱۰:۴۲» today, else
+    «در ۱۴ آذر ۱۴۰۵ ساعت ۱۰:۴۲» («at 10:42», «on 14 Azar 1405 at 10:42»)."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    local = instant.astimezone(TEHRAN)
+    today = (now or datetime.now(UTC)).astimezone(TEHRAN).date() == local.date()
+    clock = local.strftime("%H:%M")
+    if lang == "fa":
+        clock = to_persian_digits(clock)
+        return f"ساعت {clock}" if today else \
+            f"در {format_jalali_date(instant, 'fa')} ساعت {clock}"
+    return f"at {clock}" if today else f"on {format_jalali_date(instant, 'en')} at {clock}"
 
 
 @cache
@@ -93,6 +112,8 @@ class Translator:
                 prepared[name] = str(value)
             elif isinstance(value, int | float | Decimal):
                 prepared[name] = format_number(value, lang)
+            elif isinstance(value, datetime):
+                prepared[name] = format_when(value, lang)
             elif isinstance(value, Markup):
                 prepared[name] = str(value)
             else:

@@ -27,7 +27,9 @@ def explain_code(t: Translator, code: str, params: Mapping[str, Any]) -> str:
     for name, value in params.items():
         if value is None and name in ("by", "at"):
             continue
-        if isinstance(value, datetime | date):
+        if name == "at" and isinstance(value, datetime):
+            args[name] = value  # who won a race, and when: the translator says it with the time
+        elif isinstance(value, datetime | date):
             args[name] = format_jalali_date(value, t.lang)
         elif name == "period_code":
             args["period"] = period_title(str(value), t.lang)

@@ -17,6 +17,7 @@ from services.errors import Conflict, Invalid
 from services.uow import UnitOfWork
 from storage import declarations as decl
 from storage.accounts import Actor
+from storage.faults import fault_point
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,7 @@ async def attach(uow: UnitOfWork, actor: Actor, now: datetime, key: str, file: F
                 file_id=file.file_id, actor=label(actor))
             draft = await reopen_if_submitted(uow, draft, actor, now)
         await uow.commit()
+    fault_point("evidence.committed")
     async with uow:
         draft = await reload(uow, draft)
     return Attached(draft, item, len(draft.view.evidence_for(key)), not known)

@@ -16,8 +16,10 @@ from services.declaration.draft import Draft, label, load
 from services.errors import Conflict
 from services.uow import UnitOfWork
 from storage import declarations as decl
+from storage import winners
 from storage.accounts import Actor
 from storage.admin import current_period
+from storage.faults import fault_point
 from storage.records import OfficeRecord, PeriodRecord
 
 S = decl.S
@@ -42,23 +44,34 @@ class Submitted:
 async def submit(uow: UnitOfWork, actor: Actor, now: datetime, period_id: int, *,
                  confirmed: bool) -> Incomplete | ConfirmFirst | Submitted:
     """Submit (with `confirmed`; else ask for the confirmation first). Refused as
-    `Conflict("submit-already")` unless the declaration is a draft or returned."""
+    `Conflict("submit-already-by", by=…, at=…)` (or `submit-already`) unless the declaration
+    is a draft or returned."""
     async with uow:
         draft = await load(uow, actor, now, period_id=period_id, edit=True)
         missing = draft.missing()
         if missing:
             return Incomplete(draft, missing)
         if draft.view.status not in (S.DRAFT, S.RETURNED):
-            raise Conflict("submit-already")
+            raise await _already(uow, draft.view.id)
         if not confirmed:
             return ConfirmFirst(draft)
         try:
             await decl.move(uow.session, draft.view.id, S.SUBMITTED, actor=label(actor),
                             by="owner", now=now)
         except TransitionError as error:  # submitted by another tap meanwhile
-            raise Conflict("submit-already") from error
+            raise await _already(uow, draft.view.id) from error
+        fault_point("submit.moved")
         await uow.commit()
+    fault_point("submit.committed")
     return Submitted(draft)
+
+
+async def _already(uow: UnitOfWork, declaration_id: int) -> Conflict:
+    """Submitted already: by whom and when (`submit-already-by`), when the audit says."""
+    winner = await winners.status_move(uow.session, declaration_id, S.SUBMITTED)
+    if winner is None:
+        return Conflict("submit-already")
+    return Conflict("submit-already-by", by=winner.name, at=winner.at)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ async def test_a_one_time_code_links_and_wrong_codes_are_limited(world: World) -
     assert "متصل شد" in (await user.wait_text("متصل شد"))["text"]
     other = world.user("telegram", 602, "دیگری")
     await other.send_command("/start", code)
-    assert "قبلاً استفاده شده" in (await other.wait_message())["text"]
+    assert "استفاده کرده است" in (await other.wait_message())["text"]
     async with world.session() as session:
         assert await session.scalar(select(func.count()).select_from(AccountOffice)) == 1
         assert await session.scalar(select(func.count()).select_from(LinkAttempt)) == 6

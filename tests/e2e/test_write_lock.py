@@ -49,3 +49,25 @@ async def test_a_held_write_lock_delays_but_neither_freezes_nor_loses(world: Wor
     welcomes = [e for e in await user.transcript()
                 if e["direction"] == "out" and WELCOME in (e.get("text") or "")]
     assert len(welcomes) == 1
+
+
+async def test_a_lock_held_past_the_busy_timeout_loses_no_one(world: World) -> None:
+    """Held longer than SQLite's busy timeout (10 s), where the bot once dropped the blocked
+    update: two people writing meanwhile are both kept (the poller tries again rather than
+    confirm what it could not store) and each answered once after the release."""
+    path = world.settings.database_url.split("///", 1)[1]
+    people = [world.user("telegram", 9610, "کاربر"), world.user("bale", 9611, "کاربر")]
+    taken = threading.Event()
+    holder = threading.Thread(target=hold_write_lock, args=(path, 11.0, taken))
+    holder.start()
+    assert await asyncio.to_thread(taken.wait, 5)
+    for person in people:
+        await person.send_command("/start")
+    await asyncio.to_thread(holder.join, 20)
+    for person in people:
+        await person.wait_text(WELCOME, timeout=20)
+    await asyncio.sleep(0.5)
+    for person in people:
+        welcomes = [e for e in await person.transcript()
+                    if e["direction"] == "out" and WELCOME in (e.get("text") or "")]
+        assert len(welcomes) == 1

@@ -36,7 +36,7 @@ async def test_a_code_links_once_and_a_second_account_is_told_it_is_used(
     code = (await issue_code(harness.uow(), "71100002", harness.clock.now())).code
     first, second = harness.chat("telegram", 503), harness.chat("bale", 504)
     assert any("۷۱۱۰۰۰۰۲" in t for t in texts(await first.send(f"/start {code}")))
-    assert any("قبلاً استفاده شده" in t for t in texts(await second.send(f"/start {code}")))
+    assert any("استفاده کرده است" in t for t in texts(await second.send(f"/start {code}")))
 
 
 async def test_the_language_button_switches_the_menu_to_english(harness: Harness) -> None:

@@ -80,7 +80,7 @@ async def test_discrepancies_are_fixed_or_answered_and_the_owner_is_told(world: 
     await reviewer.send_text("نوع دفتر شما در پروانه شهری ثبت شده است.")
     await reviewer.wait_text("برای مالک فرستاده شد")
     await reviewer.press_callback(f"rv:df:{first}")  # already dealt with
-    assert "قبلاً رسیدگی شده" in (await reviewer.wait_callback_answer())["text"]
+    assert "رسیدگی کرده است" in (await reviewer.wait_callback_answer())["text"]
 
     assert await drain(world) == 2
     fixed = await owner.wait_text("اصلاح شد")

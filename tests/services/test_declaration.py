@@ -10,6 +10,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from handlers.owner import say
+from scoring.calendar import TEHRAN
+from scoring.text import to_persian_digits
 from services import linking
 from services.declaration import (
     BadAnswer,
@@ -30,13 +33,14 @@ from services.position import Position
 from storage.accounts import Actor
 from storage.models import AuditLog, Declaration, Evidence
 from tests.services.conftest import NOW, World
+from texts.i18n import Translator
 
 TAPS = 4  # a double tap, and two phones doing the same
 HOLDER = "09382413657"  # the licence holder of the demo office 16598444 (urban)
 
 
 async def owner(world: World, user_id: int = 9100) -> Actor:
-    actor = await world.person("telegram", user_id)
+    actor = await world.person("telegram", user_id, "زهرا")
     linked = await linking.link_by_contact(world.uow(), actor, contact_user_id=user_id,
                                            phone=HOLDER)
     assert isinstance(linked, linking.Linked)
@@ -223,7 +227,7 @@ async def test_submit_asks_first_refuses_incomplete_and_editing_reopens(world: W
     assert isinstance(done, Submitted)
     with pytest.raises(Conflict) as again:
         await submit.submit(world.uow(), actor, NOW, p, confirmed=True)
-    assert again.value.code == "submit-already"
+    assert again.value.code == "submit-already-by"
     status = await submit.status(world.uow(), actor, NOW)
     assert status is not None and status.status == "submitted"
     edited = await answers.yes_no(world.uow(), actor, NOW, p, "step_free", True)
@@ -241,7 +245,16 @@ async def test_two_submissions_at_once_submit_once(world: World) -> None:
     won = [o for o in outcomes if isinstance(o, Submitted)]
     lost = [o for o in outcomes if isinstance(o, Conflict)]
     assert len(won) == 1 and len(lost) == TAPS - 1, outcomes
-    assert {e.code for e in lost} == {"submit-already"}
+    # Each loser is told who submitted it and when: the winner's audit row, Tehran time.
+    assert {e.code for e in lost} == {"submit-already-by"}
+    async with world.sessionmaker() as session:
+        at = await session.scalar(select(AuditLog.at).where(
+            AuditLog.action == "declaration.status"))
+    clock = to_persian_digits(at.astimezone(TEHRAN).strftime("%H:%M"))
+    assert {say(Translator("fa"), e) for e in lost} == {
+        f"این خوداظهاری را زهرا ساعت {clock} ارسال کرده است."}
+    assert say(Translator("en"), lost[0]) == \
+        f"زهرا submitted this declaration at {at.astimezone(TEHRAN):%H:%M}."
     assert await count(world, AuditLog, AuditLog.action == "declaration.status") == 1
     async with world.sessionmaker() as session:
         version = await session.scalar(select(Declaration.version))

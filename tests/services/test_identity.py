@@ -169,7 +169,7 @@ async def test_after_the_wait_five_more_tries_and_a_used_code_stays_used(world: 
     await linking.redeem_code(world.uow(), other, code, at)
     with pytest.raises(Invalid) as refused:
         await linking.redeem_code(world.uow(), actor, code, at)
-    assert refused.value.code == "link-code-used"
+    assert refused.value.code == "link-code-used-by"
     expired = (await linking.issue_code(world.uow(), "16598445", NOW)).code
     with pytest.raises(Invalid) as refused:
         await linking.redeem_code(world.uow(), await world.person("bale", 9204), expired,

@@ -7,10 +7,12 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
+from scoring.text import to_persian_digits
 from services import linking
 from services.errors import Forbidden, Invalid, NotFound
 from storage.models import AccountOffice, AuditLog, LinkAttempt
 from tests.services.conftest import NOW, World
+from texts.i18n import Translator
 
 HOLDER = "09382413657"  # the licence holder of the demo office 16598444
 
@@ -22,14 +24,20 @@ async def _count(world: World, model: type) -> int:
 
 async def test_twenty_accounts_redeeming_one_code_at_once_link_exactly_one(world: World) -> None:
     code = (await linking.issue_code(world.uow(), "71100002", NOW)).code
-    people = [await world.person("bale", 8000 + i) for i in range(20)]
+    people = [await world.person("bale", 8000 + i, f"کاربر {to_persian_digits(i)}")
+              for i in range(20)]
     outcomes = await asyncio.gather(
         *(linking.redeem_code(world.uow(), p, code, NOW) for p in people),
         return_exceptions=True)
     won = [o for o in outcomes if isinstance(o, linking.Linked)]
     lost = [o for o in outcomes if isinstance(o, Invalid)]
     assert len(won) == 1 and len(lost) == 19, outcomes
-    assert {e.code for e in lost} == {"link-code-used"}
+    # Each loser is told who used the code and when.
+    assert {e.code for e in lost} == {"link-code-used-by"}
+    [winner] = [p for p, o in zip(people, outcomes, strict=True) if not isinstance(o, Invalid)]
+    said = {Translator("fa")(e.code, **e.params) for e in lost}
+    assert said == {f"این کد را {winner.first_name} در ۳ آبان ۱۴۰۴ ساعت ۱۲:۰۰ استفاده کرده "
+                    "است. اگر شما نبوده‌اید، از منطقه کد تازه بخواهید."}
     assert await _count(world, AccountOffice) == 1
     async with world.sessionmaker() as session:
         links = await session.scalar(select(func.count()).select_from(AuditLog).where(

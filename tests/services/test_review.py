@@ -26,7 +26,9 @@ from storage.models import (
     Outbox,
 )
 from tests.services.conftest import NOW, World
+from texts.i18n import Translator, format_when
 from texts.notices import render
+from texts.review_text import explain
 
 SARI, SHIRAZ = "16598444", "71100001"  # region 4 (Mazandaran), region 7 (Fars)
 ANSWERS: dict[str, Any] = {"area": 85, "holder_years": 12, "step_free": True,
@@ -60,8 +62,12 @@ async def _submitted(world: World, code: str) -> int:
         return row.id
 
 
+NAMES = {7004: "مریم احمدی", 7014: "رضا کریمی"}
+
+
 async def _staff(world: World, user_id: int, role: str, **where: Any) -> Actor:
-    await add_staff(world.uow(), platform="telegram", user_id=user_id, role=role, **where)
+    await add_staff(world.uow(), platform="telegram", user_id=user_id, role=role,
+                    name=NAMES.get(user_id, ""), **where)
     return await world.person("telegram", user_id)
 
 
@@ -76,6 +82,16 @@ def _status_moves(declaration_id: int) -> tuple[Any, ...]:
             AuditLog.entity_id == str(declaration_id))
 
 
+async def _moved_at(world: World, declaration_id: int) -> Any:
+    async with world.sessionmaker() as session:
+        return await session.scalar(select(AuditLog.at).where(*_status_moves(declaration_id)))
+
+
+def _who_won(outcomes: list[Any], first: Actor, second: Actor) -> str:
+    """The winner's staff name: the other one lost."""
+    return NAMES[first.user_id] if isinstance(outcomes[1], Conflict) else NAMES[second.user_id]
+
+
 async def test_two_reviewers_confirming_at_once_confirm_once(world: World) -> None:
     declaration = await _submitted(world, SARI)
     first = await _staff(world, 7004, "reviewer", region=4)
@@ -86,12 +102,20 @@ async def test_two_reviewers_confirming_at_once_confirm_once(world: World) -> No
     won = [o for o in outcomes if isinstance(o, review.Confirmed)]
     lost = [o for o in outcomes if isinstance(o, Conflict)]
     assert len(won) == 1 and len(lost) == 1, outcomes
-    assert lost[0].code == "rv-not-reviewable" and lost[0].params["status"] == "confirmed"
+    # The loser is told who confirmed it and when (Tehran time, Jalali date: not today).
+    winner = _who_won(outcomes, first, second)
+    assert lost[0].code == "rv-already-confirmed"
+    at = await _moved_at(world, declaration)
+    assert explain(Translator("fa"), lost[0]) == \
+        f"این خوداظهاری را {winner} {format_when(at, 'fa')} تأیید کرده است."
+    assert explain(Translator("en"), lost[0]) == \
+        f"{winner} confirmed this declaration {format_when(at, 'en')}."
     assert await _count(world, AuditLog, *_status_moves(declaration)) == 1
     assert await _count(world, Outbox, Outbox.kind == "review.confirmed") == 1
     # A third tap later is told the same, and writes nothing.
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as third:
         await review.confirm(world.uow(), first, declaration, NOW)
+    assert explain(Translator("fa"), third.value) == explain(Translator("fa"), lost[0])
     assert await _count(world, AuditLog, *_status_moves(declaration)) == 1
 
 
@@ -107,7 +131,10 @@ async def test_return_against_confirm_at_once_one_wins(world: World) -> None:
     lost = [o for o in outcomes if isinstance(o, Conflict)]
     assert len(won) == 1 and len(lost) == 1, outcomes
     winner = "returned" if isinstance(won[0], review.Returned) else "confirmed"
-    assert lost[0].code == "rv-not-reviewable" and lost[0].params["status"] == winner
+    assert lost[0].code == f"rv-already-{winner}"
+    said = explain(Translator("fa"), lost[0])
+    assert said.startswith(f"این خوداظهاری را {_who_won(outcomes, first, second)} ساعت ")
+    assert ("تأیید کرده است" if winner == "confirmed" else "برگردانده است") in said
     async with world.sessionmaker() as session:
         row = await session.get(Declaration, declaration)
         assert row is not None and row.status == winner
@@ -158,7 +185,10 @@ async def test_two_staff_resolving_one_report_at_once_resolve_it_once(world: Wor
         discrepancy.fix(world.uow(), second, number, "ساری، خیابان فرهنگ", NOW),
         return_exceptions=True)
     lost = [o for o in outcomes if isinstance(o, Conflict)]
-    assert len(lost) == 1 and lost[0].code == "rv-disc-closed", outcomes
+    assert len(lost) == 1 and lost[0].code == "rv-disc-closed-by", outcomes
+    said = explain(Translator("fa"), lost[0])
+    assert said.startswith(f"به این گزارش {_who_won(outcomes, first, second)} ساعت ")
+    assert said.endswith(" رسیدگی کرده است.")
     assert await _count(world, Discrepancy, Discrepancy.status != "open") == 1
     assert await _count(world, AuditLog, AuditLog.action.like("discrepancy.%"),
                         AuditLog.action != "discrepancy.open") == 1
@@ -176,3 +206,12 @@ async def test_an_association_scores_only_its_province(world: World) -> None:
     again = await association.set_score(world.uow(), fars, shiraz.office.id, "85.5", NOW)
     assert again.old == Decimal(90)
     assert await _count(world, AuditLog, AuditLog.action == "score.association") == 2
+
+
+def test_when_is_said_in_tehran_time_with_the_jalali_date_unless_today() -> None:
+    from datetime import timedelta
+
+    assert format_when(NOW, "fa", now=NOW + timedelta(hours=2)) == "ساعت ۱۲:۰۰"
+    assert format_when(NOW, "en", now=NOW + timedelta(hours=2)) == "at 12:00"
+    assert format_when(NOW, "fa", now=NOW + timedelta(days=1)) == "در ۳ آبان ۱۴۰۴ ساعت ۱۲:۰۰"
+    assert format_when(NOW, "en", now=NOW + timedelta(days=1)) == "on 3 Aban 1404 at 12:00"

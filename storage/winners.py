@@ -1,0 +1,77 @@
+"""Who won a race, and when: read back from the audit row (or the row) the winner wrote.
+
+The loser of two confirmations, two submissions, two redemptions of one link code or two
+resolutions of one discrepancy report is told who did it and when ("already confirmed by
+Maryam at 10:42"). The winner's name is the staff name it was given, else the name the
+platform gives the account, else its platform label.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Account, AuditLog, Discrepancy, LinkCode, StaffRole
+
+
+@dataclass(frozen=True, slots=True)
+class Winner:
+    name: str
+    at: datetime
+
+
+async def _name(session: AsyncSession, account_id: int | None, label: str) -> str:
+    if account_id is None and ":" in label:  # "bale:7407": the account behind the label
+        platform, _, user = label.partition(":")
+        if user.isdigit():
+            account_id = await session.scalar(select(Account.id).where(
+                Account.platform == platform, Account.platform_user_id == int(user)))
+    if account_id is None:
+        return label
+    staff = await session.scalar(select(StaffRole.name).where(
+        StaffRole.account_id == account_id, StaffRole.name != "").limit(1))
+    if staff:
+        return staff
+    first = await session.scalar(select(Account.first_name).where(Account.id == account_id))
+    return first or label
+
+
+async def status_move(session: AsyncSession, declaration_id: int, status: str
+                      ) -> Winner | None:
+    """Who last moved the declaration to `status`, and when."""
+    row = (await session.execute(
+        select(AuditLog.actor_account_id, AuditLog.actor, AuditLog.at)
+        .where(AuditLog.action == "declaration.status", AuditLog.entity == "declaration",
+               AuditLog.entity_id == str(declaration_id), AuditLog.new == status)
+        .order_by(AuditLog.id.desc()).limit(1))).first()
+    if row is None:
+        return None
+    return Winner(await _name(session, row.actor_account_id, row.actor), row.at)
+
+
+async def code_use(session: AsyncSession, code: str) -> Winner | None:
+    """Who redeemed a one-time link code, and when."""
+    row = (await session.execute(select(LinkCode.used_by, LinkCode.used_at)
+                                 .where(LinkCode.code == code))).first()
+    if row is None or row.used_at is None:
+        return None
+    return Winner(await _name(session, row.used_by, "?"), row.used_at)
+
+
+async def report_resolution(session: AsyncSession, report_id: int) -> Winner | None:
+    """Who fixed or answered a discrepancy report, and when."""
+    office_id = await session.scalar(select(Discrepancy.office_id).where(
+        Discrepancy.id == report_id))
+    rows = await session.execute(
+        select(AuditLog.actor_account_id, AuditLog.actor, AuditLog.at, AuditLog.new)
+        .where(AuditLog.action.in_(("discrepancy.fixed", "discrepancy.answered")),
+               AuditLog.entity == "office", AuditLog.entity_id == str(office_id))
+        .order_by(AuditLog.id.desc()))
+    for row in rows.all():
+        if json.loads(row.new or "{}").get("report") == report_id:
+            return Winner(await _name(session, row.actor_account_id, row.actor), row.at)
+    return None
