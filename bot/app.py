@@ -175,8 +175,7 @@ async def run_polling(settings: Settings, *, ready: asyncio.Event | None = None,
         if settings.ops_port:  # /healthz, /readyz, /metrics (bot.health)
             from bot.health import serve_ops
 
-            stop_ops = await serve_ops(app.engine, app.sessionmaker, settings.ops_host,
-                                       settings.ops_port)
+            stop_ops = await serve_ops(app.sessionmaker, settings.ops_host, settings.ops_port)
         if ready is not None:
             ready.set()
         stop = asyncio.Event()

@@ -41,8 +41,10 @@ async def readiness(engine: AsyncEngine) -> dict[str, Any]:
     return checks
 
 
-def add_ops_routes(web_app: web.Application, engine: AsyncEngine,
+def add_ops_routes(web_app: web.Application,
                    sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    engine: AsyncEngine = sessionmaker.kw["bind"]
+
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"alive": True})
 
@@ -61,14 +63,14 @@ def add_ops_routes(web_app: web.Application, engine: AsyncEngine,
     web_app.router.add_get("/metrics", metrics_page)
 
 
-async def serve_ops(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession],
-                    host: str, port: int) -> Callable[[], Any]:
+async def serve_ops(sessionmaker: async_sessionmaker[AsyncSession], host: str, port: int
+                    ) -> Callable[[], Any]:
     """Polling mode: the three routes on their own server. Returns the coroutine function that
     stops it."""
     from bot.webhook import RouteAccessLogger
 
     web_app = web.Application()
-    add_ops_routes(web_app, engine, sessionmaker)
+    add_ops_routes(web_app, sessionmaker)
     runner = web.AppRunner(web_app, access_log_class=RouteAccessLogger)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()

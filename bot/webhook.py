@@ -171,7 +171,7 @@ def build_webhook_app(app: App, secrets: WebhookSecrets | str, wake: asyncio.Eve
             return web.Response(status=400, text="bad request")
 
     web_app.middlewares.append(never_500)
-    add_ops_routes(web_app, app.engine, app.sessionmaker)  # /healthz, /readyz, /metrics
+    add_ops_routes(web_app, app.sessionmaker)  # /healthz, /readyz, /metrics
     for bot in app.bots:
         if bot.platform == "bale":
             web_app.router.add_post("/webhook/bale/{secret}", handler(bot))
