@@ -20,6 +20,7 @@ from storage.evidence import CheckedFile
 
 _ALREADY_THERE = {"412", "PreconditionFailed", "ConditionalRequestConflict"}
 _MISSING = {"404", "NoSuchKey", "NotFound"}
+_UNSUPPORTED = {"NotImplemented", "501"}
 
 
 class EvidenceMissing(FileNotFoundError):
@@ -62,18 +63,24 @@ class S3EvidenceStore:
         return True
 
     def put(self, checked: CheckedFile) -> str:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import ClientError, ParamValidationError
 
         if self.exists(checked.sha256):
             return checked.sha256
+        fields: dict[str, Any] = {
+            "Bucket": self.bucket, "Key": self.key(checked.sha256), "Body": checked.data,
+            "ContentType": checked.mime,
+            "ChecksumAlgorithm": "SHA256"}  # the store refuses bytes damaged on the way
         try:
-            self.client.put_object(
-                Bucket=self.bucket, Key=self.key(checked.sha256), Body=checked.data,
-                ContentType=checked.mime, IfNoneMatch="*",
-                ChecksumAlgorithm="SHA256")  # the store refuses bytes damaged on the way
+            self.client.put_object(**fields, IfNoneMatch="*")
         except ClientError as error:
-            if _code(error) not in _ALREADY_THERE:  # another worker wrote it meanwhile
+            code = _code(error)
+            if code in _UNSUPPORTED:  # an older store without conditional writes
+                self.client.put_object(**fields)
+            elif code not in _ALREADY_THERE:  # else another worker wrote it meanwhile
                 raise
+        except ParamValidationError:  # a botocore older than S3's conditional writes
+            self.client.put_object(**fields)  # the same bytes at worst: the name is the hash
         return checked.sha256
 
     def get(self, sha256: str) -> bytes:

@@ -77,3 +77,27 @@ async def test_callers_use_it_off_the_event_loop(evidence_store: EvidenceStore) 
     assert await asyncio.to_thread(evidence_store.get, checked.sha256) == checked.data
     ticker.cancel()
     assert ticks > 0
+
+
+def test_s3_two_writers_past_the_existence_check_do_not_overwrite(moto_endpoint: str) -> None:
+    # Two workers that both found the name free: the store's conditional put (If-None-Match)
+    # refuses the second, and the store takes that refusal as done.
+    from tests.ops.conftest import s3_store
+
+    store = s3_store(moto_endpoint)
+    store.exists = lambda sha256: False  # type: ignore[method-assign]
+    checked = check(make_jpeg(33, 22), MAX)
+    store.put(checked)
+    forged = CheckedFile(b"\xff\xd8\xff other bytes", checked.sha256, checked.mime, "jpg")
+    assert store.put(forged) == checked.sha256
+    assert store.get(checked.sha256) == checked.data
+
+
+def test_s3_bytes_altered_in_the_bucket_are_refused(moto_endpoint: str) -> None:
+    from tests.ops.conftest import s3_store
+
+    store = s3_store(moto_endpoint)
+    checked = check(make_jpeg(20, 20), MAX)
+    store.client.put_object(Bucket=store.bucket, Key=store.key(checked.sha256), Body=b"swapped")
+    with pytest.raises(OSError, match="altered"):
+        store.get(checked.sha256)
