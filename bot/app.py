@@ -19,13 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import redact
 from bot.middlewares import Context
+from bot.stores import evidence_store
 from delivery.platforms import PlatformBot, make_bots
 from handlers import build_router
 from services.clock import Clock
 from settings import Settings
 from storage import faults
 from storage.db import connection_limit, create_engine, create_sessionmaker, upgrade
-from storage.evidence import LocalEvidenceStore
 from texts.i18n import LANGUAGES, catalog_keys
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         catalog_keys(lang)
     services: dict[str, Any] = {"settings": settings, "sessionmaker": sessionmaker,
                                 "clock": clock or Clock(),
-                                "evidence_store": LocalEvidenceStore(settings.evidence_dir)}
+                                "evidence_store": evidence_store(settings)}
     dispatcher = build_dispatcher(settings, sessionmaker, services)
     bots = make_bots(settings.platforms())
     app = App(settings, engine, sessionmaker, dispatcher, bots, services)
@@ -159,11 +159,11 @@ async def serve_updates(app: App, stop: asyncio.Event, *, polling_timeout: int =
 
 
 def setup_logging(settings: Settings) -> None:
-    """The process's log: INFO to stderr, every record scrubbed of the configured secrets
-    (`bot.redact`), whichever logger or handler it goes through."""
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    redact.install(redact.settings_secrets(settings))
+    """The process's log: to stderr as text or JSON, the update on every line handled for it,
+    every record scrubbed of the configured secrets (`bot.logs`, `bot.redact`)."""
+    from bot.logs import configure
+
+    configure(settings)
 
 
 async def run_polling(settings: Settings, *, ready: asyncio.Event | None = None,
@@ -174,6 +174,11 @@ async def run_polling(settings: Settings, *, ready: asyncio.Event | None = None,
             await bot.delete_webhook()
         settle_heap()
         log.info("polling %s", ", ".join(bot.platform for bot in app.bots))
+        stop_ops = None
+        if settings.ops_port:  # /healthz, /readyz, /metrics (bot.health)
+            from bot.health import serve_ops
+
+            stop_ops = await serve_ops(app.sessionmaker, settings.ops_host, settings.ops_port)
         if ready is not None:
             ready.set()
         stop = asyncio.Event()
@@ -181,7 +186,11 @@ async def run_polling(settings: Settings, *, ready: asyncio.Event | None = None,
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(signum, stop.set)
-        await serve_updates(app, stop)
+        try:
+            await serve_updates(app, stop)
+        finally:
+            if stop_ops is not None:
+                await stop_ops()
 
 
 async def run_webhook(settings: Settings, host: str, port: int) -> None:

@@ -29,6 +29,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from bot.app import App, report_parked
+from bot.health import add_ops_routes
 from bot.webhook_secrets import WebhookSecrets, check, from_shared
 from delivery.inbox import InboxWorker, keep
 from delivery.platforms import PlatformBot, parse_update
@@ -170,6 +171,7 @@ def build_webhook_app(app: App, secrets: WebhookSecrets | str, wake: asyncio.Eve
             return web.Response(status=400, text="bad request")
 
     web_app.middlewares.append(never_500)
+    add_ops_routes(web_app, app.sessionmaker)  # /healthz, /readyz, /metrics
     for bot in app.bots:
         if bot.platform == "bale":
             web_app.router.add_post("/webhook/bale/{secret}", handler(bot))

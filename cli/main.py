@@ -17,6 +17,7 @@ import typer
 
 from cli import (
     accounts,
+    backup,
     codes,
     experts,
     inbox,
@@ -46,7 +47,7 @@ app = typer.Typer(help="Self-declaration bot for counter offices (Bale and Teleg
                   no_args_is_help=True, pretty_exceptions_enable=False)
 
 for module in (schema, registry, codes, periods, running, reminders, experts, review, survey,
-               inbox, accounts):
+               inbox, accounts, backup):
     module.register(app)
 
 

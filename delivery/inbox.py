@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,6 +29,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from delivery import observe
 from delivery.platforms import parse_update
 from storage import inbox
 from storage.inbox import Incoming, Taken
@@ -103,6 +105,7 @@ class InboxWorker:
         renewer = asyncio.create_task(self._renew(stop))
         try:
             while not stop.is_set():
+                observe.worker_alive(self)  # /readyz: the worker's loop turns
                 free = self.concurrency - len(tasks)
                 taken: list[Taken] = []
                 if free > 0:
@@ -124,6 +127,7 @@ class InboxWorker:
                     for waiter in waiters[:2]:
                         waiter.cancel()
         finally:
+            observe.worker_gone(self)
             if tasks:  # let what is being handled finish; the rest is taken again later
                 await asyncio.wait(tasks, timeout=10)
             renewer.cancel()
@@ -150,14 +154,19 @@ class InboxWorker:
                     await session.commit()
 
     async def _handle(self, row: Taken) -> None:
+        # Every log line of this update carries its id (bot.logs); the metrics see its outcome.
+        observe.CURRENT_UPDATE.set(f"{row.platform}:{row.update_id}")
+        started, result = time.perf_counter(), "unfinished"
         try:
-            await self.handle(row)
+            result = await self.handle(row)
         except Exception:
             log.exception("inbox row %s could not be finished", row.id)
         finally:
             self._running.pop(row.id, None)
+            observe.handled(row.platform, result, time.perf_counter() - started)
 
-    async def handle(self, row: Taken) -> None:
+    async def handle(self, row: Taken) -> str:
+        """Handle one row: 'handled', 'retried' (it failed; again later) or 'parked'."""
         bot = self.bot_for(row.platform, row.bot_id)
         update = None if bot is None else parse_update(bot, row.platform,
                                                        _json(row.payload))
@@ -171,7 +180,7 @@ class InboxWorker:
             except Exception as error:  # the error handler itself failed
                 outcome.error = error
         if outcome.error is None and outcome.done:
-            return  # marked done with the change it made
+            return "handled"  # marked done with the change it made
         now = self.clock.now()
         async with self.sessionmaker() as session:
             if outcome.error is None:
@@ -188,6 +197,9 @@ class InboxWorker:
                       row.attempts)
             if self.on_parked is not None:
                 await self.on_parked(row, outcome.error)
+        if outcome.error is None:
+            return "handled"
+        return "parked" if state == "parked" else "retried"
 
 
 def _json(payload: str) -> Any:

@@ -46,6 +46,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from delivery import observe
 from delivery.calls import build_method
 from delivery.exclusive import sender_lock
 from delivery.exclusive import wait as _wait
@@ -395,7 +396,9 @@ class OutboxSender:
             await session.commit()
         stats = lane.stats
         stats.sent += len(sent)
+        observe.sent(lane.platform, len(sent))
         for outcome in others:
+            observe.send_error(lane.platform, outcome.status, outcome.error)
             if outcome.status == "queued":
                 stats.retried += 1
             elif outcome.status in ("failed", "unreachable", "expired"):

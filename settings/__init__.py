@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
@@ -70,8 +71,23 @@ class Settings(BaseSettings):
     # Tests only (tests/faults): comma-separated `storage.faults.POINTS` where the process
     # kills itself. Empty in production.
     fault_points: str = ""
+    # Evidence store: the local folder (evidence_dir) or an S3-compatible bucket (MinIO, S3).
+    evidence_backend: Literal["local", "s3"] = "local"
+    s3_endpoint_url: str | None = None  # None: AWS itself; MinIO: http://127.0.0.1:9000
+    s3_bucket: str = "pishkhan-evidence"
+    s3_prefix: str = "evidence/"
+    s3_region: str = "us-east-1"
+    s3_access_key_id: SecretStr | None = None
+    s3_secret_access_key: SecretStr | None = None
+    # Operations: log lines as text (developers) or one JSON object each (production);
+    # polling mode serves /healthz, /readyz and /metrics on this port (0: not at all).
+    log_format: Literal["text", "json"] = "text"
+    log_level: str = "INFO"
+    ops_host: str = "127.0.0.1"
+    ops_port: int = Field(default=0, ge=0, le=65535)
 
-    @field_validator("telegram_token", "bale_token", "webhook_secret", mode="before")
+    @field_validator("telegram_token", "bale_token", "webhook_secret", "s3_access_key_id",
+                     "s3_secret_access_key", "s3_endpoint_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value in ("", None) else value

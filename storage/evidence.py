@@ -83,9 +83,16 @@ def _check_image(data: bytes) -> None:
 
 
 class EvidenceStore(Protocol):
+    """Where evidence lives: the local folder (`LocalEvidenceStore`, the default) or an
+    S3-compatible bucket (`storage.evidence_s3.S3EvidenceStore`). Content-addressed, never
+    overwritten; blocking, so callers run it off the event loop (`asyncio.to_thread`). Every
+    reader of evidence (review views, files sent to experts, tests, the demo) goes through it."""
+
     def put(self, checked: CheckedFile) -> str: ...
 
-    def get(self, sha256: str) -> bytes: ...
+    def get(self, sha256: str) -> bytes: ...  # FileNotFoundError when there is none
+
+    def exists(self, sha256: str) -> bool: ...
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -121,3 +128,6 @@ class LocalEvidenceStore:
 
     def get(self, sha256: str) -> bytes:
         return self._path(sha256).read_bytes()
+
+    def exists(self, sha256: str) -> bool:
+        return self._path(sha256).is_file()
