@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.admin.test_accounts_cli import app, linked, runner  # noqa: F401 (a fixture)
+from tests.admin.test_accounts_cli import app, linked, runner
 from tests.services.test_identity import _offices_file
 
 __all__ = ["linked"]
