@@ -48,6 +48,9 @@ def offices_import(
             uow, file, skip_bad=skip_bad, dry_run=dry_run,
             progress=lambda n: progress.advance(task, n)))
     print_import(report, "offices", dry_run)
+    if report.unlinked:  # each was audited and told; the new holder links with their contact
+        console.print(f"{report.unlinked} accounts unlinked: the registry names another "
+                      "licence holder for their office")
     if report.rejected and not skip_bad:
         err.print("nothing was written: fix the rows above, or use --skip-bad")
         raise typer.Exit(2)

@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from delivery import observe
 from delivery.platforms import parse_update
+from settings.redaction import redact
 from storage import inbox
 from storage.inbox import Incoming, Taken
 
@@ -209,7 +210,9 @@ def _json(payload: str) -> Any:
 
 
 def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"
+    """The error as stored on the row (and shown by `pishkhan inbox list`), secrets scrubbed:
+    a failed file download's text holds the file URL, and the URL holds the bot's token."""
+    return redact(f"{type(error).__name__}: {error}")
 
 
 async def poll(sessionmaker: async_sessionmaker[AsyncSession], bot: Bot, clock: Any,

@@ -26,6 +26,7 @@ class Outcome:
     error: str | None = None
     not_before: datetime | None = None
     restore_attempt: bool = False  # the attempt did not count (the platform, not the row)
+    payload_json: str | None = None  # the row's payload from now on (how many parts went)
 
 
 @dataclass

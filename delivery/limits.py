@@ -10,14 +10,17 @@ Both platforms refuse a text over 4,096 characters and a caption over their capt
   keyboard on the last; a file whose caption is too long is sent without it and the caption
   follows as text.
 
-The outbox sender sends every row through `expand`; a handler whose reply can grow past the
-limit (the reviewer's declaration view) answers through `answer_long`.
+The outbox sender sends every row through `expand`; when one of a row's calls fails after the
+first went, the row keeps how many went (`PARTS_SENT` in its payload, `partly_sent`) and its
+retry starts at the one that failed, so nobody reads the first part twice. A handler whose
+reply can grow past the limit (the reviewer's declaration view) answers through `answer_long`.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aiogram.client.default import Default
@@ -78,6 +81,18 @@ def split_text(text: str, limit: int = TEXT) -> list[str]:
     if rest.strip():
         parts.append(rest)
     return parts
+
+
+PARTS_SENT = "parts_sent"  # in an outbox row's payload: how many of its calls were delivered
+
+
+def partly_sent(outcome: Any, payload: dict[str, Any], sent: int) -> Any:
+    """`outcome` (a `delivery.lanes.Outcome`) of a row whose first `sent` calls went: a row
+    to be retried remembers them, in its payload, so that the retry skips them."""
+    if sent == 0 or outcome.status != "queued":
+        return outcome
+    return replace(outcome, payload_json=json.dumps({**payload, PARTS_SENT: sent},
+                                                    ensure_ascii=False))
 
 
 def _explicit(method: TelegramMethod[Any], name: str) -> dict[str, Any]:

@@ -51,7 +51,7 @@ from delivery.calls import build_method
 from delivery.exclusive import sender_lock
 from delivery.exclusive import wait as _wait
 from delivery.lanes import Lane, Outcome, utcnow
-from delivery.limits import expand
+from delivery.limits import PARTS_SENT, expand, partly_sent
 from delivery.pacing import RateLimiter
 from delivery.platforms import RETRY_REPLIES
 from delivery.verdicts import Verdicts
@@ -308,6 +308,11 @@ class OutboxSender:
                 raise ValueError("payload is not an object")
         except ValueError as exc:
             return Outcome(row, "failed", f"bad payload: {exc}")
+        # A long text goes as several messages: those already delivered on an earlier
+        # attempt are not sent again (`delivery.limits.PARTS_SENT`).
+        done_before = payload.pop(PARTS_SENT, 0)
+        done_before = done_before if isinstance(done_before, int) else 0
+        stored = dict(payload)  # as queued (a notice is data until it is rendered below)
         expires = payload.get("expires_at")
         if expires:
             try:
@@ -330,20 +335,12 @@ class OutboxSender:
         entry[1] += 1
         try:
             async with entry[0]:  # one chat's messages go out one after another, in order
-                for call in calls:
-                    await lane.limiter.acquire()
-                    if lane.refused is not None:  # the token was refused meanwhile
-                        return self.verdicts.held_back(row, lane.refused)
-                    lane.on_wire.add(row.id)
-                    lane.reached.add(row.id)
-                    try:
-                        await lane.bot(call, request_timeout=int(self.request_timeout))
-                    except TelegramAPIError as exc:
-                        return self.verdicts.classify(lane, row, exc)
-                    except ClientDecodeError as exc:
-                        return self.verdicts.network(lane, row, f"undecodable answer: {exc}")
-                    except (TimeoutError, OSError) as exc:
-                        return self.verdicts.network(lane, row, f"network: {exc!r}")
+                for part, call in enumerate(calls):
+                    if part < done_before:
+                        continue
+                    outcome = await self._send_part(lane, row, call)
+                    if outcome is not None:
+                        return partly_sent(outcome, stored, part)
         finally:
             lane.on_wire.discard(row.id)
             entry[1] -= 1
@@ -351,6 +348,23 @@ class OutboxSender:
                 del lane.chat_locks[row.chat_id]
         lane.network_errors = 0
         return Outcome(row, "sent")
+
+    async def _send_part(self, lane: Lane, row: Claimed, call: Any) -> Outcome | None:
+        """Send one of the row's calls; None when it went, else what became of the row."""
+        await lane.limiter.acquire()
+        if lane.refused is not None:  # the token was refused meanwhile
+            return self.verdicts.held_back(row, lane.refused)
+        lane.on_wire.add(row.id)
+        lane.reached.add(row.id)
+        try:
+            await lane.bot(call, request_timeout=int(self.request_timeout))
+        except TelegramAPIError as exc:
+            return self.verdicts.classify(lane, row, exc)
+        except ClientDecodeError as exc:
+            return self.verdicts.network(lane, row, f"undecodable answer: {exc}")
+        except (TimeoutError, OSError) as exc:
+            return self.verdicts.network(lane, row, f"network: {exc!r}")
+        return None
 
     # ---------------------------------------------------------------------- committing
 
@@ -415,6 +429,8 @@ class OutboxSender:
             values["not_before"] = outcome.not_before
         if outcome.restore_attempt:
             values["attempts"] = max(0, outcome.row.attempts - 1)
+        if outcome.payload_json is not None:  # parts of it went: the retry sends the rest
+            values["payload_json"] = outcome.payload_json
         return values
 
     @contextlib.asynccontextmanager

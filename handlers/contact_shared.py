@@ -112,7 +112,8 @@ async def receive_file(message: Message, bot: Bot, t: Translator, store: Evidenc
             raise EvidenceRejected("evidence-too-large", max_mb=max_bytes // (1024 * 1024))
         buffer = await bot.download(file_id)
         assert buffer is not None
-        checked = check(buffer.read(max_bytes + 1), max_bytes)
+        # Off the event loop: a PDF's parse may take up to its time budget.
+        checked = await asyncio.to_thread(check, buffer.read(max_bytes + 1), max_bytes)
     except EvidenceRejected as rejected:
         args = dict(rejected.message_args)
         if "max_mb" in args:

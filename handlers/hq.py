@@ -1,4 +1,6 @@
-"""Headquarters: rank a period and publish its results from the bot (`/publish`).
+"""Headquarters: rank a period and publish its results from the bot (`/publish`); see who acts
+for an office and unlink an account (`/links <office code>`, the chat's `pishkhan accounts
+list|unlink`).
 
 Buttons are `HqCb` (`hq:<action>:<period id>`); the role is checked against the database for every
 update, and the period is loaded again on every press. Publishing asks once for confirmation;
@@ -10,12 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import Router
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from handlers.review_base import HasRole
 from scoring.calendar import format_jalali_date, period_title
-from services import results
+from services import accounts, results
 from services.clock import Clock
 from services.errors import ServiceError
 from services.uow import UnitOfWork
@@ -23,6 +25,7 @@ from storage.accounts import Actor
 from storage.results import RankSummary, ResultsError
 from texts.i18n import Translator
 from texts.keyboards import InlineKeyboardBuilder
+from texts.link_callbacks import LinkCb
 from texts.review_callbacks import HqCb
 
 
@@ -123,6 +126,64 @@ async def on_button(callback: CallbackQuery, callback_data: HqCb, actor: Actor,
         await callback.answer(t("rv-stale"), show_alert=True)
 
 
+# --- who acts for an office, and unlinking by hand --------------------------------------------
+
+async def show_links(message: Message, command: CommandObject, actor: Actor, t: Translator,
+                     uow: UnitOfWork) -> None:
+    code = (command.args or "").strip()
+    if not code:
+        await message.answer(t("hq-links-usage"))
+        return
+    try:
+        links = await accounts.hq_links(uow, actor, code)
+    except ServiceError as error:
+        await message.answer(t(error.code, **error.params))
+        return
+    if not links:
+        await message.answer(t("hq-links-none", code=code))
+        return
+    lines = [t("hq-links-title", name=links[0].office_name, code=links[0].office_code)]
+    kb = InlineKeyboardBuilder()
+    for number, link in enumerate(links, start=1):
+        lines.append(t("hq-links-line", number=number, name=link.first_name or "—",
+                       platform=t(f"hq-links-platform-{link.platform}"), user=str(link.user_id),
+                       via=t(f"hq-links-via-{link.via}" if link.via in ("contact", "code")
+                             else "hq-links-via-other"),
+                       date=format_jalali_date(link.linked_at, t.lang)))
+        kb.button(text=t("hq-links-button-unlink", number=number),
+                  callback_data=LinkCb(action="u", office=link.office_code,
+                                       platform=link.platform, user=link.user_id))
+    kb.adjust(2)
+    await message.answer("\n".join(lines), reply_markup=kb.as_markup())
+
+
+async def on_unlink(callback: CallbackQuery, callback_data: LinkCb, actor: Actor,
+                    t: Translator, uow: UnitOfWork) -> None:
+    message = callback.message
+    if not isinstance(message, Message):
+        await callback.answer(t("rv-stale"), show_alert=True)
+        return
+    who = {"platform": t(f"hq-links-platform-{callback_data.platform}"),
+           "user": str(callback_data.user), "code": callback_data.office}
+    if callback_data.action == "u":  # ask once: the person loses the office at once
+        await callback.answer()
+        kb = InlineKeyboardBuilder()
+        kb.button(text=t("hq-links-button-confirm"),
+                  callback_data=LinkCb(action="uy", office=callback_data.office,
+                                       platform=callback_data.platform, user=callback_data.user))
+        await message.answer(t("hq-links-ask", **who), reply_markup=kb.as_markup())
+        return
+    try:
+        done = await accounts.hq_unlink(uow, actor, office_code=callback_data.office,
+                                        platform=callback_data.platform,
+                                        user_id=callback_data.user)
+    except ServiceError as error:
+        await callback.answer(t(error.code, **error.params), show_alert=True)
+        return
+    await callback.answer()
+    await message.answer(t("hq-links-unlinked", name=done.office_name, **who))
+
+
 def setup() -> Router:
     """This feature's handlers on a new router (each call builds a new one)."""
     router = Router(name=__name__)
@@ -130,4 +191,6 @@ def setup() -> Router:
     router.callback_query.filter(HasRole("hq"))
     router.message.register(open_panel, Command("publish"))
     router.callback_query.register(on_button, HqCb.filter())
+    router.message.register(show_links, Command("links"))
+    router.callback_query.register(on_unlink, LinkCb.filter())
     return router

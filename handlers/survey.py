@@ -145,7 +145,9 @@ async def take_contact(message: Message, uow: UnitOfWork, actor: Actor, t: Trans
         await state.update_data(survey_phone=kept.phone)
     token = (await state.get_data()).get("survey_token")
     await state.set_state(None)
-    await message.answer(t("survey-number-saved"), reply_markup=ReplyKeyboardRemove())
+    # A card whose owner the platform did not name: the rating will be kept as unverified.
+    saved = "survey-number-saved" if kept.proven else "survey-number-unverified"
+    await message.answer(t(saved), reply_markup=ReplyKeyboardRemove())
     await _begin(message, token, uow, actor, t, clock, state, intro=False,
                  missing="survey-stale")
 
@@ -202,8 +204,10 @@ async def take_stars(callback: CallbackQuery, callback_data: StarsCb, uow: UnitO
         kb.button(text=t(label), callback_data=FeeCb(rating=rating_id, answer=answer))
     kb.adjust(2, 1)
     stars = Markup(t(f"survey-stars-{outcome.rating.stars}"))
-    await message.answer(f"{t('survey-rated', stars=stars)}\n\n{t('survey-ask-fee')}",
-                         reply_markup=kb.as_markup())
+    lines = [t("survey-rated", stars=stars), t("survey-ask-fee")]
+    if outcome.rating.status == "unverified":  # told, not counted: the number is not proven
+        lines.insert(1, t("survey-rated-unverified"))
+    await message.answer("\n\n".join(lines), reply_markup=kb.as_markup())
 
 
 async def take_fee(callback: CallbackQuery, callback_data: FeeCb, uow: UnitOfWork,

@@ -1,12 +1,21 @@
-"""Who is writing, and what they choose for themselves (their language)."""
+"""Who is writing, and what they choose for themselves (their language); and headquarters'
+hand on who acts for an office (`hq_links`, `hq_unlink`: the chat's side of `pishkhan accounts
+list|unlink`, the same use cases of `services.linking` behind an hq check)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from services.errors import Forbidden
 from services.uow import UnitOfWork
 from storage import accounts
 from storage.accounts import Actor
+from storage.linking import LinkRecord
 
-__all__ = ["Actor", "identify", "reload", "set_language"]
+if TYPE_CHECKING:  # services.linking imports this module
+    from services.linking import Unlinked
+
+__all__ = ["Actor", "hq_links", "hq_unlink", "identify", "reload", "set_language"]
 
 LANGUAGES = ("fa", "en")
 
@@ -34,3 +43,31 @@ async def set_language(uow: UnitOfWork, actor: Actor, lang: str) -> Actor:
         await accounts.set_locale(uow.session, actor.account_id, lang)
         await uow.commit()
     return await reload(uow, actor)
+
+
+def _require_hq(actor: Actor) -> None:
+    if not actor.has_role("hq"):
+        raise Forbidden("admin-hq-only")
+
+
+async def hq_links(uow: UnitOfWork, actor: Actor, office_code: str) -> list[LinkRecord]:
+    """The accounts linked to an office, for headquarters. Refusals: `admin-hq-only`,
+    `office-not-found`."""
+    from services import linking
+
+    _require_hq(actor)
+    return await linking.list_links(uow, office_code=office_code)
+
+
+async def hq_unlink(uow: UnitOfWork, actor: Actor, *, office_code: str, platform: str,
+                    user_id: int) -> Unlinked:
+    """Headquarters removes an account's link to an office: at once, audited under the hq
+    member's name, and the person is told (`services.linking.unlink`). Refusals:
+    `admin-hq-only`, `office-not-found`, `link-no-account`, `link-not-linked` (also for the
+    second of two presses)."""
+    from services import linking
+
+    _require_hq(actor)
+    return await linking.unlink(uow, office_code=office_code, platform=platform,
+                                user_id=user_id, by=f"{actor.platform}:{actor.user_id}",
+                                reason="by-hq-in-chat")

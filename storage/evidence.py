@@ -1,85 +1,23 @@
 """Evidence files: checked by their bytes, stored content-addressed by SHA-256.
 
 Only JPEG, PNG and PDF are accepted, recognised by their first bytes rather than by a name or a
-MIME type a phone made up. Images are opened far enough to read their size, so a decompression
-bomb (huge pixel dimensions in a small file) is refused before anyone renders it; a PDF must end
-with its end-of-file marker, so a truncated upload is refused. The store is an interface: the
-local folder is the default, object storage can replace it.
+MIME type a phone made up; images are decoded under a pixel limit and PDFs opened by a parser
+that refuses encrypted, broken or active ones (`storage.evidence_checks`, re-exported here). The
+store is an interface: the local folder is the default, object storage can replace it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-MAX_PIXELS = 40_000_000  # a 40-megapixel photo is already more than any phone sends
+from storage.evidence_checks import MAX_PIXELS, CheckedFile, EvidenceRejected, check, sniff
 
-
-class EvidenceRejected(ValueError):
-    """`key` names the catalog message that tells the owner why."""
-
-    def __init__(self, key: str, **args: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.message_args = args
-
-
-@dataclass(frozen=True, slots=True)
-class CheckedFile:
-    data: bytes
-    sha256: str
-    mime: str
-    extension: str
-
-
-def sniff(data: bytes) -> tuple[str, str] | None:
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg", "jpg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png", "png"
-    if data.startswith(b"%PDF-"):
-        return "application/pdf", "pdf"
-    return None
-
-
-def check(data: bytes, max_bytes: int) -> CheckedFile:
-    """Accept a file or raise EvidenceRejected with the reason."""
-    if len(data) > max_bytes:
-        raise EvidenceRejected("evidence-too-large", max_mb=max_bytes // (1024 * 1024))
-    if not data:
-        raise EvidenceRejected("evidence-corrupt")
-    kind = sniff(data)
-    if kind is None:
-        raise EvidenceRejected("evidence-wrong-type")
-    mime, extension = kind
-    if mime == "application/pdf":
-        if b"%%EOF" not in data[-2048:]:
-            raise EvidenceRejected("evidence-corrupt")
-    else:
-        _check_image(data)
-    return CheckedFile(data, hashlib.sha256(data).hexdigest(), mime, extension)
-
-
-def _check_image(data: bytes) -> None:
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise EvidenceRejected("evidence-too-many-pixels")
-            image.verify()
-    except EvidenceRejected:
-        raise
-    except Image.DecompressionBombError as exc:
-        raise EvidenceRejected("evidence-too-many-pixels") from exc
-    except Exception as exc:  # Pillow raises many kinds for a broken image
-        raise EvidenceRejected("evidence-corrupt") from exc
+# The content checks live in `storage.evidence_checks`; their names stay importable from here.
+__all__ = ["MAX_PIXELS", "CheckedFile", "EvidenceRejected", "EvidenceStore",
+           "LocalEvidenceStore", "check", "sniff"]
 
 
 class EvidenceStore(Protocol):

@@ -5,11 +5,19 @@ validator reports several problems at once, each with its path (`Problems`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 OFFICE_TYPES: tuple[str, ...] = ("urban", "rural_ict")
 OFFICE_TYPE_TITLES: dict[str, tuple[str, str]] = {
@@ -33,7 +41,28 @@ def _no_bool(value: object) -> object:
 
 Num = Annotated[Decimal, BeforeValidator(_no_bool), Field(allow_inf_nan=False)]
 Points = Annotated[Decimal, BeforeValidator(_no_bool), Field(ge=0, allow_inf_nan=False)]
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+# Keys travel inside buttons: `w:<period>:<action>:<key>[:<more>]` is the callback data Telegram
+# and Bale cap at 64 bytes. The longest wizard button around a key takes 22 bytes
+# (`w:2147483647:sf:99999:`), so 32 leaves room; tests/unit/test_wizard_callbacks.py packs every
+# button with a key this long. A longer key is refused when the rubric is loaded, saying so.
+CALLBACK_DATA_BYTES = 64
+MAX_KEY_LENGTH = 32
+KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _key(value: str) -> str:
+    if not KEY_PATTERN.fullmatch(value):
+        raise ValueError(f"{value[:40]!r} is not a key: a lowercase Latin letter, then "
+                         "lowercase letters, digits or _")
+    if len(value) > MAX_KEY_LENGTH:
+        raise ValueError(
+            f"the key {value!r} is {len(value)} characters: buttons carry it in their callback "
+            f"data, which would overflow the platforms' {CALLBACK_DATA_BYTES} bytes; use at "
+            f"most {MAX_KEY_LENGTH} characters")
+    return value
+
+
+Key = Annotated[str, Field(strict=True), AfterValidator(_key)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 

@@ -211,3 +211,31 @@ async def test_an_owners_review_longer_than_a_message_is_split(world: World) -> 
     parts = [e for e in await owner.transcript()
              if e["direction"] == "out" and "این مدرک خوانا نیست" in (e.get("text") or "")]
     assert len(parts) >= 2 and all(len(e["text"]) <= 4096 for e in parts)
+
+
+async def test_a_long_text_whose_second_part_is_refused_is_not_sent_twice(world: World
+                                                                          ) -> None:
+    """A notice of three messages: the platform refuses the second («bot limit exceed»), and
+    the retry sends the second and the third, never the first again."""
+    token, chat = world.tokens["bale"], 80500
+    world.sandbox.add_users(token, [chat])
+    paragraphs = [f"بخش {n}: " + "متن اطلاعیه " * 300 for n in ("یکم", "دوم", "سوم")]
+    async with world.session() as session:
+        await enqueue(session, platform="bale", chat_id=chat, kind="broadcast",
+                      text="\n\n".join(paragraphs))
+        await session.commit()
+    world.sandbox.set_rate_limit(token, 0.5, burst=1)  # one send now, the next in 2 s
+    sender = OutboxSender.from_app(world.app)
+    started = time.monotonic()
+    while time.monotonic() - started < 60:
+        await sender.drain_once(within=30)
+        async with world.session() as session:
+            status = await session.scalar(select(Outbox.status))
+        if status not in ("queued", "sending"):
+            break
+        await asyncio.sleep(0.5)
+    assert status == "sent"
+    shown = [e["text"] for e in world.sandbox.transcript(token, chat)
+             if e["direction"] == "out"]
+    assert [text.split(":")[0] for text in shown] == ["بخش یکم", "بخش دوم", "بخش سوم"]
+    assert world.sandbox.info(token)["rate_limited"] > 0  # a part was refused on the way

@@ -217,3 +217,43 @@ def test_pishkhan_webhook_refuses_bad_secrets_at_start(
     output = result.output + (result.stderr if result.stderr_bytes is not None else "")
     assert says in output
     assert not any(value in output for value in variables.values() if len(value) > 8)
+
+
+async def test_the_error_an_update_leaves_in_the_inbox_holds_no_secret(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A handler that fails on a file download keeps the error on the inbox row (read by
+    `pishkhan inbox list`, told to hq): the URL in it, and so the token, is scrubbed there too.
+    The stored text went through `delivery.inbox._describe`, which did not redact."""
+    from datetime import timedelta
+
+    from delivery import inbox as delivery_inbox
+    from delivery.inbox import InboxWorker, keep
+    from storage import inbox
+    from storage.models_inbox import InboxUpdate
+    from tests.handlers.conftest import make_harness
+    from tests.inbox.test_inbox import parsed, start_update
+
+    redact.install([TOKEN, SECRET])
+    monkeypatch.setattr(delivery_inbox, "RETRY_AFTER", (timedelta(0),))
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise OSError(f"cannot fetch {URL} (secret {SECRET})")
+
+    monkeypatch.setattr("bot.middlewares.identify", broken)
+    async with make_harness(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}", tmp_path) as h:
+        work = InboxWorker(h.dispatcher, h.sessionmaker, list(h.bots.values()), h.clock)
+        await keep(h.sessionmaker, h.bots["bale"], [parsed(h, start_update(701, 7101))],
+                   h.clock.now())
+        for _ in range(2):
+            async with h.sessionmaker() as session:
+                now = h.clock.now()
+                taken = await inbox.take(session, now, now + timedelta(seconds=30), 10)
+                await session.commit()
+            for row in taken:
+                await work.handle(row)
+        async with h.sessionmaker() as session:
+            errors = (await session.scalars(select(InboxUpdate.last_error))).all()
+    assert errors and all(e and "OSError: cannot fetch" in e for e in errors)
+    stored = " ".join(errors)
+    assert TOKEN not in stored and TOKEN.split(":")[1] not in stored and SECRET not in stored
+    assert redact.MASK in stored
