@@ -30,6 +30,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from bot.app import App, report_parked
 from bot.webhook_secrets import WebhookSecrets, check, from_shared
+from console import mount_if_configured
 from delivery.inbox import InboxWorker, keep
 from delivery.platforms import PlatformBot, parse_update
 
@@ -170,6 +171,7 @@ def build_webhook_app(app: App, secrets: WebhookSecrets | str, wake: asyncio.Eve
             return web.Response(status=400, text="bad request")
 
     web_app.middlewares.append(never_500)
+    mount_if_configured(web_app, app.settings, app.services)  # the staff console, if configured
     for bot in app.bots:
         if bot.platform == "bale":
             web_app.router.add_post("/webhook/bale/{secret}", handler(bot))

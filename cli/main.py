@@ -28,6 +28,9 @@ from cli import (
     schema,
     survey,
 )
+from cli import (
+    console as console_commands,
+)
 from cli.common import (  # the feature modules import these from here
     UsageError,
     console,
@@ -46,7 +49,7 @@ app = typer.Typer(help="Self-declaration bot for counter offices (Bale and Teleg
                   no_args_is_help=True, pretty_exceptions_enable=False)
 
 for module in (schema, registry, codes, periods, running, reminders, experts, review, survey,
-               inbox, accounts):
+               inbox, accounts, console_commands):
     module.register(app)
 
 
