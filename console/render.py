@@ -12,7 +12,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from scoring.calendar import format_jalali_date, format_jalali_numeric
+from scoring.calendar import format_jalali_date, format_jalali_numeric, period_title
 from scoring.text import to_persian_digits
 from services.console_auth import Session
 from texts.i18n import Translator, format_number
@@ -26,7 +26,7 @@ def setup(app: web.Application) -> None:
     env = aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES),
                                autoescape=jinja2.select_autoescape(default=True),
                                undefined=jinja2.StrictUndefined)
-    env.globals["zip"] = zip
+    env.globals["period_title"] = period_title
 
 
 def translator(request: web.Request) -> Translator:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from aiohttp import web
 import console
 from demo.local import World, local_world
 from services.console_auth import issue_link
+from storage.db import create_engine, upgrade
 from tests.review.conftest import FIXED_NOW, REVIEWER_4, REVIEWER_7, make_staff
 
 
@@ -40,9 +42,16 @@ async def serve_console(world: World) -> tuple[web.AppRunner, str]:
     return runner, f"http://127.0.0.1:{port}{console.PREFIX}"
 
 
-@pytest.fixture
-async def served(tmp_path: Path) -> AsyncIterator[Served]:
-    async with local_world(tmp_path, now=FIXED_NOW) as world:
+@asynccontextmanager
+async def console_world(folder: Path, database_url: str | None = None
+                        ) -> AsyncIterator[Served]:
+    if database_url is not None and not database_url.startswith("sqlite"):
+        engine = create_engine(database_url)
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+    async with local_world(folder, database_url=database_url, now=FIXED_NOW) as world:
         await make_staff(world, REVIEWER_4, "reviewer", region=4)
         await make_staff(world, REVIEWER_7, "reviewer", region=7)
         runner, base = await serve_console(world)
@@ -50,6 +59,20 @@ async def served(tmp_path: Path) -> AsyncIterator[Served]:
             yield Served(world, base)
         finally:
             await runner.cleanup()
+
+
+@pytest.fixture
+async def served(tmp_path: Path) -> AsyncIterator[Served]:
+    """On SQLite."""
+    async with console_world(tmp_path) as found:
+        yield found
+
+
+@pytest.fixture
+async def served_db(tmp_path: Path, db_url: str) -> AsyncIterator[Served]:
+    """On SQLite and on PostgreSQL."""
+    async with console_world(tmp_path, db_url) as found:
+        yield found
 
 
 async def signed_in(client: aiohttp.ClientSession, link: str) -> str:
