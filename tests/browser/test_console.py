@@ -8,11 +8,14 @@ its CSRF token refused, a used or expired link refused.
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.console.conftest import Served, served  # noqa: F401 - the fixture
+import pytest
+
+from tests.console.conftest import Served, console_world
 from tests.review.conftest import (
     BABOL,
     REVIEWER_4,
@@ -35,6 +38,12 @@ TEN = {"area": [make_jpeg(color="navy"), make_jpeg(color="red"), make_pdf("lease
        "holder_years": [make_jpeg(color="green"), make_jpeg(color="olive")],
        "facilities": [make_jpeg(color="teal"), make_jpeg(color="maroon"),
                       make_jpeg(color="purple")]}
+
+
+@pytest.fixture
+async def served(tmp_path: Path) -> AsyncIterator[Served]:
+    async with console_world(tmp_path) as found:
+        yield found
 
 
 async def _page(browser: Any, width: int = 1366, height: int = 768) -> Any:
