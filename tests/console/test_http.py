@@ -125,3 +125,17 @@ async def test_search_and_filters(served: Served) -> None:
             assert response.status == 400
         page_rows = re.findall(r'href="/console/d/\d+"', page)
         assert len(page_rows) == 1
+
+
+async def test_htmx_filtering_answers_the_rows_only(served: Served) -> None:
+    await file_declaration(served.world, SARI)
+    async with browser_client() as client:
+        await signed_in(client, await served.link(REVIEWER_4))
+        async with client.get(served.base + "/?q=16598444", headers={
+                "HX-Request": "true", "HX-Target": "results"}) as response:
+            page = await response.text()
+        assert "<html" not in page and "۱۶۵۹۸۴۴۴" in page
+        async with client.get(served.base + "/static/htmx.min.js") as response:
+            assert response.status == 200
+        async with client.get(served.base + "/fonts/Vazirmatn-Regular.ttf") as response:
+            assert response.status == 200
