@@ -153,3 +153,28 @@ async def test_used_and_expired_links_are_refused(browser: Any, served: Served) 
     response = await other.goto(late)
     assert response is not None and response.status == 410
     assert "زمان این پیوند ورود" in await other.content()
+
+
+async def test_rejecting_one_of_ten_files_then_confirming(browser: Any, served: Served) -> None:
+    filed = await file_declaration(served.world, SARI, files=TEN)
+    page = await _page(browser)
+    actions = 1  # opening the link
+    await page.goto(await served.link(REVIEWER_4))
+    actions += 1
+    await page.keyboard.press("n")
+    await page.wait_for_url(f"**/d/{filed.declaration_id}")
+    blurry = page.locator("figure.file").nth(3)
+    actions += 1
+    await blurry.locator("summary").click()
+    actions += 1  # the reason, typed in one go
+    await blurry.locator("input[name=reason]").fill("ناخوانا")
+    actions += 1
+    await blurry.locator("details button").click()
+    await page.wait_for_url("**done=x")
+    assert await page.locator("figure.file.rejected").count() == 1
+    actions += 2
+    await page.keyboard.press("c")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url("**done=c")
+    assert actions == 7 and actions <= 15
+    assert await status_of(served.world, filed.declaration_id) == "confirmed"
