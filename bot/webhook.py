@@ -171,7 +171,7 @@ def build_webhook_app(app: App, secrets: WebhookSecrets | str, wake: asyncio.Eve
             return web.Response(status=400, text="bad request")
 
     web_app.middlewares.append(never_500)
-    mount_if_configured(web_app, app.settings, app.services)  # the staff console, if configured
+    mount_if_configured(web_app, app)  # the staff console, if configured
     for bot in app.bots:
         if bot.platform == "bale":
             web_app.router.add_post("/webhook/bale/{secret}", handler(bot))

@@ -153,11 +153,11 @@ def mount(web_app: web.Application, sessionmaker: async_sessionmaker[AsyncSessio
     web_app.add_subapp(PREFIX, build(sessionmaker, clock, evidence, secure=secure))
 
 
-def mount_if_configured(web_app: web.Application, settings: Any, services: dict[str, Any]
-                        ) -> None:
-    """The webhook's server also serves the console when PISHKHAN_CONSOLE_BASE_URL is set."""
-    base = getattr(settings, "console_base_url", None)
+def mount_if_configured(web_app: web.Application, app: Any) -> None:
+    """The webhook's server also serves the console when PISHKHAN_CONSOLE_BASE_URL is set
+    (`app`: the bot's application: its settings, sessionmaker, clock and evidence store)."""
+    base = getattr(app.settings, "console_base_url", None)
     if not base:
         return
-    mount(web_app, services["sessionmaker"], services["clock"], services["evidence_store"],
+    mount(web_app, app.sessionmaker, app.clock, app.services["evidence_store"],
           secure=base.startswith("https://"))

@@ -139,3 +139,24 @@ async def test_htmx_filtering_answers_the_rows_only(served: Served) -> None:
             assert response.status == 200
         async with client.get(served.base + "/fonts/Vazirmatn-Regular.ttf") as response:
             assert response.status == 200
+
+
+async def test_the_webhook_serves_the_console_when_configured(served: Served) -> None:
+    import asyncio
+
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.webhook import build_webhook_app
+
+    app = served.world.app
+    for base, mounted in ((None, False), ("https://pishkhan.example.ir", True)):
+        app.settings = served.world.settings.model_copy(update={"console_base_url": base})
+        web_app = build_webhook_app(app, "a-long-enough-shared-secret", asyncio.Event())
+        async with TestClient(TestServer(web_app)) as client:
+            response = await client.get("/console/")
+            assert response.status == (403 if mounted else 404)
+            if mounted:
+                link = await served.link(REVIEWER_4)
+                response = await client.get("/console/login/" + link.rsplit("/", 1)[1],
+                                            allow_redirects=False)
+                assert "Secure" in response.headers["Set-Cookie"]
