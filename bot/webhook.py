@@ -31,6 +31,7 @@ from aiohttp.abc import AbstractAccessLogger
 from bot.app import App, report_parked
 from bot.health import add_ops_routes
 from bot.webhook_secrets import WebhookSecrets, check, from_shared
+from console import mount_if_configured
 from delivery.inbox import InboxWorker, keep
 from delivery.platforms import PlatformBot, parse_update
 
@@ -172,6 +173,7 @@ def build_webhook_app(app: App, secrets: WebhookSecrets | str, wake: asyncio.Eve
 
     web_app.middlewares.append(never_500)
     add_ops_routes(web_app, app.sessionmaker)  # /healthz, /readyz, /metrics
+    mount_if_configured(web_app, app)  # the staff console, if configured
     for bot in app.bots:
         if bot.platform == "bale":
             web_app.router.add_post("/webhook/bale/{secret}", handler(bot))

@@ -29,6 +29,9 @@ from cli import (
     schema,
     survey,
 )
+from cli import (
+    console as console_commands,
+)
 from cli.common import (  # the feature modules import these from here
     UsageError,
     console,
@@ -47,7 +50,7 @@ app = typer.Typer(help="Self-declaration bot for counter offices (Bale and Teleg
                   no_args_is_help=True, pretty_exceptions_enable=False)
 
 for module in (schema, registry, codes, periods, running, reminders, experts, review, survey,
-               inbox, accounts, backup):
+               inbox, accounts, backup, console_commands):
     module.register(app)
 
 

@@ -6,6 +6,7 @@ from aiogram import F, Router
 
 from handlers import (
     association,
+    console,
     contact,
     declaration,
     discrepancy,
@@ -40,6 +41,7 @@ def build_router() -> Router:
     answerers.callback_query.filter(experts.IsAnswerer())
     answerers.include_router(experts.setup())
     private.include_routers(
+        console.setup(),       # /console: a staff member's one-time link to the web console
         survey.setup(),        # citizens' survey (/start s_…), owners' and regions' /survey
         contact.setup(),       # the owner's questions to experts (its steps end on any other
         answerers,             # button, so it comes first), and the experts' inbox

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     webhook_telegram_secret: SecretStr | None = None
     # Webhook requests accepted per source address per minute.
     webhook_rate_per_minute: int = Field(default=600, ge=1)
+    # The staff console: the public address its login links start with (the console is also
+    # mounted on the webhook's server when this is set), e.g. https://pishkhan.example.ir
+    console_base_url: str | None = None
     # FSM storage: memory (one process) or a redis:// URL (several workers).
     fsm_redis_url: str | None = None
     # The inbox's lease on an update being handled (renewed every third of it while handled).

@@ -408,4 +408,10 @@ class Holiday(Base):
 
 # Feature tables defined beside their feature; imported here so that `Base.metadata` (and so
 # Alembic's comparison and every test) knows every table.
-from storage import models_inbox, models_reminders, models_staff, models_survey  # noqa: E402,F401
+from storage import (  # noqa: E402,F401
+    console_models,
+    models_inbox,
+    models_reminders,
+    models_staff,
+    models_survey,
+)

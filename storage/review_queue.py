@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.status import DeclarationStatus
-from storage.models import Declaration, Discrepancy, Office, Region
+from storage.models import Answer, Declaration, Discrepancy, Office, Region
 
 S = DeclarationStatus
 FILTERS: dict[str, tuple[S, ...]] = {"s": (S.SUBMITTED,), "r": (S.RETURNED,),
@@ -107,3 +107,147 @@ async def region_names(session: AsyncSession, regions: set[int]) -> list[tuple[s
     rows = (await session.execute(select(Region.name_fa, Region.name_en).where(
         Region.code.in_(sorted(regions) or [-1])).order_by(Region.code))).all()
     return [(fa, en) for fa, en in rows]
+
+
+# ---------------------------------------------------------------------------------------------
+# The console's queue: search, filters, counts per state and a digest, in one scope
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose declarations: the regions, the provinces, or (both None) every office."""
+
+    regions: frozenset[int] | None = None
+    provinces: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueQuery:
+    text: str = ""  # office code, name, city or holder (any part)
+    status: str = "s"  # a key of FILTERS, or "" for every state
+    office_type: str = ""
+    province: str = ""
+    city: str = ""
+    returned_items: bool = False  # a reviewer commented on an item (returned before)
+    discrepancy: bool = False  # an open report on the office's base data
+    page: int = 0
+    per_page: int = 25
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRow:
+    declaration_id: int
+    office_code: str
+    office_name: str
+    office_type: str
+    province: str
+    city: str
+    holder_name: str
+    status: str
+    submitted_at: datetime | None
+    returned_items: bool
+    discrepancy: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    waiting: int  # submitted, not yet reviewed
+    resubmitted: int  # submitted again after a return
+    discrepancies: int  # open reports on the offices' base data
+    by_status: dict[str, int]
+
+
+def _scoped(scope: Scope) -> list[Any]:
+    where: list[Any] = []
+    if scope.regions is not None:
+        where.append(_in_regions(scope.regions))
+    if scope.provinces is not None:
+        where.append(Office.province.in_(sorted(scope.provinces) or [""]))
+    return where
+
+
+def _commented() -> Any:
+    return select(Answer.id).where(Answer.declaration_id == Declaration.id,
+                                   Answer.review_comment.is_not(None),
+                                   Answer.review_comment != "").exists()
+
+
+def _reported() -> Any:
+    return select(Discrepancy.id).where(Discrepancy.office_id == Declaration.office_id,
+                                        Discrepancy.status == "open").exists()
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _filters(query: QueueQuery) -> list[Any]:
+    where: list[Any] = []
+    if query.status:
+        where.append(Declaration.status.in_(FILTERS[query.status]))
+    if query.office_type:
+        where.append(Office.office_type == query.office_type)
+    if query.province:
+        where.append(Office.province == query.province)
+    if query.city:
+        where.append(Office.city == query.city)
+    if query.returned_items:
+        where.append(_commented())
+    if query.discrepancy:
+        where.append(_reported())
+    text = query.text.strip()
+    if text:
+        pattern = _like(text)
+        where.append(or_(Office.code.like(pattern, escape="\\"),
+                         Office.name.like(pattern, escape="\\"),
+                         Office.city.like(pattern, escape="\\"),
+                         Office.holder_name.like(pattern, escape="\\")))
+    return where
+
+
+async def search(session: AsyncSession, period_id: int, scope: Scope, query: QueueQuery
+                 ) -> tuple[list[SearchRow], int]:
+    """One page of the scope's declarations matching the query, oldest submission first (never
+    submitted last); and how many match in all."""
+    if query.status and query.status not in FILTERS:
+        raise UnknownFilter(query.status)
+    where = [Declaration.period_id == period_id, *_scoped(scope), *_filters(query)]
+    joined = select(func.count()).select_from(Declaration).join(
+        Office, Office.id == Declaration.office_id)
+    total = await session.scalar(joined.where(*where)) or 0
+    rows = (await session.execute(
+        select(Declaration.id, Office.code, Office.name, Office.office_type, Office.province,
+               Office.city, Office.holder_name, Declaration.status, Declaration.submitted_at,
+               _commented(), _reported())
+        .join(Office, Office.id == Declaration.office_id).where(*where)
+        .order_by(Declaration.submitted_at.is_(None), Declaration.submitted_at, Declaration.id)
+        .offset(max(query.page, 0) * query.per_page).limit(query.per_page))).all()
+    return [SearchRow(*row[:9], bool(row[9]), bool(row[10])) for row in rows], total
+
+
+async def digest(session: AsyncSession, period_id: int, scope: Scope) -> Digest:
+    """What is waiting in the scope: counts per state, resubmissions, open reports."""
+    where = [Declaration.period_id == period_id, *_scoped(scope)]
+    by_status = {status: count for status, count in (await session.execute(
+        select(Declaration.status, func.count()).join(Office, Office.id == Declaration.office_id)
+        .where(*where).group_by(Declaration.status))).all()}
+    resubmitted = await session.scalar(
+        select(func.count()).select_from(Declaration).join(
+            Office, Office.id == Declaration.office_id)
+        .where(*where, Declaration.status == S.SUBMITTED, _commented())) or 0
+    reports = await session.scalar(
+        select(func.count()).select_from(Discrepancy).join(
+            Office, Office.id == Discrepancy.office_id)
+        .where(Discrepancy.status == "open", *_scoped(scope))) or 0
+    return Digest(by_status.get(S.SUBMITTED, 0), resubmitted, reports, by_status)
+
+
+async def choices(session: AsyncSession, scope: Scope) -> tuple[list[str], list[str], list[str]]:
+    """The office types, provinces and cities of the scope, for the filters."""
+    where = _scoped(scope)
+    found = []
+    for column in (Office.office_type, Office.province, Office.city):
+        found.append(list((await session.scalars(
+            select(column).where(*where).distinct().order_by(column))).all()))
+    return found[0], found[1], found[2]

@@ -1,0 +1,41 @@
+"""What the console's pages share: the application's keys and a request's unit of work, clock,
+evidence store and redirects."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from console.render import ROOT, SESSION
+from services.clock import Clock
+from services.uow import UnitOfWork
+from storage.accounts import Actor
+from storage.evidence import EvidenceStore
+
+SESSIONMAKER = web.AppKey("console_sessionmaker", async_sessionmaker)
+CLOCK = web.AppKey("console_clock", Clock)
+STORE = web.AppKey("console_store", object)
+SECURE = web.AppKey("console_secure", bool)  # the public address is https: Secure cookies
+
+
+def uow(request: web.Request) -> UnitOfWork:
+    return UnitOfWork(request.app[SESSIONMAKER])
+
+
+def now(request: web.Request) -> datetime:
+    return request.app[CLOCK].now()
+
+
+def store(request: web.Request) -> EvidenceStore:
+    return request.app[STORE]  # type: ignore[no-any-return]
+
+
+def actor(request: web.Request) -> Actor:
+    return request[SESSION].actor
+
+
+def redirect(request: web.Request, local: str) -> web.Response:
+    """303 to a page of the console (`local` is the path inside it)."""
+    return web.Response(status=303, headers={"Location": request.app[ROOT] + local})
