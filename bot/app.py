@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import redact
 from bot.middlewares import Context
+from delivery.coordination import from_settings as coordination_from_settings
 from delivery.platforms import PlatformBot, make_bots
 from handlers import build_router
 from services.clock import Clock
@@ -82,7 +83,9 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         catalog_keys(lang)
     services: dict[str, Any] = {"settings": settings, "sessionmaker": sessionmaker,
                                 "clock": clock or Clock(),
-                                "evidence_store": LocalEvidenceStore(settings.evidence_dir)}
+                                "evidence_store": LocalEvidenceStore(settings.evidence_dir),
+                                # Rate budgets and short-lived locks: Redis when configured.
+                                "coordination": coordination_from_settings(settings)}
     dispatcher = build_dispatcher(settings, sessionmaker, services)
     bots = make_bots(settings.platforms())
     app = App(settings, engine, sessionmaker, dispatcher, bots, services)
@@ -94,6 +97,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
             await bot.acknowledgements.drain()
             await bot.session.close()
         await dispatcher.storage.close()
+        await services["coordination"].close()
         await engine.dispose()
 
 

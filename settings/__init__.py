@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     webhook_rate_per_minute: int = Field(default=600, ge=1)
     # FSM storage: memory (one process) or a redis:// URL (several workers).
     fsm_redis_url: str | None = None
+    # Send-rate budgets and short-lived locks shared by several workers (delivery.coordination);
+    # unset: this process only, and one active outbox sender per platform.
+    redis_url: str | None = None
+    redis_prefix: str = "pishkhan"
 
     @field_validator("telegram_token", "bale_token", "webhook_secret", mode="before")
     @classmethod
