@@ -180,7 +180,9 @@ class RedisCoordination:
     async def lock(self, key: str, ttl: float, *, poll: float = 0.02) -> AsyncIterator[bool]:
         """Wait for the lock (it expires after `ttl` seconds if its holder dies)."""
         name, token = self.key("lock", key), secrets.token_hex(8)
-        while not await self.redis.set(name, token, nx=True, px=int(ttl * 1000)):
+        while True:
+            if await self.redis.set(name, token, nx=True, px=int(ttl * 1000)):
+                break
             await asyncio.sleep(poll)
         try:
             yield True

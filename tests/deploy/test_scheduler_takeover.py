@@ -23,6 +23,12 @@ def _runs(log: Path) -> list[int]:
             if line.startswith("RUN ")]
 
 
+def _spawn(url: str, log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "tests.deploy.sweeper_worker", url],
+                            cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
 async def _until(check, seconds: float) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + seconds
     while not check():
@@ -36,9 +42,7 @@ async def test_one_of_two_workers_sweeps_and_the_other_takes_over_when_it_is_kil
     await upgrade(engine)
     await engine.dispose()
     logs = [tmp_path / f"worker{i}.log" for i in range(2)]
-    procs = [subprocess.Popen([sys.executable, "-m", "tests.deploy.sweeper_worker", postgres_url],
-                              cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
-                              env={**os.environ, "PYTHONUNBUFFERED": "1"}) for log in logs]
+    procs = [_spawn(postgres_url, log) for log in logs]
     try:
         # Both run their schedulers; only one sweeps, again and again.
         await _until(lambda: all("READY" in log.read_text() for log in logs), 60)
