@@ -13,8 +13,10 @@ halfway (`-killed`: on one worker, it is restarted at once, as systemd would; on
 carries on).
 
 Per run: actions/s, p50/p99 latency (action to the bot's answer), CPU ms an action (every bot
-worker), peak RSS per worker, lost (an answer that never came, or an update left unhandled) and
-duplicated (messages beyond the journey's own, i.e. an update handled twice).
+worker), peak RSS per worker, lost (updates the owners sent that the bot never handled: the
+inbox's handled rows counted after the run) and duplicated (messages beyond a whole journey's
+own: an update handled twice answers twice); and how many owners stopped because an answer took
+over 30 s (late, not lost: a saturated set-up).
 
     python -m bench deadline [--rate 210] [--duration 60] [--setups sqlite,pg1,pg2] [--no-kill]
 """
@@ -83,9 +85,11 @@ class Load:
         self.random = random.Random(seed)
         self.latencies: list[float] = []
         self.kinds: Counter[str] = Counter()
-        self.lost = 0
+        self.late = 0  # an answer not there within WAIT: that owner stops
+        self.sent = 0  # updates the owners sent (each action is one)
         self.in_window = 0
         self.journeys: list[ScriptedUser] = []
+        self.finished: list[ScriptedUser] = []  # whole journeys, every answer seen
         self.started = 0.0
 
     def pause(self) -> float:
@@ -118,9 +122,14 @@ class Load:
             started = time.perf_counter()
             try:
                 await action(*args)
+            except Exception:  # the sandbox refused it (no such button): not sent
+                self.late += 1
+                return
+            self.sent += 1
+            try:
                 await user.wait_text(expect, timeout=WAIT)
-            except (TimeoutError, Exception):  # no answer: lost, this owner stops here
-                self.lost += 1
+            except (TimeoutError, Exception):  # no answer in time: this owner stops here
+                self.late += 1
                 return
             done = time.perf_counter()
             self.latencies.append(done - started)
@@ -128,18 +137,19 @@ class Load:
             if done <= end:
                 self.in_window += 1
             await asyncio.sleep(self.pause())
+        self.finished.append(user)
 
     def figures(self) -> dict[str, float]:
         ordered = sorted(self.latencies) or [0.0]
         return {"actions": len(self.latencies), "per_second": self.in_window / self.duration,
                 "p50_ms": statistics.median(ordered) * 1000,
                 "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
-                "lost": self.lost}
+                "late": self.late, "sent": self.sent, "lost": 0}
 
 
 async def duplicates(users: list[ScriptedUser]) -> int:
-    """Bot messages beyond the journey's usual count: an update handled twice sends its answer
-    twice. The usual count is the most common one among the journeys."""
+    """Bot messages beyond the journey's usual count, among whole journeys: an update handled
+    twice sends its answer twice. The usual count is the most common one."""
     counts = []
     for user in users:
         entries = await user.transcript()
@@ -150,16 +160,25 @@ async def duplicates(users: list[ScriptedUser]) -> int:
     return sum(max(0, c - usual) for c in counts)
 
 
-async def unhandled(url: str) -> int:
-    """Updates kept in the inbox and never handled (lost if the run ended with them)."""
+async def handled(url: str, within: float = 60.0) -> int:
+    """Updates the bot kept and handled, once the inbox has nothing left to do (or `within`
+    seconds have passed): the owners' updates minus this are the lost ones."""
     from sqlalchemy import text
 
     from storage.db import create_engine
 
     engine = create_engine(url)
+    deadline = time.monotonic() + within
     try:
-        async with engine.connect() as conn:
-            return int(await conn.scalar(text("SELECT count(*) FROM inbox WHERE state <> 'done'")))
+        while True:
+            async with engine.connect() as conn:
+                left = int(await conn.scalar(text(
+                    "SELECT count(*) FROM inbox WHERE state = 'new'")))
+                done = int(await conn.scalar(text(
+                    "SELECT count(*) FROM inbox WHERE state = 'done'")))
+            if left == 0 or time.monotonic() > deadline:
+                return done
+            await asyncio.sleep(0.5)
     finally:
         await engine.dispose()
 
@@ -250,8 +269,8 @@ async def setup_run(sandbox: Sandbox, http: aiohttp.ClientSession, options: Any,
         cpu, rss = await asyncio.to_thread(cluster.costs)
         result["cpu_ms"] = cpu * 1000 / max(1, result["actions"])
         result["rss"] = rss
-        result["duplicated"] = await duplicates(load.journeys)
-        result["lost"] += await unhandled(url)
+        result["duplicated"] = await duplicates(load.finished)
+        result["lost"] = max(0, load.sent - await handled(url))
         if db_before is not None:
             after = await postgres_cost(url)
             result["db"] = {k: (after[k] - db_before[k]) / max(1, result["actions"])
@@ -290,7 +309,8 @@ def report(name: str, r: dict[str, Any]) -> None:
     rss = "/".join(f"{m:.0f}" for m in r["rss"])
     line = (f"{name:11} {r['per_second']:6.1f} actions/s  p50 {r['p50_ms']:7.0f} ms  "
             f"p99 {r['p99_ms']:7.0f} ms  CPU {r['cpu_ms']:5.1f} ms/action  RSS {rss} MB  "
-            f"lost {r['lost']}  duplicated {r['duplicated']}  ({r['actions']} actions)")
+            f"lost {r['lost']}  duplicated {r['duplicated']}  ({r['actions']} actions; "
+            f"{r['late']} owners stopped without an answer within {WAIT:.0f} s)")
     if "db" in r:
         d = r["db"]
         line += (f"\n{'':11} PostgreSQL per action: {d['commits']:.2f} commits, "
