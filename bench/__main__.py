@@ -6,6 +6,7 @@ against a bare aiogram echo bot on the same sandbox, the broadcast against the f
 platform's rate allows, memory against the echo bot's.
 
     python -m bench [--quick]
+    python -m bench deadline [--rate 210] [--duration 60] …   (bench/deadline.py)
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import platform
+import sys
 import time
 
 from rich.console import Console
@@ -20,6 +22,11 @@ from rich.table import Table
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["deadline"]:  # `python -m bench deadline …`: its own options
+        from bench.deadline import main as deadline
+
+        deadline(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(description="run every benchmark and print one table")
     parser.add_argument("--quick", action="store_true",
                         help="fewer owners and a lower broadcast rate, for a smoke run")

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot import redact
 from bot.middlewares import Context
 from bot.stores import evidence_store
+from delivery.coordination import from_settings as coordination_from_settings
 from delivery.platforms import PlatformBot, make_bots
 from handlers import build_router
 from services.clock import Clock
@@ -84,7 +85,9 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         catalog_keys(lang)
     services: dict[str, Any] = {"settings": settings, "sessionmaker": sessionmaker,
                                 "clock": clock or Clock(),
-                                "evidence_store": evidence_store(settings)}
+                                "evidence_store": evidence_store(settings),
+                                # Rate budgets and short-lived locks: Redis when configured.
+                                "coordination": coordination_from_settings(settings)}
     dispatcher = build_dispatcher(settings, sessionmaker, services)
     bots = make_bots(settings.platforms())
     app = App(settings, engine, sessionmaker, dispatcher, bots, services)
@@ -96,6 +99,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
             await bot.acknowledgements.drain()
             await bot.session.close()
         await dispatcher.storage.close()
+        await services["coordination"].close()
         await engine.dispose()
 
 

@@ -66,7 +66,7 @@ def settings_secrets(settings: Any) -> list[str]:
         value = getattr(settings, name, None)
         if value is not None:
             found.append(value.get_secret_value())
-    for name in ("database_url", "fsm_redis_url"):
+    for name in ("database_url", "fsm_redis_url", "redis_url"):
         url = getattr(settings, name, None)
         if url:
             try:

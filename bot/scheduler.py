@@ -3,8 +3,10 @@
 Nothing about a job lives in the scheduler (a persistent job store re-adds jobs at every start and
 duplicates them): each run asks the database which period has closed and which milestone is due,
 using the application's clock, so that after downtime the due work simply happens at the next
-run. Runs never overlap within a process, and with several workers on PostgreSQL only the one
-that holds an advisory lock sweeps.
+run. Runs never overlap within a process, and with several workers on PostgreSQL exactly one
+sweeps: the first to take an advisory lock keeps it (on a connection of its own) for as long as it
+lives; the others try at each of their runs, so one of them leads within a sweep interval of the
+leader's death (its connection closes, PostgreSQL lets the lock go).
 
 `background(app)` runs the outbox sender and the scheduler beside polling or the webhook server.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -43,6 +46,8 @@ class Sweeper:
         self.runs = 0
         self.last_results: list[Any] = []
         self.closing = False
+        self._lock_conn: Any = None  # PostgreSQL: the connection holding the sweep lock
+        self.leading_since: datetime | None = None
 
     async def run(self) -> list[Any]:
         """One pass; returns what was swept (empty when another pass or worker is at it)."""
@@ -91,23 +96,59 @@ class Sweeper:
 
     @contextlib.asynccontextmanager
     async def _leader(self) -> AsyncIterator[bool]:
-        """On PostgreSQL, only the worker holding the advisory lock sweeps; elsewhere, this one."""
-        engine = self.app.engine
-        if engine.dialect.name != "postgresql":
+        """On PostgreSQL, only the worker holding the advisory lock sweeps; elsewhere, this one.
+
+        The lock is taken on a connection kept for as long as this worker leads: the leader
+        stays the leader, the others try again at each of their runs, and when the leader's
+        process dies its connection closes, the lock goes with it and the next try takes it.
+        """
+        if self.app.engine.dialect.name != "postgresql":
             yield True
             return
-        async with engine.connect() as conn:
+        yield await self._lead()
+
+    async def _lead(self) -> bool:
+        conn = self._lock_conn
+        if conn is not None:  # still connected, so still holding the lock?
+            try:
+                await conn.scalar(text("SELECT 1"))
+                await conn.commit()
+                return True
+            except Exception:
+                log.warning("scheduler: lost the connection holding the sweep lock")
+                await self.release()
+        conn = await self.app.engine.connect()
+        try:
             got = bool(await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"),
                                          {"k": SWEEP_LOCK_KEY}))
             await conn.commit()
-            try:
-                yield got
-            finally:
-                if got:
-                    with contextlib.suppress(Exception):
-                        await conn.execute(text("SELECT pg_advisory_unlock(:k)"),
-                                           {"k": SWEEP_LOCK_KEY})
-                        await conn.commit()
+        except Exception:
+            await conn.close()
+            raise
+        if not got:
+            await conn.close()
+            return False
+        self._lock_conn = conn
+        self.leading_since = datetime.now(UTC)
+        log.info("scheduler: this worker runs the sweeps (pid %d)", os.getpid())
+        return True
+
+    async def release(self) -> None:
+        """Let another worker lead (at shutdown, or after losing the connection)."""
+        conn, self._lock_conn = self._lock_conn, None
+        self.leading_since = None
+        if conn is None:
+            return
+        with contextlib.suppress(Exception):
+            await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SWEEP_LOCK_KEY})
+            await conn.commit()
+        with contextlib.suppress(Exception):
+            await conn.close()
+
+    @property
+    def leading(self) -> bool:
+        return self._lock_conn is not None or (
+            self.app.engine.dialect.name != "postgresql" and self.runs > 0)
 
 
 def build_scheduler(app: Any, *, interval: float = SWEEP_INTERVAL,
@@ -149,6 +190,7 @@ async def background(app: Any, *, sweep_interval: float = SWEEP_INTERVAL,
         await sweeper.idle()
         await asyncio.sleep(0.01)  # a run dispatched meanwhile sees `closing` and returns
         scheduler.shutdown(wait=False)
+        await sweeper.release()
         stop.set()
         try:
             await asyncio.wait_for(task, sender.request_timeout + 40)

@@ -9,7 +9,7 @@ from typing import Any
 
 from aiogram import Bot
 
-from delivery.pacing import RateLimiter
+from delivery.coordination import Budget
 from storage.outbox import Claimed
 
 
@@ -49,7 +49,7 @@ class Lane:
 
     platform: str
     bot: Bot
-    limiter: RateLimiter
+    limiter: Budget
     max_in_flight: int
     held: dict[int, Claimed] = field(default_factory=dict)
     tasks: dict[int, asyncio.Task[None]] = field(default_factory=dict)

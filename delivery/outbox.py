@@ -20,6 +20,11 @@ At most `max_in_flight[platform]` rows are between "claimed" and "outcome commit
 moment. Only those can be sent twice after a crash (the API said OK, the process died before the
 commit), so that number bounds the duplicates a SIGKILL can cause.
 
+Several workers (`PISHKHAN_REDIS_URL` set, `delivery.coordination`): every worker's sender is
+active, claims with `SKIP LOCKED` and reserves each send's slot from one budget per bot in Redis;
+a chat's messages still go one at a time (a short Redis lock per chat). A dead worker's rows come
+back when their lease runs out.
+
 Pace: one token bucket per platform (`settings.telegram_rate` / `settings.bale_rate` messages per
 second) shared by that platform's concurrent sends. A 429 halves the pace for a while (it comes
 back within seconds) and the row waits `retry_after`, or an exponential backoff when the platform
@@ -48,11 +53,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from delivery import observe
 from delivery.calls import build_method
+from delivery.coordination import Coordination, Local
 from delivery.exclusive import sender_lock
 from delivery.exclusive import wait as _wait
 from delivery.lanes import Lane, Outcome, utcnow
 from delivery.limits import PARTS_SENT, expand, partly_sent
-from delivery.pacing import RateLimiter
 from delivery.platforms import RETRY_REPLIES
 from delivery.verdicts import Verdicts
 from services.clock import Clock
@@ -80,8 +85,9 @@ class OutboxSender:
                  lease_seconds: float = 30.0, request_timeout: float = 20.0,
                  poll_interval: float = 0.5, flush_delay: float = 0.005,
                  max_attempts: int = 8, max_429_attempts: int = 30,
-                 exclusive: bool = True, standby_poll: float = 1.0,
-                 lock_dir: Path | None = None) -> None:
+                 exclusive: bool | None = None, standby_poll: float = 1.0,
+                 lock_dir: Path | None = None,
+                 coordination: Coordination | None = None) -> None:
         self.sessionmaker = sessionmaker
         self.settings = settings
         self.clock = clock or Clock()
@@ -90,7 +96,10 @@ class OutboxSender:
         self.poll_interval = poll_interval
         self.flush_delay = flush_delay
         self.verdicts = Verdicts(max_attempts, max_429_attempts)
-        self.exclusive = exclusive
+        # Shared (Redis): every worker's sender claims rows and spends one budget per bot.
+        # Local: one active sender per platform, whose own bucket is the whole budget.
+        self.coordination = coordination or Local()
+        self.exclusive = not self.coordination.shared if exclusive is None else exclusive
         self.standby_poll = standby_poll
         self.lock_dir = lock_dir
         engine = sessionmaker.kw.get("bind")
@@ -108,10 +117,12 @@ class OutboxSender:
                 bound = max_in_flight
             if bound is None:
                 bound = max(8, min(32, math.ceil(rate * 0.5)))
-            self.lanes[platform] = Lane(platform, bot, RateLimiter(rate), int(bound))
+            budget = self.coordination.budget(f"{platform}:{getattr(bot, 'id', 0)}", rate)
+            self.lanes[platform] = Lane(platform, bot, budget, int(bound))
 
     @classmethod
     def from_app(cls, app: Any, **kwargs: Any) -> OutboxSender:
+        kwargs.setdefault("coordination", app.services.get("coordination"))
         return cls(app.sessionmaker, app.bots, app.settings, app.clock, **kwargs)
 
     @property
@@ -333,8 +344,10 @@ class OutboxSender:
         calls = expand(method, lane.platform)  # a text or caption over the platform's limit
         entry = lane.chat_locks.setdefault(row.chat_id, [asyncio.Lock(), 0])
         entry[1] += 1
+        chat = self._chat_lock(lane, row.chat_id)
         try:
-            async with entry[0]:  # one chat's messages go out one after another, in order
+            # One chat's messages go out one after another (across workers when shared).
+            async with entry[0], chat:
                 for part, call in enumerate(calls):
                     if part < done_before:
                         continue
@@ -365,6 +378,12 @@ class OutboxSender:
         except (TimeoutError, OSError) as exc:
             return self.verdicts.network(lane, row, f"network: {exc!r}")
         return None
+
+    def _chat_lock(self, lane: Lane, chat_id: int) -> contextlib.AbstractAsyncContextManager[Any]:
+        if not self.coordination.shared:
+            return contextlib.nullcontext()
+        return self.coordination.lock(f"chat:{lane.platform}:{chat_id}",
+                                      self.request_timeout + 5)
 
     # ---------------------------------------------------------------------- committing
 

@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     ops_host: str = "127.0.0.1"
     ops_port: int = Field(default=0, ge=0, le=65535)
+    # Send-rate budgets and short-lived locks shared by several workers (delivery.coordination);
+    # unset: this process only, and one active outbox sender per platform.
+    redis_url: str | None = None
+    redis_prefix: str = "pishkhan"
 
     @field_validator("telegram_token", "bale_token", "webhook_secret", "s3_access_key_id",
                      "s3_secret_access_key", "s3_endpoint_url", mode="before")

@@ -170,3 +170,4 @@ async def test_only_one_worker_sweeps_at_a_time(sessionmaker: Any) -> None:
     assert await sweeper.run() == []  # the first is still running
     gate.set()
     assert await first == ["slow"] and sweeper.runs == 1
+    await sweeper.release()
