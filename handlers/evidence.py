@@ -118,16 +118,7 @@ async def on_files(callback: CallbackQuery, callback_data: ItemCb, actor: Actor,
     elif callback_data.action == "el":
         listed = await press(callback, t, evidence.files(uow, actor, now, p, key))
         if listed is not None:
-            assert listed.item is not None
-            files = listed.draft.view.evidence_for(key)
-            lines = [t("evidence-list-title", title=title(listed.item, t.lang))]
-            for number, file in enumerate(files, start=1):
-                kind = t("evidence-kind-pdf") if file.mime == "application/pdf" else \
-                    t("evidence-kind-image")
-                lines.append(t("evidence-list-line", number=number, kind=kind,
-                               kb=max(1, file.size // 1024)))
-            await message.answer("\n".join(lines), reply_markup=evidence_list_keyboard(
-                p, key, [f.id for f in files], t))
+            await _show_list(message, t, listed)
     else:
         draft = await press(callback, t, flow.ask_evidence(uow, actor, now, p, key))
         if draft is not None:
@@ -143,7 +134,26 @@ async def on_remove(callback: CallbackQuery, callback_data: EvidenceCb, actor: A
                                                        callback_data.period,
                                                        callback_data.evidence))
     if removed is not None:
-        await message.answer(t("evidence-removed"))
+        await _show_list(message, t, removed, note=t("evidence-removed"))
+
+
+async def _show_list(message: Message, t: Translator, listed: evidence.Awaiting,
+                     note: str | None = None) -> None:
+    """A question's files as they are now (after a removal: without it), each removable."""
+    assert listed.item is not None
+    key, p = listed.item.key, listed.draft.period.id
+    files = listed.draft.view.evidence_for(key)
+    lines = [note] if note else []
+    lines.append(t("evidence-list-title", title=title(listed.item, t.lang)))
+    for number, file in enumerate(files, start=1):
+        kind = t("evidence-kind-pdf") if file.mime == "application/pdf" else \
+            t("evidence-kind-image")
+        lines.append(t("evidence-list-line", number=number, kind=kind,
+                       kb=max(1, file.size // 1024)))
+    if not files:
+        lines.append(t("evidence-list-empty"))
+    await message.answer("\n".join(lines), reply_markup=evidence_list_keyboard(
+        p, key, [f.id for f in files], t))
 
 
 def setup() -> Router:
