@@ -56,7 +56,8 @@ def question_keyboard(item: Indicator, period_id: int, t: Translator, *, value: 
         kb.button(text=t("button-staff-done"), callback_data=WizardCb(period=p, action="sd"))
         kb.adjust(*([1] * len(members)), 1)
     extra = InlineKeyboardBuilder()
-    if value is not None:  # a question revisited: keep the answer and go on
+    if value is not None and item.kind not in ("staff_list", "multi_choice"):
+        # a question revisited: keep the answer and go on (a list has its own «done»)
         extra.button(text=t("button-keep-answer"),
                      callback_data=ItemCb(period=p, action="n", key=key))
     if previous is not None and value is None:

@@ -11,7 +11,7 @@ review-changed = 🔄 changed since the last period (was: { $before })
 evidence-album-received = 📎 { $added } files of an album received ({ $count } files for «{ $title }»):
     { $files }
     Send the next file or press «Done».
-evidence-rejected-notice = ⚠️ The region did not accept a file of «{ $title }» in the declaration of office { $office }.
+evidence-rejected-notice = ⚠️ The region did not accept a file of «{ $title }» in the declaration of «{ $name }» (code { $code }).
     Reason: { $reason }
     Send instead: { $wanted }
-    Use «✍️ Continue the declaration» in the menu to send a new file.
+    Send a new file before the deadline from the declaration's review (the button below).

@@ -117,3 +117,56 @@ async def test_a_revisited_question_can_be_kept_and_files_have_a_way_back(
         left = await session.scalar(select(func.count()).select_from(Evidence).where(
             Evidence.removed_at.is_(None)))
     assert left == 1
+
+
+@PLATFORMS
+async def test_an_album_is_one_answer_acknowledged_once_with_its_files(
+        world: World, platform: str) -> None:
+    from tests.e2e.conftest import make_pdf
+
+    user = world.user(platform, 7104, "زهرا", phone=PHONE)
+    await user.share_contact()
+    await user.wait_text("مهلت خوداظهاری")
+    await user.press("✍️ ادامهٔ خوداظهاری")
+    await user.wait_text("مساحت مفید دفتر")
+    await user.send_text("85")
+    await user.wait_text("حداکثر")
+    await user.send_album([make_jpeg(color="red"), make_jpeg(color="green"),
+                           {"type": "document", "data": make_pdf("deed"),
+                            "filename": "deed.pdf", "mime_type": "application/pdf"}])
+    ack = await user.wait_text("از یک آلبوم دریافت شد", timeout=10)
+    assert "۳ فایل برای «مساحت مفید دفتر»" in ack["text"]
+    assert "۱. عکس" in ack["text"] and "۳. deed.pdf" in ack["text"]
+    import asyncio
+
+    await asyncio.sleep(2)  # no other acknowledgement follows, none per part
+    said = [e.get("text") or "" for e in await user.transcript() if e["direction"] == "out"]
+    assert sum("دریافت شد" in text for text in said) == 1, said
+    async with world.session() as session:
+        stored = await session.scalar(select(func.count()).select_from(Evidence))
+    assert stored == 3
+
+
+@PLATFORMS
+async def test_the_action_counts_do_not_grow(world: World, platform: str) -> None:
+    """A first declaration of the sample rubric, and «no change for all»: the owner's actions
+    from the menu's «continue» to the submission (linking not counted)."""
+    from tests.e2e.conftest import make_pdf
+    from tests.e2e.test_journey import declare_everything
+
+    def actions(entries: list[dict]) -> int:
+        inbound = [e for e in entries if e["direction"] == "in"]
+        linked = next(i for i, e in enumerate(inbound) if e.get("kind") == "contact")
+        return len(inbound) - linked - 1
+
+    first = world.user(platform, 7105, "زهرا", phone=PHONE)
+    await declare_everything(first, make_jpeg(), make_pdf())
+    assert actions(await first.transcript()) == 24  # as before issue 20
+
+    again = world.user(platform, 7106, "زهرا", phone=PHONE)
+    async with world.session() as session:  # a fresh start for the same office
+        for row in (await session.scalars(select(Declaration))).all():
+            await session.delete(row)
+        await session.commit()
+    await _submitted_with_no_change(world, again)
+    assert actions(await again.transcript()) == 4 + 1  # and the menu button at the end
