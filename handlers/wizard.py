@@ -204,8 +204,11 @@ async def show_review(screen: Screen, draft: Draft, note: str | None = None) -> 
         lines.append(line)
     breakdown = score(draft.rubric, draft.office.office_type, view.answers,
                       evidence_counts=counts)
-    lines.append(t("review-provisional", total=breakdown.total, max=breakdown.max_total,
-                   rank=breakdown.rank))
+    if view.status in (S.CONFIRMED, S.PUBLISHED):  # the region's result, not this estimate
+        lines.append(t("review-confirmed-see-results"))
+    else:
+        lines.append(t("review-provisional", total=breakdown.total, max=breakdown.max_total,
+                       rank=breakdown.rank))
     if missing:
         lines.append(t("review-incomplete", count=len(missing)))
     markup = review_keyboard(

@@ -52,14 +52,15 @@ async def _commit_plan(uow: UnitOfWork, plan: Plan, now: datetime) -> SweepResul
 
 
 async def sweep_period(uow: UnitOfWork, period_id: int, now: datetime, tz: ZoneInfo = TEHRAN,
-                       hours: SendHours = DAYTIME) -> list[SweepResult]:
+                       hours: SendHours | None = DAYTIME) -> list[SweepResult]:
     """Both reminder sweeps of one period (owners, then staff's liaison-list deadline).
 
     Reminders go out only in the send hours (09:00–21:00 Tehran by default): a milestone that
     falls at night (the «1 day left» at midnight) is swept at the morning's start, when the
-    latest due milestone is the one sent (as after downtime)."""
+    latest due milestone is the one sent (as after downtime). `hours` None: now, whatever the
+    hour (`pishkhan remind`, a person's explicit command)."""
     results: list[SweepResult] = []
-    if not hours.allows(now, tz):
+    if hours is not None and not hours.allows(now, tz):
         return results
     for planner in PLANNERS:
         async with uow:
@@ -122,10 +123,11 @@ async def _period_id(uow: UnitOfWork, code: str) -> int:
 
 async def sweep_period_by_code(uow: UnitOfWork, code: str, now: datetime,
                                tz: ZoneInfo = TEHRAN) -> list[SweepResult]:
-    """`pishkhan remind PERIOD`: the reminder due now for one period."""
+    """`pishkhan remind PERIOD`: the reminder due now for one period, sent now whatever the
+    hour (the person running it decides; the scheduler keeps the send hours)."""
     async with uow:
         period_id = await _period_id(uow, code)
-    return await sweep_period(uow, period_id, now, tz)
+    return await sweep_period(uow, period_id, now, tz, hours=None)
 
 
 async def preview(uow: UnitOfWork, code: str, now: datetime, tz: ZoneInfo = TEHRAN

@@ -15,3 +15,8 @@ evidence-rejected-notice = ⚠️ The region did not accept a file of «{ $title
     Reason: { $reason }
     Send instead: { $wanted }
     Send a new file before the deadline from the declaration's review (the button below).
+review-confirmed-see-results = Your region has reviewed and confirmed your declaration; see the final score and rank in «🏅 My results».
+ticket-created-no-expert =
+    Your question was recorded as number <b>{ $number }</b>, but no expert is assigned to your region now and the answer may be late.
+    For a quicker answer, call these numbers:
+    { $phones }

@@ -81,7 +81,8 @@ async def test_an_approved_declaration_offers_no_edit_only_a_discrepancy_report(
         declaration.status = "confirmed"
         await session.commit()
     await user.press("📋 مرور و ارسال")
-    await user.wait_text("مرور خوداظهاری")
+    review = await user.wait_text("مرور خوداظهاری")
+    assert "امتیاز موقت" not in review["text"] and "تأیید کرده است" in review["text"]
     buttons = await user.buttons()
     assert not [b for b in buttons if b.startswith("✏️")], buttons
     await user.press("⚠️ گزارش مغایرت به منطقه")
