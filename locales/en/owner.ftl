@@ -13,7 +13,8 @@ evidence-album-received = 📎 { $added } files of an album received ({ $count }
     Send the next file or press «Done».
 evidence-rejected-notice = ⚠️ The region did not accept a file of «{ $title }» in the declaration of «{ $name }» (code { $code }).
     Reason: { $reason }
-    Send instead: { $wanted }
+    What is needed instead: { $wanted }
+    Accepted: { $accepts }
     Send a new file before the deadline from the declaration's review (the button below).
 review-confirmed-see-results = Your region has reviewed and confirmed your declaration; see the final score and rank in «🏅 My results».
 ticket-created-no-expert =

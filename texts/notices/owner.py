@@ -18,11 +18,10 @@ def _pick(pair: list[str], lang: str) -> str:
 
 @renderer("evidence-rejected")
 def _rejected(t: Translator, args: dict[str, Any]) -> Rendered:
-    accepts = t(f"evidence-accepts-{args['kind_of']}") if args.get("kind_of") else ""
-    wanted = _pick(args["wanted"], t.lang)
+    accepts = t(f"evidence-accepts-{args['kind_of'] or 'either'}")
     text = t("evidence-rejected-notice", title=_pick(args["title"], t.lang), name=args["name"],
              code=args["code"], reason=Markup(reason_text(t, args["reason"])),
-             wanted=f"{wanted} ({accepts})" if accepts else wanted)
+             wanted=_pick(args["wanted"], t.lang), accepts=accepts)
     button = ResumeCb(action="review", office=args["office_id"]).pack()
     return Rendered(text, {"inline_keyboard": [[{"text": t("rv-owner-button-fix"),
                                                   "callback_data": button}]]})
