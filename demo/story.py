@@ -132,7 +132,7 @@ async def story(world: World) -> None:
 
     scene("۲. سه روز پیش از پایان مهلت: یادآوری")
     assert world.period is not None
-    world.clock.set(world.period.closes_at - timedelta(days=3, hours=1))
+    world.clock.set(world.period.closes_at - timedelta(days=3, hours=12))  # noon (send hours)
     from services.reminders import sweep_reminders
 
     await sweep_reminders(world.uow(), world.clock.now(), world.settings.tz)

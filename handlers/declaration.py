@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from handlers import evidence, staff_list, status, wizard
 from handlers.owner import menu_button, press, say
 from handlers.wizard import screen
+from scoring.status import DeclarationStatus as S
 from services.clock import Clock
 from services.declaration import NoQuestion, answers
 from services.declaration import wizard as flow
@@ -100,11 +101,17 @@ async def on_item(callback: CallbackQuery, callback_data: ItemCb, actor: Actor, 
         return
     if action == "s":
         use_case = flow.skip(uow, actor, now, p, key)
-    else:  # "b" back, "e" edit from the review
+    elif action == "n":
+        use_case = flow.next_from(uow, actor, now, p, key)
+    else:  # "b" back, "e" edit from the review (or back from its files), "ee" edit confirmed
         use_case = flow.ask(uow, actor, now, p, key, back=action == "b")
     draft = await press(callback, t, use_case)
-    if draft is not None:
-        await wizard.show(view, draft)
+    if draft is None:
+        return
+    if action == "e" and draft.view.status == S.SUBMITTED:
+        await wizard.ask_reopen(view, draft, key)  # asked first: an edit reopens it
+        return
+    await wizard.show(view, draft)
 
 
 async def on_section(callback: CallbackQuery, callback_data: SectionCb, actor: Actor,
@@ -193,7 +200,9 @@ async def take_other(message: Message, actor: Actor, t: Translator, clock: Clock
     except ServiceError as error:
         await message.answer(say(t, error), reply_markup=menu_button(t))
         return
-    await message.answer(t("answer-use-text"))
+    at = resumed.at
+    await message.answer(t("evidence-not-this") if at is not None and at.is_evidence
+                         else t("answer-use-text"))
     await wizard.show_resumed(screen(message, t, settings), resumed)
 
 
@@ -216,7 +225,7 @@ def setup() -> Router:
     router.callback_query.register(resume, F.data == "w:resume")
     router.callback_query.register(on_wizard, WizardCb.filter(F.action.in_({"rv", "go", "ka"})))
     router.callback_query.register(
-        on_item, ItemCb.filter(F.action.in_({"td", "k", "s", "b", "e"})))
+        on_item, ItemCb.filter(F.action.in_({"td", "k", "s", "b", "e", "ee", "n"})))
     router.callback_query.register(on_section, SectionCb.filter())
     router.callback_query.register(on_option, OptionCb.filter())
     router.callback_query.register(on_yes_no, YesNoCb.filter())

@@ -9,6 +9,9 @@ corrupt file is refused with a message and nothing is stored.
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
@@ -16,6 +19,7 @@ from aiogram.types import CallbackQuery, Message
 from aiohttp import ClientError
 
 from handlers import wizard
+from handlers.albums import DEFAULT, QUIET, AlbumCollector
 from handlers.errors import Unavailable
 from handlers.owner import menu_button, press, say
 from handlers.wizard import screen
@@ -38,6 +42,7 @@ KIND_MIMES = {"photo": {"image/jpeg", "image/png"}, "document": {"application/pd
               "either": {"image/jpeg", "image/png", "application/pdf"}}
 
 __all__ = ["EvidenceCb", "on_files", "on_remove", "setup", "take_file"]
+log = logging.getLogger(__name__)
 
 
 def _name(message: Message) -> str:
@@ -70,7 +75,10 @@ async def _download(message: Message, bot: Bot, kind: str, settings: Settings
 
 
 async def take_file(message: Message, bot: Bot, actor: Actor, t: Translator, clock: Clock,
-                    settings: Settings, evidence_store: EvidenceStore, uow: UnitOfWork) -> None:
+                    settings: Settings, evidence_store: EvidenceStore, uow: UnitOfWork,
+                    albums: AlbumCollector | None = None) -> None:
+    """A file for the question the owner is on; the parts of an album are acknowledged once
+    (`handlers.albums`: `albums` is the shared collector when the application provides one)."""
     if not actor.office_ids:
         await message.answer(t("not-linked"))
         return
@@ -100,9 +108,44 @@ async def take_file(message: Message, bot: Bot, actor: Actor, t: Translator, clo
     except ServiceError as error:
         await message.answer(say(t, error), reply_markup=menu_button(t))
         return
+    markup = evidence_keyboard(attached.draft.period.id, item.key, attached.count, t)
+    if message.media_group_id:  # a part of an album: the album is acknowledged once
+        name = message.document.file_name if message.document is not None and \
+            message.document.file_name else t("evidence-kind-image")
+        group = f"{actor.platform}:{message.chat.id}:{message.media_group_id}"
+        collector = albums if albums is not None else DEFAULT
+        seq = await collector.add(group, name, attached.count)
+        _later(_acknowledge_album(message, t, collector, group, seq, title(item, t.lang),
+                                  markup))
+        return
     await message.answer(
         t("evidence-received", count=attached.count, title=title(item, t.lang)),
-        reply_markup=evidence_keyboard(attached.draft.period.id, item.key, attached.count, t))
+        reply_markup=markup)
+
+
+_PENDING: set[asyncio.Task[None]] = set()
+
+
+def _later(work: Coroutine[Any, Any, None]) -> None:
+    task = asyncio.get_running_loop().create_task(work)
+    _PENDING.add(task)
+    task.add_done_callback(_PENDING.discard)
+
+
+async def _acknowledge_album(message: Message, t: Translator, collector: AlbumCollector,
+                             group: str, seq: int, item_title: str, markup: Any) -> None:
+    """After a quiet moment, the latest part noted answers for the whole album, once."""
+    await asyncio.sleep(QUIET)
+    try:
+        album = await collector.claim(group, seq)
+        if album is None:
+            return  # a later part answers (or has answered) for the album
+        files = "\n".join(f"{number}. {name}" for number, name in enumerate(album.names, 1))
+        await message.answer(t("evidence-album-received", added=len(album.names),
+                               count=album.count, title=item_title, files=files),
+                             reply_markup=markup)
+    except Exception:  # the files are stored; only the acknowledgement is lost
+        log.exception("acknowledging album %s failed", group)
 
 
 async def on_files(callback: CallbackQuery, callback_data: ItemCb, actor: Actor, t: Translator,
@@ -122,16 +165,7 @@ async def on_files(callback: CallbackQuery, callback_data: ItemCb, actor: Actor,
     elif callback_data.action == "el":
         listed = await press(callback, t, evidence.files(uow, actor, now, p, key))
         if listed is not None:
-            assert listed.item is not None
-            files = listed.draft.view.evidence_for(key)
-            lines = [t("evidence-list-title", title=title(listed.item, t.lang))]
-            for number, file in enumerate(files, start=1):
-                kind = t("evidence-kind-pdf") if file.mime == "application/pdf" else \
-                    t("evidence-kind-image")
-                lines.append(t("evidence-list-line", number=number, kind=kind,
-                               kb=max(1, file.size // 1024)))
-            await message.answer("\n".join(lines), reply_markup=evidence_list_keyboard(
-                p, key, [f.id for f in files], t))
+            await _show_list(message, t, listed)
     else:
         draft = await press(callback, t, flow.ask_evidence(uow, actor, now, p, key))
         if draft is not None:
@@ -147,7 +181,26 @@ async def on_remove(callback: CallbackQuery, callback_data: EvidenceCb, actor: A
                                                        callback_data.period,
                                                        callback_data.evidence))
     if removed is not None:
-        await message.answer(t("evidence-removed"))
+        await _show_list(message, t, removed, note=t("evidence-removed"))
+
+
+async def _show_list(message: Message, t: Translator, listed: evidence.Awaiting,
+                     note: str | None = None) -> None:
+    """A question's files as they are now (after a removal: without it), each removable."""
+    assert listed.item is not None
+    key, p = listed.item.key, listed.draft.period.id
+    files = listed.draft.view.evidence_for(key)
+    lines = [note] if note else []
+    lines.append(t("evidence-list-title", title=title(listed.item, t.lang)))
+    for number, file in enumerate(files, start=1):
+        kind = t("evidence-kind-pdf") if file.mime == "application/pdf" else \
+            t("evidence-kind-image")
+        lines.append(t("evidence-list-line", number=number, kind=kind,
+                       kb=max(1, file.size // 1024)))
+    if not files:
+        lines.append(t("evidence-list-empty"))
+    await message.answer("\n".join(lines), reply_markup=evidence_list_keyboard(
+        p, key, [f.id for f in files], t))
 
 
 def setup() -> Router:

@@ -17,6 +17,7 @@ from aiogram.types import Message
 
 from delivery.limits import answer_long
 from scoring.answers import answers_from_json, has_substance
+from scoring.calendar import format_jalali_date
 from scoring.rubric import Indicator
 from scoring.score import score
 from scoring.status import DeclarationStatus
@@ -28,6 +29,7 @@ from texts.views import bounds_text, format_value, hint, title
 from texts.wizard_keyboards import (
     evidence_keyboard,
     question_keyboard,
+    reopen_confirm_keyboard,
     review_keyboard,
     staff_member_keyboard,
 )
@@ -118,11 +120,7 @@ def question(t: Translator, draft: Draft, item: Indicator) -> tuple[str, Any]:
     if item.key in view.raw:
         lines.append(t("question-current", value=format_value(item, value, t)))
     elif item.key in previous_raw and previous_raw[item.key] is not None:
-        try:
-            shown = format_value(item, answers_from_json(draft.rubric, previous_raw,
-                                                         [item.key]).get(item.key), t)
-        except Exception:  # an answer the new rubric no longer accepts: show nothing
-            shown = None
+        shown = _previous_value(draft, item, t)
         if shown:
             lines.append(t("question-previous", value=shown))
     if item.kind in ("integer", "number"):
@@ -138,6 +136,26 @@ def question(t: Translator, draft: Draft, item: Indicator) -> tuple[str, Any]:
         first=number == 1, section_first=section_first,
         can_keep_all=bool(previous_raw) and number == 1)
     return "\n".join(lines), markup
+
+
+def _previous_value(draft: Draft, item: Indicator, t: Translator) -> str | None:
+    """The last confirmed period's answer to `item`, as shown (None: none, or one the rubric
+    no longer accepts)."""
+    if draft.previous.get(item.key) is None:
+        return None
+    try:
+        return format_value(item, answers_from_json(draft.rubric, draft.previous,
+                                                    [item.key]).get(item.key), t)
+    except Exception:  # an answer the new rubric no longer accepts: show nothing
+        return None
+
+
+async def ask_reopen(screen: Screen, draft: Draft, key: str) -> None:
+    """Before editing a submitted declaration: it goes back to draft and must be sent again."""
+    item = draft.item(key)
+    await screen.say(screen.t("edit-reopens", title=title(item, screen.t.lang),
+                              date=format_jalali_date(draft.edit_deadline, screen.t.lang)),
+                     reply_markup=reopen_confirm_keyboard(draft.period.id, key, screen.t))
 
 
 async def ask_evidence(screen: Screen, draft: Draft, item: Indicator, note: str | None = None
@@ -174,6 +192,8 @@ async def show_review(screen: Screen, draft: Draft, note: str | None = None) -> 
         else:
             value = t("value-unanswered")
         line = t("review-line", number=number, title=title(item, t.lang), value=value)
+        if draft.changed_since_last(item.key):
+            line += " " + t("review-changed", before=_previous_value(draft, item, t) or "—")
         if item.needs_evidence and (counts.get(item.key) or has_substance(
                 view.answers.get(item.key))):
             line += " " + t("review-files", count=counts.get(item.key, 0))
@@ -184,13 +204,16 @@ async def show_review(screen: Screen, draft: Draft, note: str | None = None) -> 
         lines.append(line)
     breakdown = score(draft.rubric, draft.office.office_type, view.answers,
                       evidence_counts=counts)
-    lines.append(t("review-provisional", total=breakdown.total, max=breakdown.max_total,
-                   rank=breakdown.rank))
+    if view.status in (S.CONFIRMED, S.PUBLISHED):  # the region's result, not this estimate
+        lines.append(t("review-confirmed-see-results"))
+    else:
+        lines.append(t("review-provisional", total=breakdown.total, max=breakdown.max_total,
+                       rank=breakdown.rank))
     if missing:
         lines.append(t("review-incomplete", count=len(missing)))
     markup = review_keyboard(
         draft.period.id, [i.key for i in draft.items], t,
-        can_submit=not missing and view.status in (S.DRAFT, S.RETURNED),
-        can_continue=bool(missing))
+        can_submit=not missing and view.status in (S.DRAFT, S.RETURNED) and draft.editable,
+        can_continue=bool(missing) and draft.editable, can_edit=draft.editable)
     # Many items with comments can outgrow one message: split at line breaks, buttons last.
     await answer_long(screen.message, _with_note(note, "\n".join(lines)), reply_markup=markup)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from scoring import milestones as ms
 from scoring.calendar import TEHRAN
 from services.errors import Duplicate, NotFound
+from services.send_hours import DAYTIME, SendHours
 from services.uow import UnitOfWork
 from storage import reach, reminders
 from storage.ranking import rank_period
@@ -50,10 +51,17 @@ async def _commit_plan(uow: UnitOfWork, plan: Plan, now: datetime) -> SweepResul
     return SweepResult(plan.period_code, plan.kind, plan.due.key, written, plan.unreachable)
 
 
-async def sweep_period(uow: UnitOfWork, period_id: int, now: datetime, tz: ZoneInfo = TEHRAN
-                       ) -> list[SweepResult]:
-    """Both reminder sweeps of one period (owners, then staff's liaison-list deadline)."""
-    results = []
+async def sweep_period(uow: UnitOfWork, period_id: int, now: datetime, tz: ZoneInfo = TEHRAN,
+                       hours: SendHours | None = DAYTIME) -> list[SweepResult]:
+    """Both reminder sweeps of one period (owners, then staff's liaison-list deadline).
+
+    Reminders go out only in the send hours (09:00–21:00 Tehran by default): a milestone that
+    falls at night (the «1 day left» at midnight) is swept at the morning's start, when the
+    latest due milestone is the one sent (as after downtime). `hours` None: now, whatever the
+    hour (`pishkhan remind`, a person's explicit command)."""
+    results: list[SweepResult] = []
+    if hours is not None and not hours.allows(now, tz):
+        return results
     for planner in PLANNERS:
         async with uow:
             period = await reminders.period_by_id(uow.session, period_id)
@@ -68,14 +76,14 @@ async def sweep_period(uow: UnitOfWork, period_id: int, now: datetime, tz: ZoneI
     return results
 
 
-async def sweep_reminders(uow: UnitOfWork, now: datetime, tz: ZoneInfo = TEHRAN
-                          ) -> list[SweepResult]:
+async def sweep_reminders(uow: UnitOfWork, now: datetime, tz: ZoneInfo = TEHRAN,
+                          hours: SendHours = DAYTIME) -> list[SweepResult]:
     """The reminder sweep over every period that is not closed."""
     async with uow:
         ids = await reminders.open_period_ids(uow.session)
     results = []
     for period_id in ids:
-        results += await sweep_period(uow, period_id, now, tz)
+        results += await sweep_period(uow, period_id, now, tz, hours)
     return results
 
 
@@ -115,10 +123,11 @@ async def _period_id(uow: UnitOfWork, code: str) -> int:
 
 async def sweep_period_by_code(uow: UnitOfWork, code: str, now: datetime,
                                tz: ZoneInfo = TEHRAN) -> list[SweepResult]:
-    """`pishkhan remind PERIOD`: the reminder due now for one period."""
+    """`pishkhan remind PERIOD`: the reminder due now for one period, sent now whatever the
+    hour (the person running it decides; the scheduler keeps the send hours)."""
     async with uow:
         period_id = await _period_id(uow, code)
-    return await sweep_period(uow, period_id, now, tz)
+    return await sweep_period(uow, period_id, now, tz, hours=None)
 
 
 async def preview(uow: UnitOfWork, code: str, now: datetime, tz: ZoneInfo = TEHRAN

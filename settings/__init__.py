@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     bale_api_base: str = BALE_API
     evidence_dir: Path = Path("./var/evidence")
     timezone: str = "Asia/Tehran"
+    # Reminders and other non-urgent messages go out only in these hours (local time).
+    send_hours: str = Field(default="09:00-21:00", pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")
     default_locale: str = "fa"
 
     # Evidence files: the cap is never above the platform's own (Bale fails from about 20 MB).

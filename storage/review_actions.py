@@ -12,6 +12,7 @@ theirs is written.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -131,6 +132,16 @@ async def reject_evidence(session: AsyncSession, target: ReviewTarget, evidence_
                 old={"evidence": evidence_id, "rejected": old},
                 new={"evidence": evidence_id, "key": row.item_key, "sha256": row.sha256},
                 reason=reason)
+    # The owner hears of it at once: which file, why, and what to send instead.
+    item = next((i for i in target.items if i.key == row.item_key), None)
+    wanted = [item.evidence.prompt_fa, item.evidence.prompt_en] if item is not None and \
+        item.evidence is not None else [row.item_key, row.item_key]
+    await tell_owners(
+        session, target.office.id, "evidence-rejected", kind="review.evidence",
+        dedup=f"rv-reject:{evidence_id}:{hashlib.sha256(reason.encode()).hexdigest()[:12]}",
+        name=target.office.name, code=target.office.code, office_id=target.office.id,
+        title=titles(item, row.item_key), reason=reason, wanted=wanted,
+        kind_of=item.evidence.kind if item is not None and item.evidence is not None else "")
 
 
 async def restore_evidence(session: AsyncSession, target: ReviewTarget, evidence_id: int,

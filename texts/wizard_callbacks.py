@@ -31,11 +31,12 @@ class WizardCb(CallbackData, prefix="w"):
 
 class ItemCb(CallbackData, prefix="w"):
     """A button about one question: `td` multi-choice done, `k` «no change», `s` skip,
-    `b` back, `e` edit (from the review), `ed` its files are done, `el` list its files,
+    `b` back, `e` edit (from the review), `ee` edit a submitted declaration (confirmed),
+    `n` keep this answer and go on, `ed` its files are done, `el` list its files,
     `eb` back to sending its files."""
 
     period: int
-    action: Literal["td", "k", "s", "b", "e", "ed", "el", "eb"]
+    action: Literal["td", "k", "s", "b", "e", "ee", "n", "ed", "el", "eb"]
     key: str
 
 

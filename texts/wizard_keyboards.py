@@ -56,6 +56,10 @@ def question_keyboard(item: Indicator, period_id: int, t: Translator, *, value: 
         kb.button(text=t("button-staff-done"), callback_data=WizardCb(period=p, action="sd"))
         kb.adjust(*([1] * len(members)), 1)
     extra = InlineKeyboardBuilder()
+    if value is not None and item.kind not in ("staff_list", "multi_choice"):
+        # a question revisited: keep the answer and go on (a list has its own «done»)
+        extra.button(text=t("button-keep-answer"),
+                     callback_data=ItemCb(period=p, action="n", key=key))
     if previous is not None and value is None:
         extra.button(text=t("button-keep"), callback_data=ItemCb(period=p, action="k", key=key))
     if section_first and previous is not None:
@@ -100,8 +104,10 @@ def evidence_keyboard(period_id: int, key: str, count: int, t: Translator
     if count:
         kb.button(text=t("button-evidence-list", count=count),
                   callback_data=ItemCb(period=period_id, action="el", key=key))
+    kb.button(text=t("button-evidence-to-question"),
+              callback_data=ItemCb(period=period_id, action="e", key=key))
     kb.button(text=t("button-review"), callback_data=WizardCb(period=period_id, action="rv"))
-    kb.adjust(1)
+    kb.adjust(*([1] * (2 if count else 1)), 2)
     return kb.as_markup()
 
 
@@ -118,13 +124,18 @@ def evidence_list_keyboard(period_id: int, key: str, evidence_ids: list[int], t:
 
 
 def review_keyboard(period_id: int, keys: list[str], t: Translator, *, can_submit: bool,
-                    can_continue: bool) -> InlineKeyboardMarkup:
+                    can_continue: bool, can_edit: bool = True) -> InlineKeyboardMarkup:
+    """The review's buttons; a declaration under review or approved (`can_edit` False) offers
+    no edit, only a discrepancy report to the region."""
     kb = InlineKeyboardBuilder()
-    for number, key in enumerate(keys, start=1):
-        kb.button(text=t("button-edit-item", number=number),
-                  callback_data=ItemCb(period=period_id, action="e", key=key))
-    kb.adjust(4)
+    if can_edit:
+        for number, key in enumerate(keys, start=1):
+            kb.button(text=t("button-edit-item", number=number),
+                      callback_data=ItemCb(period=period_id, action="e", key=key))
+        kb.adjust(4)
     actions = InlineKeyboardBuilder()
+    if not can_edit:
+        actions.button(text=t("button-report-discrepancy"), callback_data=MenuCb(action="disc"))
     if can_submit:
         actions.button(text=t("button-submit"),
                        callback_data=WizardCb(period=period_id, action="sub"))
@@ -134,6 +145,16 @@ def review_keyboard(period_id: int, keys: list[str], t: Translator, *, can_submi
     actions.button(text=t("button-menu"), callback_data=MenuCb(action="main"))
     actions.adjust(1)
     kb.attach(actions)
+    return kb.as_markup()
+
+
+def reopen_confirm_keyboard(period_id: int, key: str, t: Translator) -> InlineKeyboardMarkup:
+    """Editing a submitted declaration: asked first."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("button-reopen-confirm"),
+              callback_data=ItemCb(period=period_id, action="ee", key=key))
+    kb.button(text=t("button-cancel"), callback_data=WizardCb(period=period_id, action="rv"))
+    kb.adjust(1)
     return kb.as_markup()
 
 

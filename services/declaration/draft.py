@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from scoring.answers import has_substance
+from scoring.answers import has_substance, to_json
 from scoring.rubric import Indicator, Rubric
 from scoring.status import DeclarationStatus
 from services.errors import Forbidden, NotFound
@@ -45,6 +45,19 @@ class Draft:
     rubric: Rubric
     view: decl.DeclarationView
     previous: dict[str, Any]  # the last confirmed declaration's answers, as stored ({}: none)
+    editable: bool = True  # the owner may change it now (else: only a discrepancy report)
+
+    @property
+    def edit_deadline(self) -> datetime:
+        """The last instant to submit again after an edit (its date is the last day)."""
+        grace = self.view.grace_until
+        return (grace if self.view.status == S.RETURNED and grace else self.period.closes_at) \
+            - TICK
+
+    def changed_since_last(self, key: str) -> bool:
+        """The answer differs from the last confirmed declaration's (both must exist)."""
+        return key in self.previous and key in self.view.raw and \
+            self.previous[key] != self.view.raw[key]
 
     @property
     def items(self) -> list[Indicator]:
@@ -144,7 +157,8 @@ async def load(uow: UnitOfWork, actor: Actor, now: datetime, *, period_id: int |
         if refused is not None:
             raise refused
     previous = await decl.previous_confirmed(session, office.id, period)
-    return Draft(office, period, rubric, view, previous[1] if previous else {})
+    return Draft(office, period, rubric, view, previous[1] if previous else {},
+                 editable=refusal(period, view, now) is None)
 
 
 async def reopen_if_submitted(uow: UnitOfWork, draft: Draft, actor: Actor, now: datetime
@@ -159,7 +173,10 @@ async def reopen_if_submitted(uow: UnitOfWork, draft: Draft, actor: Actor, now: 
 
 async def save(uow: UnitOfWork, draft: Draft, actor: Actor, now: datetime, key: str,
                value: Any) -> Draft:
-    """One answer stored (reopening a submitted declaration); the draft as a reload reads it."""
+    """One answer stored (reopening a submitted declaration); the draft as a reload reads it.
+    The same value as stored changes nothing: a submitted declaration stays submitted."""
+    if key in draft.view.raw and draft.view.raw[key] == to_json(value):
+        return draft
     draft = await reopen_if_submitted(uow, draft, actor, now)
     await decl.save_answer(uow.session, draft.view.id, key, value, label(actor),
                            old=draft.view.raw.get(key, decl.NO_ANSWER))

@@ -106,17 +106,20 @@ async def files(uow: UnitOfWork, actor: Actor, now: datetime, period_id: int, ke
 
 
 async def remove(uow: UnitOfWork, actor: Actor, now: datetime, period_id: int,
-                 evidence_id: int) -> Draft:
+                 evidence_id: int) -> Awaiting:
     """Remove one file; it must be a file of the owner's own declaration (else
-    `Conflict("stale-button")`: removed already, or never theirs)."""
+    `Conflict("stale-button")`: removed already, or never theirs). The draft as it is after
+    (the list without the file), with the file's question."""
     async with uow:
         draft = await load(uow, actor, now, period_id=period_id, edit=True)
-        if not await decl.remove_evidence(uow.session, draft.view.id, evidence_id, now,
-                                          label(actor)):
+        key = next((e.item_key for e in draft.view.evidence if e.id == evidence_id), None)
+        if key is None or not await decl.remove_evidence(uow.session, draft.view.id,
+                                                         evidence_id, now, label(actor)):
             raise Conflict("stale-button")
         draft = await reopen_if_submitted(uow, draft, actor, now)
+        draft = await reload(uow, draft)
         await uow.commit()
-    return draft
+    return Awaiting(draft, draft.item(key))
 
 
 async def done(uow: UnitOfWork, actor: Actor, now: datetime, period_id: int, key: str

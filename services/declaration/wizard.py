@@ -127,6 +127,27 @@ async def ask(uow: UnitOfWork, actor: Actor, now: datetime, period_id: int, key:
     return draft
 
 
+async def next_from(uow: UnitOfWork, actor: Actor, now: datetime, period_id: int, key: str
+                    ) -> Draft:
+    """«Keep this answer, next»: the answer stays as it is (nothing is saved, a submitted
+    declaration stays submitted); on to its files, else the next question, else the review."""
+    async with uow:
+        draft = await load(uow, actor, now, period_id=period_id, edit=True)
+        item = draft.item(key)
+        position = draft.after(item)
+        if position is not None and position.is_question and position.key == item.key:
+            position = None
+        if position is None or not position.is_evidence:
+            keys = [i.key for i in draft.items]
+            later = keys[keys.index(item.key) + 1:]
+            nxt = next((k for k in later if k not in draft.view.raw), None) or \
+                (later[0] if later else None)
+            position = Position.question(nxt) if nxt else None
+        draft = await place(uow, draft, position)
+        await uow.commit()
+    return draft
+
+
 async def ask_evidence(uow: UnitOfWork, actor: Actor, now: datetime, period_id: int,
                        key: str) -> Draft:
     """Back to sending the files of a question."""

@@ -164,6 +164,8 @@ async def test_editing_after_submit_takes_it_back_to_draft_until_resubmitted(
     await user.press("📋 مرور و ارسال")
     await user.wait_text("مرور خوداظهاری")
     await user.press("✏️ ۱")
+    await user.wait_text("دوباره باز می‌کند")  # asked first (issue 20)
+    await user.press("✏️ بله، ویرایش می‌کنم")
     await user.wait_text("پاسخ فعلی: ۹۰ متر مربع")
     await user.send_text("۹۵")
     await user.wait_text("ذخیره شد")

@@ -5,7 +5,7 @@ sends only the latest reminder, and at the close drafts are told what counts for
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,17 +16,39 @@ from bot.scheduler import background
 from demo.local import World, local_world, open_period
 from scoring import milestones as ms
 from scoring.calendar import window
+from services.send_hours import DAYTIME
 from storage.models import Outbox, Period, Result
 from storage.models_reminders import ReminderSweep
 from tests.reminders.helpers import Owner, at, bot_messages, link_owner, set_declaration, wait_for
 
 OPENS, CLOSES = window("1405/07/12", "1405/07/22")  # 4 Oct 2026 00:00 – 15 Oct 2026 00:00 Tehran
 PLAN = ms.schedule(OPENS, CLOSES)
+
+
+def day(instant: datetime, seconds: float = 1) -> datetime:
+    """When a reminder due at `instant` goes out: reminders are sent 09:00–21:00 Tehran only,
+    so one due at midnight goes at 09:00 that morning."""
+    return DAYTIME.next_allowed(at(instant, seconds))
+
+
+def delivered(plan: list[ms.Scheduled]) -> list[ms.Scheduled]:
+    """The milestones people receive: of two that come due in the same night (the «1 day left»
+    at midnight of the last day, the last-day reminder at 09:00), the later one."""
+    out: list[ms.Scheduled] = []
+    for item in plan:
+        if out and DAYTIME.next_allowed(out[-1].due_at) == DAYTIME.next_allowed(item.due_at):
+            out[-1] = item
+        else:
+            out.append(item)
+    return out
+
+
+SENT = delivered(PLAN)
 FAST = {"sweep_interval": 0.05, "poll_interval": 0.05}
-HEADS_FA = {  # what the first line says at each milestone
+HEADS_FA = {  # what the first line says at each milestone (sent at 09:00: whole days left)
     "opened": "پنجرهٔ خوداظهاری ششماهه باز شد",
-    "d7": "۷ روز تا پایان مهلت",
-    "d3": "۳ روز تا پایان مهلت",
+    "d7": "۶ روز تا پایان مهلت",
+    "d3": "۲ روز تا پایان مهلت",
     "d1": "۱ روز تا پایان مهلت",
     "last_day": "امروز، ۲۲ مهر ۱۴۰۵، آخرین روز مهلت خوداظهاری است",
     "h3": "تنها ۳ ساعت تا پایان مهلت",
@@ -85,7 +107,7 @@ class Cast:
             else set()
         closing = sum(1 for o in self.reminded if o.platform == owner.platform
                       and o.user_id == owner.user_id and o.office_id in drafts)
-        return self.expected(owner, len(PLAN)) + closing
+        return self.expected(owner, len(SENT)) + closing
 
     async def wait_reminders(self, n: int) -> None:
         await wait_for(lambda: all(self.count(o) >= self.expected(o, n) for o in self.reminded),
@@ -108,16 +130,22 @@ async def test_a_whole_window(world: tuple[World, Period]) -> None:
     async with background(w.app, **FAST):
         await w.app.services["sweeper"].run()
         assert all(cast.count(o) == 0 for o in cast.reminded), "nothing before the opening"
-        for n, item in enumerate(PLAN[:2], start=1):
-            w.clock.set(at(item.due_at))
+        w.clock.set(at(OPENS))  # midnight: the opening's reminder waits for the morning
+        await w.app.services["sweeper"].run()
+        async with w.session() as session:
+            queued = (await session.scalars(select(Outbox.dedup_key))).all()
+        assert queued == [] and all(cast.count(o) == 0 for o in cast.reminded), \
+            f"nothing at night: {queued}"
+        for n, item in enumerate(SENT[:2], start=1):
+            w.clock.set(day(item.due_at))
             await cast.wait_reminders(n)
 
     # a restart between milestones: a new process on the same database and sandbox
-    w.clock.set(at(PLAN[2].due_at))
+    w.clock.set(day(SENT[2].due_at))
     async with application(w.settings, w.clock) as app2, background(app2, **FAST):
         await cast.wait_reminders(3)
-        for n, item in enumerate(PLAN[3:], start=4):
-            w.clock.set(at(item.due_at))
+        for n, item in enumerate(SENT[3:], start=4):
+            w.clock.set(day(item.due_at))
             await cast.wait_reminders(n)
         # the close: drafts are told what counts for them; nobody gets another reminder
         w.clock.set(at(CLOSES))
@@ -133,14 +161,14 @@ async def test_a_whole_window(world: tuple[World, Period]) -> None:
         assert len(texts) == cast.total(owner), (owner, texts)
         reminders = [t for t in texts if "مهلت خوداظهاری دفتر" not in t
                      and "closed at the end" not in t]
-        assert len(reminders) == cast.expected(owner, len(PLAN)), (owner, texts)
+        assert len(reminders) == cast.expected(owner, len(SENT)), (owner, texts)
         if owner.user_id == 504:  # English
             assert "window is open" in reminders[0]
-            assert "3 days left" in reminders[2]
+            assert "2 days left" in reminders[2]
             assert "3 hours left" in reminders[-1]
             continue
         step = cast.expected(owner, 1)
-        for index, item in enumerate(PLAN):
+        for index, item in enumerate(SENT):
             for text in reminders[index * step:(index + 1) * step]:
                 assert HEADS_FA[item.key] in text, (item.key, text)
                 assert "22" not in text and "1405" not in text, "Persian digits only"
@@ -171,7 +199,7 @@ async def test_a_whole_window(world: tuple[World, Period]) -> None:
         sweeps = (await session.scalars(select(ReminderSweep.milestone).where(
             ReminderSweep.period_id == period.id, ReminderSweep.kind == "owners")
             .order_by(ReminderSweep.due_at))).all()
-        assert list(sweeps) == [item.key for item in PLAN]
+        assert list(sweeps) == [item.key for item in SENT]
         statuses = set((await session.scalars(select(Outbox.status))).all())
         assert statuses == {"sent"}
         # the close ranked the period: a draft counts as nothing, so carry-forward or minimum
@@ -186,10 +214,10 @@ async def test_downtime_over_two_milestones_sends_only_the_later(
     w, period = world
     owner = await link_owner(w, "16598444", "telegram", 601)
     async with background(w.app, **FAST):
-        w.clock.set(at(OPENS))
+        w.clock.set(day(OPENS))
         await wait_for(lambda: len(bot_messages(w, owner)) == 1)
     # down from before d7 until after d3
-    w.clock.set(at(PLAN[2].due_at, 3600))
+    w.clock.set(day(PLAN[2].due_at, 3600))
     async with background(w.app, **FAST):
         await wait_for(lambda: len(bot_messages(w, owner)) == 2)
         await w.app.services["sweeper"].run()
@@ -203,25 +231,25 @@ async def test_downtime_over_two_milestones_sends_only_the_later(
 
 async def test_queued_reminders_of_an_older_milestone_are_never_delivered(
         world: tuple[World, Period]) -> None:
-    """The d7 reminders were written but the platform was unreachable until after d1: the
-    owner must not read "7 days left" with one day left."""
+    """The d7 reminders were written but the platform was unreachable until the last day: the
+    owner must not read "7 days left" on the last day."""
     w, period = world
     owner = await link_owner(w, "16598445", "bale", 602)
-    w.clock.set(at(PLAN[1].due_at))  # d7
+    w.clock.set(day(PLAN[1].due_at))  # d7
     from bot.scheduler import Sweeper
 
     await Sweeper(w.app).run()  # swept, not sent
-    w.clock.set(at(PLAN[3].due_at, 60))  # d1
+    w.clock.set(day(PLAN[3].due_at, 60))  # d1 at midnight: sent with the last day's, 09:00
     async with background(w.app, **FAST):
         await wait_for(lambda: len(bot_messages(w, owner)) == 1)
         await w.app.services["outbox"].drain_once()
     texts = [m["text"] for m in bot_messages(w, owner)]
-    assert len(texts) == 1 and "۱ روز تا پایان مهلت" in texts[0]
+    assert len(texts) == 1 and HEADS_FA["last_day"] in texts[0]
     async with w.session() as session:
         rows = (await session.execute(select(Outbox.dedup_key, Outbox.status)
                                       .order_by(Outbox.id))).all()
     assert [(key.rsplit(":", 1)[1], status) for key, status in rows] == [
-        ("d7", "expired"), ("d1", "sent")]
+        ("d7", "expired"), ("last_day", "sent")]
 
 
 async def test_a_stale_row_expires_in_the_sender_too(world: tuple[World, Period]) -> None:
@@ -257,26 +285,26 @@ async def test_staff_are_reminded_of_the_liaison_list_deadline(
     reviewer = Owner("bale", 701, staff.account_id, 0, "")
     owner = await link_owner(w, "16598444", "telegram", 702)
     async with background(w.app, **FAST):
-        w.clock.set(at(deadline - timedelta(days=1)))
+        w.clock.set(day(deadline - timedelta(days=1)))
         await wait_for(lambda: len(bot_messages(w, reviewer)) == 1, what="liaison reminder")
         await w.app.services["outbox"].drain_once()
     [message] = bot_messages(w, reviewer)
     assert "فهرست رابطان منطقه" in message["text"] and "۱۴ مهر ۱۴۰۵" in message["text"]
-    assert "۱ روز مانده" in message["text"]
+    assert "۱۵ ساعت مانده" in message["text"]  # sent at 09:00, not at midnight
     assert all("رابطان" not in m["text"] for m in bot_messages(w, owner))
     assert period.liaison_deadline == deadline
 
 
 async def test_the_reminder_button_resumes_the_wizard_where_the_owner_left_off(
         tmp_path: Path) -> None:
-    async with local_world(tmp_path, period_days=None, now=at(PLAN[2].due_at)) as w:
+    async with local_world(tmp_path, period_days=None, now=day(PLAN[2].due_at)) as w:
         period = await open_period(w.app, "1405-H1", OPENS, CLOSES)
         owner = await link_owner(w, "16598444", "telegram", 801)
         await set_declaration(w, owner.office_id, period.id, "draft", {"area": 85})
         user = w.user("telegram", 801, "مالک")
         async with background(w.app, **FAST):
             reminder = await user.wait_message(timeout=15)
-            assert "۳ روز تا پایان مهلت" in reminder["text"]
+            assert HEADS_FA["d3"] in reminder["text"]
             assert "کارکنان دفتر" in reminder["text"]  # still missing
             await user.press("ادامهٔ خوداظهاری")
             question = await user.wait_message(timeout=15)

@@ -94,6 +94,10 @@ async def test_return_fix_resubmit_adjust_negative_confirm_publish(world: World)
     await reviewer.wait_edit(files[0]["message_id"])
     await reviewer.press("ناخوانا", message_id=files[0]["message_id"])
     await reviewer.wait_edit(files[0]["message_id"])
+    # the owner hears of the rejected file at once: why, and what to send instead (issue 20)
+    assert await drain(world) == 1
+    rejected = await owner.wait_text("نپذیرفت")
+    assert "دلیل: ناخوانا" in rejected["text"] and "آنچه به‌جای آن لازم است:" in rejected["text"]
     await reviewer.press("↩️ بازگرداندن به مالک", message_id=files[-1]["message_id"])
     await reviewer.wait_text("بازگرداندن «")
     await reviewer.press("۱. مساحت مفید دفتر")

@@ -271,3 +271,25 @@ async def test_the_same_file_sent_twice_at_once_is_one_row(world: World) -> None
     assert sorted(o.added for o in outcomes) == [False] * (TAPS - 1) + [True]
     assert {o.count for o in outcomes} == {1}
     assert await count(world, Evidence) == 1
+
+
+async def test_the_same_value_twice_at_once_keeps_a_submission(world: World) -> None:
+    """Issue 20: re-entering the answer a submitted declaration has (a double tap on both
+    phones) changes nothing; a different value reopens it, once."""
+    actor = await owner(world)
+    p = world.period.id
+    await complete(world, actor)
+    assert isinstance(await submit.submit(world.uow(), actor, NOW, p, confirmed=True),
+                      Submitted)
+    audits = await count(world, AuditLog)
+    same = await asyncio.gather(*(answers.yes_no(world.uow(), actor, NOW, p, "step_free", False)
+                                  for _ in range(2)))
+    assert [a.draft.view.status for a in same] == ["submitted", "submitted"]
+    assert await count(world, AuditLog) == audits  # nothing written
+    kept = await wizard.next_from(world.uow(), actor, NOW, p, "step_free")
+    assert kept.view.status == "submitted" and kept.position == Position.question("facilities")
+    changed = await answers.yes_no(world.uow(), actor, NOW, p, "step_free", True)
+    assert changed.draft.view.status == "draft"
+    async with world.sessionmaker() as session:
+        declaration = await session.scalar(select(Declaration))
+        assert declaration is not None and declaration.status == "draft"

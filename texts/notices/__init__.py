@@ -36,7 +36,7 @@ class Rendered:
 
 Renderer = Callable[[Translator, dict[str, Any]], Rendered]
 _RENDERERS: dict[str, Renderer] = {}
-FEATURES = ("reminders", "results", "review", "survey", "tickets")
+FEATURES = ("owner", "reminders", "results", "review", "survey", "tickets")
 
 
 @cache
