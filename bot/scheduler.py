@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -72,12 +73,16 @@ class Sweeper:
     async def _sweep(self) -> tuple[list[Any], bool]:
         """What was swept, and whether anything may have been written to the outbox."""
         from services.reminders import sweep_close, sweep_reminders
+        from services.send_hours import SendHours
         from services.uow import UnitOfWork
 
         now = self.app.clock.now()
         tz = self.app.settings.tz
         results: list[Any] = []
-        for name, work in (("close", sweep_close), ("reminders", sweep_reminders)):
+        # Reminders only within the configured send hours (settings.send_hours, Tehran time).
+        reminders = functools.partial(sweep_reminders,
+                                      hours=SendHours.parse(self.app.settings.send_hours))
+        for name, work in (("close", sweep_close), ("reminders", reminders)):
             try:
                 results += await work(UnitOfWork(self.app.sessionmaker), now, tz)
             except Exception:  # one sweep's failure must not stop the others; retried next run
