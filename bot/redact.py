@@ -62,7 +62,7 @@ def settings_secrets(settings: Any) -> list[str]:
 
     found: list[str] = []
     for name in ("telegram_token", "bale_token", "webhook_secret", "webhook_path_secret",
-                 "webhook_telegram_secret", "s3_secret_access_key"):
+                 "webhook_telegram_secret", "s3_access_key_id", "s3_secret_access_key"):
         value = getattr(settings, name, None)
         if value is not None:
             found.append(value.get_secret_value())

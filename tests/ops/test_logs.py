@@ -67,3 +67,27 @@ def test_text_is_the_default_with_the_update_after_the_logger(tmp_path: Path) ->
     first, second = stream.getvalue().splitlines()[-2:]
     assert "bot.test: outside any update" in first
     assert "bot.test [telegram:42]: inside one" in second
+
+
+def test_the_object_store_keys_are_scrubbed_from_json_lines() -> None:
+    from settings import Settings
+
+    secret_key = "s3-secret-key-never-printed-0123456789"
+    settings = Settings(_env_file=None, evidence_backend="s3", log_format="json",
+                        s3_access_key_id="AKIAEXAMPLEKEY0001", s3_secret_access_key=secret_key)
+    stream = io.StringIO()
+    root = logging.getLogger()
+    level = root.level
+    handler = configure(settings, stream)
+    try:
+        try:
+            raise RuntimeError(f"signature mismatch for {secret_key}")
+        except RuntimeError:
+            logging.getLogger("storage.test").exception("put failed: key %s", secret_key)
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    text = stream.getvalue()
+    record = json.loads(text.splitlines()[-1])
+    assert secret_key not in text and "AKIAEXAMPLEKEY0001" not in text
+    assert "«redacted»" in record["message"] and "«redacted»" in record["exc_info"]

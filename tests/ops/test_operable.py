@@ -5,6 +5,7 @@ is away, behind the migrations, or no inbox worker runs."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -154,3 +155,45 @@ async def test_not_ready_behind_the_migrations_or_without_a_worker(tmp_path: Pat
         checks = await (await client.get("/readyz")).json()
         assert checks["migrations"] == "ok"
     await engine.dispose()
+
+
+async def test_polling_mode_serves_them_on_its_own_port(tmp_path: Path) -> None:
+    import logging
+
+    from bot.app import run_polling
+    from sandbox.server import Sandbox
+    from settings import Settings
+
+    sandbox = Sandbox()
+    token = sandbox.add_bot("bale")
+    await sandbox.start()
+    port = free_port()
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'p.db'}",
+                        bale_token=token, bale_api_base=sandbox.base_url,
+                        evidence_dir=tmp_path / "evidence", ops_port=port)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    ready = asyncio.Event()
+    task = asyncio.create_task(run_polling(settings, ready=ready, handle_signals=False))
+    try:
+        await asyncio.wait_for(ready.wait(), 30)
+        base = f"http://127.0.0.1:{port}"
+        assert await get(base + "/healthz") == (200, {"alive": True})
+        for _ in range(50):
+            status, checks = await get(base + "/readyz")
+            if status == 200:
+                break
+            await asyncio.sleep(0.1)
+        assert status == 200 and checks["ready"] is True
+        assert "pishkhan_inbox_depth" in (await get(base + "/metrics"))[1]
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        for handler in root.handlers:
+            if handler not in handlers:
+                root.removeHandler(handler)
+        root.setLevel(level)
+        await sandbox.stop()
+    with pytest.raises(aiohttp.ClientConnectionError):  # stopped with the bot
+        await get(f"http://127.0.0.1:{port}/healthz")
