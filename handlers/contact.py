@@ -34,9 +34,9 @@ from storage.accounts import Actor
 from storage.evidence import EvidenceStore
 from storage.tickets import NewFile
 from texts import ticket_keyboards as keyboards
-from texts.i18n import Translator
+from texts.i18n import Markup, Translator
 from texts.ticket_callbacks import CategoryTicketCb, OwnerTicketCb, RateTicketCb
-from texts.tickets import directory_text, thread_text
+from texts.tickets import directory_lines, directory_text, thread_text
 
 
 class Ask(StatesGroup):
@@ -118,9 +118,14 @@ async def _create(message: Message, actor: Actor, t: Translator, state: FSMConte
         return
     await state.set_state(Thread.writing)
     await state.set_data({"ticket": record.id})
-    key = "ticket-created" if record.assignee_account_id else "ticket-created-unassigned"
-    await message.answer(t(key, number=record.id, to=t(f"ticket-level-{record.level}")),
-                         reply_markup=keyboards.done(t, record.id))
+    if record.assignee_account_id:
+        text = t("ticket-created", number=record.id, to=t(f"ticket-level-{record.level}"))
+    else:  # nobody to send it to yet: say so, with the numbers that answer now
+        entry = await owner.directory(uow, actor)
+        text = t("ticket-created-no-expert", number=record.id,
+                 # already rendered lines: their phone numbers stay tappable (ASCII digits)
+                 phones=Markup("\n".join(line for line in directory_lines(t, entry) if line)))
+    await message.answer(text, reply_markup=keyboards.done(t, record.id))
 
 
 async def take_question(message: Message, actor: Actor, t: Translator, state: FSMContext,

@@ -128,7 +128,8 @@ async def take_photo(message: Message, bot: Bot, uow: UnitOfWork, actor: Actor,
     try:
         buffer = await bot.download(file_id)
         assert buffer is not None
-        checked = check(buffer.read(max_bytes + 1), max_bytes)
+        # A PDF's parse may take seconds (storage.evidence_checks): off the event loop.
+        checked = await asyncio.to_thread(check, buffer.read(max_bytes + 1), max_bytes)
     except EvidenceRejected as rejected:
         await message.answer(t(rejected.key, **rejected.message_args))
         return

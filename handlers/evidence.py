@@ -67,7 +67,8 @@ async def _download(message: Message, bot: Bot, kind: str, settings: Settings
     buffer = await bot.download(file_id)
     assert buffer is not None
     fault_point("evidence.downloaded")
-    checked = check(buffer.read(max_bytes + 1), max_bytes)
+    # A PDF's parse may take seconds (storage.evidence_checks): off the event loop.
+    checked = await asyncio.to_thread(check, buffer.read(max_bytes + 1), max_bytes)
     fault_point("evidence.checked")
     if checked.mime not in KIND_MIMES.get(kind, set()):
         raise EvidenceRejected(f"evidence-want-{kind}")

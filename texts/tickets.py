@@ -100,6 +100,11 @@ def thread_text(t: Translator, view: TicketView, *, for_expert: bool, limit: int
 
 
 def directory_text(t: Translator, entry: Directory) -> str:
+    return "\n".join([t("contact-title"), *directory_lines(t, entry), "", t("contact-ask-hint")])
+
+
+def directory_lines(t: Translator, entry: Directory) -> list[str]:
+    """The experts, the region's liaisons and its phone, a line each."""
     # Phone numbers go out as plain text in ASCII digits: Telegram accepts only http(s) and
     # tg:// URLs in buttons (a `tel:` URL button is refused), and Bale's Markdown support for a
     # `tel:` link is unconfirmed; the apps make a number in plain text tappable themselves, but
@@ -107,7 +112,7 @@ def directory_text(t: Translator, entry: Directory) -> str:
     def phone(number: str) -> Markup:
         return Markup(t.raw(number))
 
-    lines = [t("contact-title")]
+    lines: list[str] = []
     for expert in entry.experts:
         topic = expert.topic_en if t.lang == "en" and expert.topic_en else expert.topic_fa
         lines.append(t("contact-expert-line", name=expert.name, topic=topic,
@@ -128,6 +133,4 @@ def directory_text(t: Translator, entry: Directory) -> str:
             lines.append(t("contact-liaison-none", region=region))
         if entry.region_phone:
             lines.append(t("contact-region-phone", phone=phone(entry.region_phone)))
-    lines.append("")
-    lines.append(t("contact-ask-hint"))
-    return "\n".join(lines)
+    return lines

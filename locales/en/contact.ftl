@@ -25,9 +25,6 @@ ticket-ask-text = Write your question about “{ $category }” in one message (
 ticket-created =
     Your question was registered as number <b>{ $number }</b> and sent to the { $to }. The answer will arrive in this bot.
     If you have another photo or PDF, send it now; otherwise press “Done”.
-ticket-created-unassigned =
-    Your question was registered as number <b>{ $number }</b>. Headquarters experts will look at it soon.
-    If you have another photo or PDF, send it now; otherwise press “Done”.
 ticket-level-0 = region liaison
 ticket-level-1 = headquarters expert
 ticket-level-2 = headquarters supervisor

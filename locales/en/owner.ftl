@@ -21,3 +21,4 @@ ticket-created-no-expert =
     Your question was recorded as number <b>{ $number }</b>, but no expert is assigned to your region now and the answer may be late.
     For a quicker answer, call these numbers:
     { $phones }
+    If you have another photo or PDF, send it now; otherwise press “Done”.

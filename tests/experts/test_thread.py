@@ -9,7 +9,7 @@ from sqlalchemy import select
 from demo.local import World
 from scoring.text import to_persian_digits
 from scoring.workhours import TEHRAN
-from storage.models import Faq, Ticket, TicketMessage
+from storage.models import Expert, Faq, Ticket, TicketMessage
 from tests.e2e.conftest import make_pdf
 from tests.experts.conftest import LIAISON, OWNER_A, drain, make_jpeg, setup_people
 
@@ -127,3 +127,25 @@ async def test_whole_thread(world: World) -> None:
     # A closed question takes no more messages, and says why.
     await owner.press_callback(f"tk:o:reply:{ticket.id}:", thread["message_id"])
     await owner.wait_text("بسته شده است")
+
+
+async def test_a_question_nobody_can_take_says_so_with_the_numbers_to_call(world: World) -> None:
+    """No liaison in the region and no expert linked to an account: the owner is not told that
+    an expert has it; the answer says nobody is assigned and lists the directory's numbers."""
+    await setup_people(world, liaison=False)
+    async with world.session() as session:
+        for expert in (await session.scalars(select(Expert))).all():
+            expert.account_id = None
+        await session.commit()
+    owner = world.user("bale", OWNER_A, "زهرا")
+    await owner.send_command("/contact")
+    await owner.wait_text("کارشناسان ستاد")
+    await owner.press("پرسش تازه")
+    await owner.wait_text("موضوع پرسش")
+    await owner.press("امتیاز و رتبه")
+    await owner.wait_text("در یک پیام بنویسید")
+    await owner.send_text("چرا امتیاز فضای دفتر ما کم است؟")
+    created = (await owner.wait_text("ثبت شد"))["text"]
+    assert "کارشناسی برای منطقهٔ شما تعیین نشده است" in created
+    assert "021-89662911" in created  # a number from the directory, tappable (ASCII digits)
+    assert "رسید" not in created and "به‌زودی" not in created
