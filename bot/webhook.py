@@ -117,17 +117,33 @@ class RouteAccessLogger(AbstractAccessLogger):
                          response.status, response.body_length, time)
 
 
+def source_of(request: web.Request, trusted: frozenset[str]) -> str:
+    """Who sent the request, for the per-source limit. Behind nginx every request comes from
+    the proxy's own address: from a trusted proxy, the last address of X-Forwarded-For (the one
+    nginx's `$proxy_add_x_forwarded_for` appended: the peer nginx saw) counts instead. Anyone
+    else's X-Forwarded-For is ignored, so a sender cannot pick its own bucket."""
+    remote = request.remote or "?"
+    if remote in trusted:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            return last[:64]
+    return remote
+
+
 def build_webhook_app(app: App, secrets: WebhookSecrets | str, wake: asyncio.Event, *,
                       per_minute: int | None = None) -> web.Application:
     secrets = _secrets(secrets)
     limit = SourceLimit(per_minute or app.settings.webhook_rate_per_minute)
+    trusted = frozenset(a.strip() for a in getattr(
+        app.settings, "webhook_trusted_proxies", "127.0.0.1,::1").split(",") if a.strip())
     # Slightly above the limit: aiohttp's own refusal (413) must not come first on a body of
     # exactly MAX_BODY bytes, which is allowed.
     web_app = web.Application(client_max_size=MAX_BODY + 1)
 
     def handler(bot: PlatformBot) -> Any:
         async def handle(request: web.Request) -> web.Response:
-            source = request.remote or "?"
+            source = source_of(request, trusted)
             if not limit.allow(source):
                 return web.Response(status=429, text="slow down")
             if bot.platform == "telegram":

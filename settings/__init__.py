@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     webhook_telegram_secret: SecretStr | None = None
     # Webhook requests accepted per source address per minute.
     webhook_rate_per_minute: int = Field(default=600, ge=1)
+    # Reverse proxies whose X-Forwarded-For names the real source (comma-separated addresses).
+    webhook_trusted_proxies: str = "127.0.0.1,::1"
     # The staff console: the public address its login links start with (the console is also
     # mounted on the webhook's server when this is set), e.g. https://pishkhan.example.ir
     console_base_url: str | None = None

@@ -142,6 +142,31 @@ async def test_one_source_is_limited(client: TestClient) -> None:
     assert await kept(client) == 0
 
 
+async def test_behind_the_proxy_each_source_has_its_own_budget(client: TestClient) -> None:
+    """nginx forwards every request from 127.0.0.1: the address it appended to
+    X-Forwarded-For is the source, so one guesser does not lock the platform out."""
+    guesser = {HEADER: "guess", "X-Forwarded-For": "203.0.113.5"}
+    statuses = [(await client.post(TG, data=GOOD, headers=guesser)).status for _ in range(40)]
+    assert statuses[-1] == 429
+    platform = {**OK_HEADERS, "X-Forwarded-For": "10.0.0.1, 149.154.167.1"}
+    assert (await client.post(TG, data=GOOD, headers=platform)).status == 200
+
+
+async def test_an_untrusted_peer_cannot_choose_its_source(sessionmaker: Any) -> None:
+    bots = [PlatformBot("telegram", TOKENS["telegram"], "http://127.0.0.1:9")]
+    app = SimpleNamespace(bots=bots, sessionmaker=sessionmaker, clock=Clock(),
+                          settings=SimpleNamespace(webhook_rate_per_minute=600,
+                                                   webhook_trusted_proxies="10.9.9.9"))
+    web_app = build_webhook_app(app, SECRETS, asyncio.Event())  # type: ignore[arg-type]
+    async with TestClient(TestServer(web_app)) as test_client:
+        for n in range(40):  # a new "source" each time: ignored, the peer's own address counts
+            headers = {HEADER: "guess", "X-Forwarded-For": f"198.51.100.{n}"}
+            status = (await test_client.post(TG, data=GOOD, headers=headers)).status
+        assert status == 429
+    for bot in bots:
+        await bot.session.close()
+
+
 def test_the_bucket_refills() -> None:
     now = [0.0]
     limit = SourceLimit(60, clock=lambda: now[0])
