@@ -30,7 +30,7 @@ from storage.models import Account, AccountOffice, Answer, Declaration, Evidence
 from tests.e2e.conftest import make_jpeg, make_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
-SILENCE = 3.0  # after a restart, no reply this long (twice the lease) is silence
+SILENCE = 2.0  # after a restart, no reply this long (twice the lease) is silence
 FIRED = re.compile(r"FAULT POINT (\S+): SIGKILL")
 ANSWERS: dict[str, Any] = {
     "area": 85,
@@ -121,18 +121,15 @@ class Bot:
     zygote: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        if self.zygote is None:
-            self.zygote = subprocess.Popen([sys.executable, str(Path(__file__).with_name(
-                "zygote.py"))], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                env={**self.env, "PYTHONPATH": str(ROOT)})
-        assert self.zygote.stdin is not None and self.zygote.stdout is not None
+        zygote = self.zygote
+        assert zygote is not None and zygote.stdin is not None and zygote.stdout is not None
         self.starts += 1
         began = time.monotonic()
         log = self.folder / f"bot-{self.starts}.log"
         env = {**self.env, "PISHKHAN_FAULT_POINTS": ",".join(self.armed)}
-        self.zygote.stdin.write(json.dumps({"env": env, "log": str(log)}).encode() + b"\n")
-        self.zygote.stdin.flush()
-        self.pid = int(self.zygote.stdout.readline())
+        zygote.stdin.write(json.dumps({"env": env, "log": str(log)}).encode() + b"\n")
+        zygote.stdin.flush()
+        self.pid = int(zygote.stdout.readline())
         deadline = time.monotonic() + 60
         while "polling" not in (log.read_text(encoding="utf-8", errors="replace")
                                 if log.exists() else ""):
@@ -186,6 +183,10 @@ class Bot:
     def stop(self) -> None:
         if self.pid and self.alive():
             os.kill(self.pid, signal.SIGKILL)
-        if self.zygote is not None:
-            self.zygote.kill()
-            self.zygote.wait(10)
+
+
+def start_zygote() -> subprocess.Popen[bytes]:
+    """The process the bots are forked from (`tests/faults/zygote.py`)."""
+    return subprocess.Popen([sys.executable, str(Path(__file__).with_name("zygote.py"))],
+                            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})

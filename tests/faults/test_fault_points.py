@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,7 +40,7 @@ from storage.db import create_engine, create_sessionmaker
 from storage.faults import POINTS
 from storage.models import AccountOffice, AuditLog, Declaration, Evidence, LinkCode
 from tests.e2e.conftest import make_jpeg
-from tests.faults.harness import Bot, prepare
+from tests.faults.harness import Bot, prepare, start_zygote
 
 PHOTO = make_jpeg(color="navy", width=70)
 
@@ -68,9 +70,18 @@ async def _counts(url: str, ids: dict[str, object]) -> dict[str, object]:
     return found
 
 
+@pytest.fixture(scope="module")
+def zygote() -> Iterator[subprocess.Popen[bytes]]:
+    """One import of the bot for both backends' chains (see tests/faults/zygote.py)."""
+    process = start_zygote()
+    yield process
+    process.kill()
+    process.wait(10)
+
+
 @pytest.mark.timeout(240)
 async def test_killed_at_every_fault_point_nothing_lost_nothing_doubled(
-        db_url: str, tmp_path: Path) -> None:
+        db_url: str, tmp_path: Path, zygote: subprocess.Popen[bytes]) -> None:
     started = time.monotonic()
     ids = await prepare(db_url, tmp_path / "evidence")
     async with Sandbox() as sandbox:
@@ -79,7 +90,7 @@ async def test_killed_at_every_fault_point_nothing_lost_nothing_doubled(
                "PISHKHAN_BALE_API_BASE": sandbox.base_url, "PISHKHAN_INBOX_LEASE_SECONDS": "1",
                "PISHKHAN_EVIDENCE_DIR": str(tmp_path / "evidence"), "PYTHONUNBUFFERED": "1"}
         env.pop("PISHKHAN_TELEGRAM_TOKEN", None)
-        bot = Bot(env, tmp_path, armed=list(POINTS))
+        bot = Bot(env, tmp_path, armed=list(POINTS), zygote=zygote)
         await asyncio.to_thread(bot.start)
         owner = sandbox.user(token, 7401, "زهرا", phone="+989382413657")
         other = sandbox.user(token, 7402, "رضا")
