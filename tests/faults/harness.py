@@ -30,7 +30,8 @@ from storage.models import Account, AccountOffice, Answer, Declaration, Evidence
 from tests.e2e.conftest import make_jpeg, make_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
-SILENCE = 3.0  # after a restart, no reply this long (twice the lease) is silence
+NAMES = {7402: "رضا", 7404: "نرگس"}
+SILENCE = 2.0  # after a restart, no reply this long (twice the lease) is silence
 FIRED = re.compile(r"FAULT POINT (\S+): SIGKILL")
 ANSWERS: dict[str, Any] = {
     "area": 85,
@@ -67,19 +68,23 @@ async def prepare(url: str, evidence_dir: Path) -> dict[str, Any]:
         review_closes_at=now + timedelta(days=10), rubric_code=load_rubric(text).code,
         rubric_text=text)
     issued = await issue_code(UnitOfWork(sessions), "16598444", now)
+    second = await issue_code(UnitOfWork(sessions), "16598446", now)
     await add_staff(UnitOfWork(sessions), platform="bale", user_id=7407, role="reviewer",
                     region=7, name="مریم بازبین")
     store = LocalEvidenceStore(evidence_dir)
-    ids: dict[str, Any] = {"code": issued.code}
+    ids: dict[str, Any] = {"code": issued.code, "code2": second.code}
     async with sessions() as session:
         period_id = period.id
-        for code, status, key in (("16598445", "draft", "draft"),
-                                  ("71100001", "submitted", "submitted")):
+        for code, status, key, owner in (("16598445", "draft", "draft", 7402),
+                                         ("11100001", "draft", "draft2", 7404),
+                                         ("71100001", "submitted", "submitted", 0),
+                                         ("71100002", "submitted", "submitted2", 0)):
             office = await session.scalar(select(Office).where(Office.code == code))
             assert office is not None
             row = Declaration(office_id=office.id, period_id=period_id, status=status,
                               version=1 if status == "submitted" else 0,
-                              submitted_at=now if status == "submitted" else None)
+                              submitted_at=now - timedelta(minutes=10 - len(ids))
+                              if status == "submitted" else None)
             session.add(row)
             await session.flush()
             ids[key] = row.id
@@ -94,9 +99,9 @@ async def prepare(url: str, evidence_dir: Path) -> dict[str, Any]:
                         declaration_id=row.id, item_key=item, sha256=checked.sha256,
                         size=len(data), mime=checked.mime, filename=None, platform="bale",
                         file_id="unknown-" + hashlib.sha1(data).hexdigest()[:12]))
-            if status == "draft":  # the holder of Babol, linked as after sharing the contact
-                account = Account(platform="bale", platform_user_id=7402, locale="fa",
-                                  first_name="رضا", phone=office.holder_phone,
+            if owner:  # the office's holder, linked as after sharing the contact
+                account = Account(platform="bale", platform_user_id=owner, locale="fa",
+                                  first_name=NAMES[owner], phone=office.holder_phone,
                                   current_office_id=office.id)
                 session.add(account)
                 await session.flush()
@@ -121,18 +126,15 @@ class Bot:
     zygote: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        if self.zygote is None:
-            self.zygote = subprocess.Popen([sys.executable, str(Path(__file__).with_name(
-                "zygote.py"))], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                env={**self.env, "PYTHONPATH": str(ROOT)})
-        assert self.zygote.stdin is not None and self.zygote.stdout is not None
+        zygote = self.zygote
+        assert zygote is not None and zygote.stdin is not None and zygote.stdout is not None
         self.starts += 1
         began = time.monotonic()
         log = self.folder / f"bot-{self.starts}.log"
         env = {**self.env, "PISHKHAN_FAULT_POINTS": ",".join(self.armed)}
-        self.zygote.stdin.write(json.dumps({"env": env, "log": str(log)}).encode() + b"\n")
-        self.zygote.stdin.flush()
-        self.pid = int(self.zygote.stdout.readline())
+        zygote.stdin.write(json.dumps({"env": env, "log": str(log)}).encode() + b"\n")
+        zygote.stdin.flush()
+        self.pid = int(zygote.stdout.readline())
         deadline = time.monotonic() + 60
         while "polling" not in (log.read_text(encoding="utf-8", errors="replace")
                                 if log.exists() else ""):
@@ -183,9 +185,19 @@ class Bot:
                 return fired, None
         raise AssertionError(f"no reply within {within} s; fired {fired}")
 
+    def rearm(self, points: list[str]) -> None:
+        """Start again (killing the idle process) with these points armed."""
+        self.stop()
+        self.armed = list(points)
+        self.start()
+
     def stop(self) -> None:
         if self.pid and self.alive():
             os.kill(self.pid, signal.SIGKILL)
-        if self.zygote is not None:
-            self.zygote.kill()
-            self.zygote.wait(10)
+
+
+def start_zygote() -> subprocess.Popen[bytes]:
+    """The process the bots are forked from (`tests/faults/zygote.py`)."""
+    return subprocess.Popen([sys.executable, str(Path(__file__).with_name("zygote.py"))],
+                            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})

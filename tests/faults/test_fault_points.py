@@ -14,20 +14,28 @@ Points covered (`storage.faults.POINTS`, each fired once per backend, SQLite and
 - review.moved         confirmed with its audit and outbox rows, not committed
 - review.committed     the confirmation committed, no reply yet
 
-One process is started with every point armed; each time it dies the harness starts it
-again with the points not yet fired, so one update walks all the points of its path: the
-restarted process takes it from the inbox (its lease, shortened here to 1 s, runs out) and
-dies at the next point. After a point before the commit the update is handled again and the
-person answered. After a `*.committed` point the update is done: it is not handled twice, and
-the person's reply was lost with the process; what they do next (the same file again, the same
-tap, /start) is answered and changes nothing. Then, for every path: one row, one audit row.
+Phase 1 arms every point before a commit: each time the process dies the harness starts it
+again (forked from one import, tests/faults/zygote.py) with the points not yet fired, so one
+update walks all the points of its path: the restarted process takes it from the inbox (its
+lease, shortened here to 1 s, runs out), dies at the next point, and in the end handles it and
+answers the person. Phase 2 arms the `*.committed` points: there the update is done with its
+change, so it is not handled again, and the reply died with the process (a known gap, below);
+what the person does next (the same file again, the same tap, /start) is answered and changes
+nothing. Then, for every path: one row, one audit row, on SQLite and on PostgreSQL.
+
+The gap: between a use case's commit (which also marks the update done) and its reply, a
+kill leaves the person unanswered until they act again. Closing it needs one more write per
+update (mark it answered after the reply, and tell the chat of an update done but not
+answered after a restart); that is the write issue 17's work removed, left to the lead.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,9 +46,9 @@ from storage.db import create_engine, create_sessionmaker
 from storage.faults import POINTS
 from storage.models import AccountOffice, AuditLog, Declaration, Evidence, LinkCode
 from tests.e2e.conftest import make_jpeg
-from tests.faults.harness import Bot, prepare
+from tests.faults.harness import Bot, prepare, start_zygote
 
-PHOTO = make_jpeg(color="navy", width=70)
+PHOTOS = (make_jpeg(color="navy", width=70), make_jpeg(color="olive", width=71))
 
 
 async def _counts(url: str, ids: dict[str, object]) -> dict[str, object]:
@@ -52,25 +60,36 @@ async def _counts(url: str, ids: dict[str, object]) -> dict[str, object]:
         status = select(AuditLog).where(AuditLog.action == "declaration.status")
         found = {
             "links": await count(AccountOffice, AccountOffice.via == "code"),
-            "code_used": await session.scalar(select(LinkCode.used_at.is_not(None))),
-            "photo": await count(Evidence, Evidence.item_key == "area",
-                                 Evidence.size == len(PHOTO)),
-            "submitted": await session.scalar(select(Declaration.status).where(
-                Declaration.id == ids["draft"])),
-            "submit_audits": len((await session.scalars(status.where(
-                AuditLog.entity_id == str(ids["draft"]), AuditLog.new == "submitted"))).all()),
-            "confirmed": await session.scalar(select(Declaration.status).where(
-                Declaration.id == ids["submitted"])),
-            "confirm_audits": len((await session.scalars(status.where(
-                AuditLog.entity_id == str(ids["submitted"]), AuditLog.new == "confirmed"))).all()),
+            "codes_used": await count(LinkCode, LinkCode.used_at.is_not(None)),
+            "photos": [await count(Evidence, Evidence.item_key == "area",
+                                   Evidence.size == len(photo)) for photo in PHOTOS],
+            "submitted": [await session.scalar(select(Declaration.status).where(
+                Declaration.id == ids[key])) for key in ("draft", "draft2")],
+            "submit_audits": [len((await session.scalars(status.where(
+                AuditLog.entity_id == str(ids[key]), AuditLog.new == "submitted"))).all())
+                for key in ("draft", "draft2")],
+            "confirmed": [await session.scalar(select(Declaration.status).where(
+                Declaration.id == ids[key])) for key in ("submitted", "submitted2")],
+            "confirm_audits": [len((await session.scalars(status.where(
+                AuditLog.entity_id == str(ids[key]), AuditLog.new == "confirmed"))).all())
+                for key in ("submitted", "submitted2")],
         }
     await engine.dispose()
     return found
 
 
+@pytest.fixture(scope="module")
+def zygote() -> Iterator[subprocess.Popen[bytes]]:
+    """One import of the bot for both backends' chains (see tests/faults/zygote.py)."""
+    process = start_zygote()
+    yield process
+    process.kill()
+    process.wait(10)
+
+
 @pytest.mark.timeout(240)
 async def test_killed_at_every_fault_point_nothing_lost_nothing_doubled(
-        db_url: str, tmp_path: Path) -> None:
+        db_url: str, tmp_path: Path, zygote: subprocess.Popen[bytes]) -> None:
     started = time.monotonic()
     ids = await prepare(db_url, tmp_path / "evidence")
     async with Sandbox() as sandbox:
@@ -79,36 +98,32 @@ async def test_killed_at_every_fault_point_nothing_lost_nothing_doubled(
                "PISHKHAN_BALE_API_BASE": sandbox.base_url, "PISHKHAN_INBOX_LEASE_SECONDS": "1",
                "PISHKHAN_EVIDENCE_DIR": str(tmp_path / "evidence"), "PYTHONUNBUFFERED": "1"}
         env.pop("PISHKHAN_TELEGRAM_TOKEN", None)
-        bot = Bot(env, tmp_path, armed=list(POINTS))
+        bot = Bot(env, tmp_path, armed=[p for p in POINTS if not p.endswith(".committed")],
+                  zygote=zygote)
         await asyncio.to_thread(bot.start)
         owner = sandbox.user(token, 7401, "زهرا", phone="+989382413657")
         other = sandbox.user(token, 7402, "رضا")
         reviewer = sandbox.user(token, 7407, "مریم")
+        late = sandbox.user(token, 7403, "سارا")  # a second link code
+        third = sandbox.user(token, 7404, "نرگس")  # a second complete draft
         try:
-            # Linking by a one-time code.
+            # Phase 1: the points before each path's commit; the update is handled again.
             await owner.send_command("/start")
             await owner.wait_text("شمارهٔ همراه", timeout=20)
             await owner.send_text(str(ids["code"]))
             fired, reply = await bot.through(lambda: owner.wait_text("متصل شد", timeout=0.4))
-            assert fired == ["linking.taken", "linking.committed"] and reply is None
-            await owner.send_command("/start")  # nothing came: the owner starts again
+            assert fired == ["linking.taken"] and reply is not None
             await owner.wait_text("مهلت خوداظهاری", timeout=20)
-
-            # A file for the first question.
             await owner.press("✍️ ادامهٔ خوداظهاری")
             await owner.wait_text("پرسش ۱", timeout=20)
             await owner.send_text("85")
             await owner.wait_text("حداکثر", timeout=20)
-            await owner.send_photo(PHOTO)
+            await owner.send_photo(PHOTOS[0])
             fired, reply = await bot.through(lambda: owner.wait_text("فایل دریافت شد",
                                                                      timeout=0.4))
-            assert fired == ["evidence.downloaded", "evidence.checked", "evidence.stored",
-                             "evidence.committed"] and reply is None
-            await owner.send_photo(PHOTO)  # nothing came: the owner sends it again
-            again = await owner.wait_text("فایل دریافت شد", timeout=20)
-            assert "۱ فایل" in again["text"]  # the same bytes, kept once
+            assert fired == ["evidence.downloaded", "evidence.checked", "evidence.stored"]
+            assert reply is not None and "۱ فایل" in reply["text"]
 
-            # Submitting a complete draft.
             await other.send_command("/start")
             await other.wait_text("مهلت خوداظهاری", timeout=20)
             await other.press("📋 مرور و ارسال")
@@ -117,32 +132,68 @@ async def test_killed_at_every_fault_point_nothing_lost_nothing_doubled(
             await other.wait_text("ارسال می‌کنید", timeout=20)
             await other.press("✅ بله، ارسال شود")
             fired, reply = await bot.through(lambda: other.wait_text("ثبت شد", timeout=0.4))
-            assert fired == ["submit.moved", "submit.committed"] and reply is None
-            await other.press("✅ بله، ارسال شود")  # nothing came: the same tap again
-            told = await other.wait_text("ارسال کرده است", timeout=20)
-            assert "رضا" in told["text"] and "ساعت" in told["text"]
+            assert fired == ["submit.moved"] and reply is not None
 
-            # A reviewer confirming.
             await reviewer.send_command("/review")
-            await reviewer.wait_text("در انتظار بررسی: ۱", timeout=20)
-            await reviewer.press("▶️ بررسی از قدیمی‌ترین (۱)")
-            await reviewer.wait_text("امتیاز موقت", timeout=20)
+            await reviewer.wait_text("در انتظار بررسی: ۲", timeout=20)
+            await reviewer.press("▶️ بررسی از قدیمی‌ترین (۲)")
+            await reviewer.wait_text("شیراز", timeout=20)
             await reviewer.press("✅ تأیید")
             await reviewer.wait_text("تأیید شود؟", timeout=20)
             await reviewer.press("✅ بله، تأیید و پروندهٔ بعدی")
-            fired, reply = await bot.through(lambda: reviewer.wait_text("تأیید شد و", timeout=0.4))
-            assert fired == ["review.moved", "review.committed"] and reply is None
+            fired, reply = await bot.through(lambda: reviewer.wait_text("تأیید شد و",
+                                                                        timeout=0.4))
+            assert fired == ["review.moved"] and reply is not None
+            await reviewer.wait_text("بوشهر", timeout=20)  # and the next one is opened
+
+            # Phase 2: the points after each commit. The update is done and not handled again;
+            # the reply died with the process, and what the person does next is answered.
+            await asyncio.to_thread(bot.rearm, [p for p in POINTS if p.endswith(".committed")])
+            await late.send_command("/start")
+            await late.wait_text("شمارهٔ همراه", timeout=20)
+            await late.send_text(str(ids["code2"]))
+            fired, reply = await bot.through(lambda: late.wait_text("متصل شد", timeout=0.4))
+            assert fired == ["linking.committed"] and reply is None
+            await late.send_command("/start")
+            assert "آمل" in (await late.wait_text("مهلت خوداظهاری", timeout=20))["text"]
+
+            await owner.send_photo(PHOTOS[1])
+            fired, reply = await bot.through(lambda: owner.wait_text("فایل دریافت شد",
+                                                                     timeout=0.4))
+            assert fired == ["evidence.committed"] and reply is None
+            await owner.send_photo(PHOTOS[1])  # the same file again: kept once
+            assert "۲ فایل" in (await owner.wait_text("فایل دریافت شد", timeout=20))["text"]
+
+            await third.send_command("/start")
+            await third.wait_text("مهلت خوداظهاری", timeout=20)
+            await third.press("📋 مرور و ارسال")
+            await third.wait_text("مرور خوداظهاری", timeout=20)
+            await third.press("📤 ارسال خوداظهاری")
+            await third.wait_text("ارسال می‌کنید", timeout=20)
+            await third.press("✅ بله، ارسال شود")
+            fired, reply = await bot.through(lambda: third.wait_text("ثبت شد", timeout=0.4))
+            assert fired == ["submit.committed"] and reply is None
+            await third.press("✅ بله، ارسال شود")  # the same tap again
+            told = await third.wait_text("ارسال کرده است", timeout=20)
+            assert "نرگس" in told["text"] and "ساعت" in told["text"]
+
+            await reviewer.press("✅ تأیید")
+            await reviewer.wait_text("تأیید شود؟", timeout=20)
+            await reviewer.press("✅ بله، تأیید و پروندهٔ بعدی")
+            fired, reply = await bot.through(lambda: reviewer.wait_text("تأیید شد و",
+                                                                        timeout=0.4))
+            assert fired == ["review.committed"] and reply is None
             await reviewer.press("✅ بله، تأیید و پروندهٔ بعدی")  # the same tap again
             told = await reviewer.wait_callback_answer(timeout=20)
             assert "مریم بازبین" in told["text"] and "تأیید کرده است" in told["text"]
             assert bot.died_at() is None
         finally:
-            for user in (owner, other, reviewer):
+            for user in (owner, other, reviewer, late, third):
                 await user.close()
             bot.stop()
     assert sorted(bot.fired) == sorted(POINTS), "every point fired once"
     assert await _counts(db_url, ids) == {
-        "links": 1, "code_used": True, "photo": 1, "submitted": "submitted",
-        "submit_audits": 1, "confirmed": "confirmed", "confirm_audits": 1}
+        "links": 2, "codes_used": 2, "photos": [1, 1], "submitted": ["submitted"] * 2,
+        "submit_audits": [1, 1], "confirmed": ["confirmed"] * 2, "confirm_audits": [1, 1]}
     print(f"fault chain: {bot.starts} starts ({sum(bot.start_times):.1f} s starting), "
           f"{time.monotonic() - started:.1f} s in all")

@@ -14,9 +14,19 @@ import os
 import signal
 import sys
 
-import alembic.command  # noqa: F401  (the embedded SQLite upgrade at start)
+import aiosqlite  # noqa: F401
+import alembic.command
+import alembic.runtime.migration  # noqa: F401
+import asyncpg  # noqa: F401
+import sqlalchemy.dialects.postgresql.asyncpg
+import sqlalchemy.dialects.sqlite.aiosqlite  # noqa: F401
 
+import bot.scheduler  # noqa: F401
 import cli.running
+import delivery.inbox  # noqa: F401
+import services.inbox
+import services.reminders
+import services.tickets  # noqa: F401
 from bot.app import settle_heap
 from texts.i18n import LANGUAGES, catalog_keys
 
