@@ -6,6 +6,7 @@ digits (and «٬» between thousands) whatever Babel's idea of the `fa` numberin
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
@@ -52,6 +53,29 @@ class Markup(str):
     """A value that is already rendered for the platform and must not be escaped again."""
 
 
+# Bidi classes: strong right-to-left letters; what lays out left to right (Latin letters,
+# digits of every script: Persian digits are European numbers to the algorithm).
+_RTL_CLASSES = frozenset({"R", "AL"})
+_LTR_CLASSES = frozenset({"L", "EN", "AN"})
+LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
+
+
+def isolate(text: str, lang: str) -> str:
+    """A value set apart from the sentence around it, so the bidi algorithm lays it out on its
+    own: in a Persian sentence a phone number, a code or a Latin fragment goes left to right
+    (left alone, «+۹۸ ۹۱۲ ۱۲۳ ۴۵۶۷» or «۰۲۱-۸۸۸۸۷۷۷۷» come out with their parts swapped); in
+    an English one a Persian name goes right to left. A value that already reads in the
+    sentence's direction, or that spans lines (a paragraph ends an isolate), stays as it is."""
+    if not text or "\n" in text:
+        return text
+    classes = {unicodedata.bidirectional(char) for char in text}
+    if classes & _RTL_CLASSES:
+        return text if lang == "fa" else f"{RLI}{text}{PDI}"
+    if lang == "fa" and classes & _LTR_CLASSES:
+        return f"{LRI}{text}{PDI}"
+    return text
+
+
 class Translator:
     """`t(key, n=3)` in one language; missing keys fall back to Persian, then to the key.
 
@@ -94,13 +118,18 @@ class Translator:
             elif isinstance(value, int | float | Decimal):
                 prepared[name] = format_number(value, lang)
             elif isinstance(value, Markup):
-                prepared[name] = str(value)
+                prepared[name] = self._isolated(str(value), lang)
             else:
                 text = "" if value is None else str(value)
                 if lang == "fa":  # codes, names and dates typed with Latin digits read Persian
                     text = to_persian_digits(text)
-                prepared[name] = escape(text, self.platform)
+                prepared[name] = self._isolated(escape(text, self.platform), lang)
         return prepared
+
+    def _isolated(self, text: str, lang: str) -> str:
+        """Messages to people get their values isolated (`isolate`); plain texts (the command
+        line, files) are left as they are."""
+        return text if self.platform is None else isolate(text, lang)
 
 
 @cache

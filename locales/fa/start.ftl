@@ -41,3 +41,7 @@ link-holder-new-notice = در فهرست دفاتر، شما دارندهٔ پر
 link-unlinked-notice = اتصال حساب شما به «{ $name }» (کد { $code }) به دست ستاد برداشته شد. اگر فکر می‌کنید اشتباهی رخ داده است، با ادارهٔ کل منطقه تماس بگیرید.
 link-not-linked = این حساب به دفتر { $code } متصل نیست.
 link-no-account = حسابی با شناسهٔ { $user_id } در { $platform } نیست.
+start-staff-unnamed = خوش آمدید. کارهای شما:
+staff-joined-unnamed = نقش شما در ربات ثبت شد. برای دیدن کارهای خود /start را بزنید.
+link-office-line = • { $name } (کد { $code })
+link-office-button = { $city }، کد { $code }
