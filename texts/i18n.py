@@ -35,9 +35,15 @@ def format_number(value: int | float | Decimal, lang: str) -> str:
     return text
 
 
+def _ltr(text: object) -> str:
+    """`{ LTR("/review") }` in a catalog: a Latin fragment of the text itself (a command, a
+    format) set apart, so a Persian line that begins with it still reads right to left."""
+    return f"{LRI}{text}{PDI}"
+
+
 @cache
 def _bundle(lang: str) -> FluentBundle:
-    bundle = FluentBundle([lang], use_isolating=False)
+    bundle = FluentBundle([lang], functions={"LTR": _ltr}, use_isolating=False)
     folder = LOCALES_DIR / lang
     for path in sorted(folder.glob("*.ftl")):
         resource = FluentResource(path.read_text(encoding="utf-8"))

@@ -1,9 +1,9 @@
 start-welcome = به ربات خوداظهاری دفاتر پیشخوان خدمات دولت خوش آمدید.
 start-staff = { $name } عزیز، خوش آمدید. کارهای شما:
-start-staff-reviewer = • /review — صف بررسی خوداظهاری‌های منطقه؛ /survey — نظرسنجی‌های مشکوک منطقه
-start-staff-association = • /scores — ثبت امتیاز انجمن برای دفاتر استان
-start-staff-hq = • /publish — انتشار نتایج دوره
-start-staff-answerer = • /inbox — پرسش‌های دفاتر
+start-staff-reviewer = • { LTR("/review") } — صف بررسی خوداظهاری‌های منطقه؛ { LTR("/survey") } — نظرسنجی‌های مشکوک منطقه
+start-staff-association = • { LTR("/scores") } — ثبت امتیاز انجمن برای دفاتر استان
+start-staff-hq = • { LTR("/publish") } — انتشار نتایج دوره
+start-staff-answerer = • { LTR("/inbox") } — پرسش‌های دفاتر
 link-ask-contact = برای شناسایی، لطفاً شمارهٔ همراه خود را با دکمهٔ زیر بفرستید.
 button-share-contact = 📱 ارسال شمارهٔ همراه من
 link-not-own-contact = این شماره متعلق به حساب شما نیست. لطفاً شمارهٔ خودتان را با دکمهٔ «ارسال شمارهٔ همراه من» بفرستید، یا کد یک‌بارمصرفی را که منطقه به شما داده است بنویسید.
