@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from documents.reports import FONT_PATH, shape
+from scoring.text import to_persian_digits
 from storage.survey import SurveyOffice, deep_link
 from texts.i18n import Translator
 
@@ -159,7 +160,9 @@ def poster_figure(office: SurveyOffice, usernames: dict[str, str], lang: str = "
     t = Translator(lang)
     page = _Page(lang)
     page.text(t("survey-poster-title"), 17, 22, align="centre")
-    page.text(office.name, 29, 16, align="centre")
+    # The registry writes the number in a name with ASCII digits; a Persian page, in Persian.
+    page.text(to_persian_digits(office.name) if page.rtl else office.name, 29, 16,
+              align="centre")
     page.text(t("survey-poster-place", city=office.city, code=office.code), 37, 11,
               align="centre")
     page.rule(42)

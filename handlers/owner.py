@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from scoring.calendar import days_left, format_jalali_date, period_title
 from scoring.status import DeclarationStatus
+from scoring.text import strip_invisible
 from services.declaration import BadAnswer, NotEditable, submit
 from services.errors import ServiceError
 from services.uow import UnitOfWork
@@ -48,12 +49,31 @@ def missing_names(t: Translator, missing: list[Any]) -> str:
     return separator.join(m.title_fa if t.lang == "fa" else m.title_en for m in missing)
 
 
+def greet(t: Translator, key: str, actor: Actor) -> str:
+    """A greeting by name, or its neutral form (`<key>-unnamed`) when the account has no name
+    anyone could read (none given, or only spaces and invisible marks)."""
+    name = strip_invisible(actor.first_name or "").strip()
+    return t(key, name=name) if name else t(f"{key}-unnamed")
+
+
+def staff_tasks(actor: Actor, t: Translator) -> str:
+    """A staff member's greeting and the commands of each role they hold."""
+    lines = [greet(t, "start-staff", actor)]
+    for role in ("reviewer", "association", "hq"):
+        if actor.has_role(role):
+            lines.append(t(f"start-staff-{role}"))
+    if actor.is_answerer:
+        lines.append(t("start-staff-answerer"))
+    return "\n".join(lines)
+
+
 async def send_menu(message: Message, uow: UnitOfWork, actor: Actor, t: Translator,
                     now: datetime) -> None:
     """The main menu: period, deadline in Jalali with days left, status and what is missing."""
     status = await submit.status(uow, actor, now)
-    if status is None:
-        await message.answer(t("menu-no-office"))
+    if status is None:  # no office: a staff member's menu is their tasks
+        staff_only = actor.is_staff and not actor.office_ids
+        await message.answer(staff_tasks(actor, t) if staff_only else t("menu-no-office"))
         return
     lines = [t("menu-office", name=status.office.name, code=status.office.code)]
     submitted = False

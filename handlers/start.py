@@ -6,7 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
-from handlers.owner import send_menu
+from handlers.owner import greet, send_menu, staff_tasks
 from services import accounts, linking
 from services.clock import Clock
 from services.errors import ServiceError
@@ -29,17 +29,12 @@ async def start(message: Message, command: CommandObject, actor: Actor,
     if command.args:
         await _redeem(message, command.args, actor, t, clock, uow)
         return
+    if actor.is_staff:  # an owner who also holds a staff role sees both: tasks, then the menu
+        await message.answer(staff_tasks(actor, t))
     if actor.office_ids:
         await send_menu(message, uow, actor, t, clock.now())
         return
     if actor.is_staff:
-        lines = [t("start-staff", name=actor.first_name)]
-        for role in ("reviewer", "association", "hq"):
-            if actor.has_role(role):
-                lines.append(t(f"start-staff-{role}"))
-        if actor.is_answerer:
-            lines.append(t("start-staff-answerer"))
-        await message.answer("\n".join(lines))
         return
     await message.answer(t("start-welcome"))
     await message.answer(t("link-ask-contact"), reply_markup=contact_keyboard(t))
@@ -53,7 +48,7 @@ async def _redeem(message: Message, code: str, actor: Actor,
         await message.answer(t(error.code, **error.params))
         return
     if linked.joined is not None:  # a staff invite: the role is theirs from now on
-        await message.answer(t("staff-joined", name=linked.actor.first_name),
+        await message.answer(greet(t, "staff-joined", linked.actor),
                              reply_markup=ReplyKeyboardRemove())
         return
     office = linked.offices[0]
@@ -70,7 +65,10 @@ async def take_contact(message: Message, actor: Actor, t: Translator,
         outcome = await linking.link_by_contact(uow, actor, contact_user_id=contact.user_id,
                                                 phone=contact.phone_number)
     except ServiceError as error:
-        await message.answer(t(error.code, **error.params), reply_markup=ReplyKeyboardRemove())
+        # Someone else's card: the text asks for their own, so the button that sends it stays.
+        keyboard = contact_keyboard(t) if error.code == "link-not-own-contact" \
+            else ReplyKeyboardRemove()
+        await message.answer(t(error.code, **error.params), reply_markup=keyboard)
         return
     if isinstance(outcome, NoMatch):
         await message.answer(t("link-no-match", experts=_experts_text(outcome.experts, t)),
@@ -94,12 +92,16 @@ async def _linked(message: Message, uow: UnitOfWork, linked: Linked, t: Translat
 
 async def _ask_office(message: Message, offices: tuple[OfficeRecord, ...] | list[OfficeRecord],
                       t: Translator) -> None:
+    # The names (which all begin «دفتر پیشخوان خدمات دولت») go in the message; a button carries
+    # what tells the offices apart, short enough for a phone's width.
     kb = InlineKeyboardBuilder()
+    lines = [t("link-pick-office")]
     for office in offices:
-        kb.button(text=f"{office.name} ({office.code})",
+        lines.append(t("link-office-line", name=office.name, code=office.code))
+        kb.button(text=t("link-office-button", city=office.city, code=office.code),
                   callback_data=OfficeCb(office=office.id))
     kb.adjust(1)
-    await message.answer(t("link-pick-office"), reply_markup=kb.as_markup())
+    await message.answer("\n".join(lines), reply_markup=kb.as_markup())
 
 
 async def pick_office(callback: CallbackQuery, callback_data: OfficeCb, actor: Actor,

@@ -41,6 +41,19 @@ def strip_invisible(text: str) -> str:
     return text.translate(_INVISIBLE)
 
 
+# Marks a keyboard or a spreadsheet slips into a name that are never part of it: direction marks,
+# the zero-width space, the byte-order mark. The zero-width (non-)joiner is part of Persian words.
+_STRAY_MARKS = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                                      "\u2066\u2067\u2068\u2069\ufeff\u061c"))
+_PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
+
+
+def clean_name(text: str) -> str:
+    """A name as it is to be shown and stored: Persian ی/ک for the Arabic letters, stray marks
+    dropped, whitespace folded; the zero-width non-joiner kept (خمینی‌شهر, کریمی‌نژاد)."""
+    return " ".join(text.translate(_PERSIAN_LETTERS).translate(_STRAY_MARKS).split())
+
+
 def normalize_persian(text: str) -> str:
     """Arabic ي/ك to Persian ی/ک, invisible marks removed (ZWNJ kept as a space-free join is lost,
     so use this for comparing, not for display), whitespace folded."""

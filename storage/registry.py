@@ -27,7 +27,13 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scoring.text import PhoneError, normalize_persian, normalize_phone, to_ascii_digits
+from scoring.text import (
+    PhoneError,
+    clean_name,
+    normalize_persian,
+    normalize_phone,
+    to_ascii_digits,
+)
 from storage.cells import (
     MAX_CELL,
     RowError,
@@ -58,19 +64,8 @@ REGION_COLUMNS = {
 }
 OFFICE_TYPES = {"urban": "urban", "شهری": "urban", "rural_ict": "rural_ict",
                 "روستایی": "rural_ict", "ict روستایی": "rural_ict"}
-# Marks a keyboard or a spreadsheet slips into a name that are never part of it: direction marks,
-# the zero-width space, the byte-order mark. The zero-width (non-)joiner is part of Persian words.
-_STRAY_MARKS = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                                      "\u2066\u2067\u2068\u2069\ufeff\u061c"))
-_PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
 _FIELDS = ("name", "office_type", "region_code", "province", "city", "holder_name",
            "holder_phone")
-
-
-def clean_name(text: str) -> str:
-    """A name as it is to be shown: Persian ی/ک for the Arabic letters, stray marks dropped,
-    whitespace folded; the zero-width non-joiner kept."""
-    return " ".join(text.translate(_PERSIAN_LETTERS).translate(_STRAY_MARKS).split())
 
 
 def match_key(text: str) -> str:

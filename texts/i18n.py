@@ -8,6 +8,7 @@ instant (`datetime`) is said in Tehran time, with its Jalali date unless it is t
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -51,11 +52,15 @@ def format_when(instant: datetime, lang: str, now: datetime | None = None) -> st
         return f"ساعت {clock}" if today else \
             f"در {format_jalali_date(instant, 'fa')} ساعت {clock}"
     return f"at {clock}" if today else f"on {format_jalali_date(instant, 'en')} at {clock}"
+def _ltr(text: object) -> str:
+    """`{ LTR("/review") }` in a catalog: a Latin fragment of the text itself (a command, a
+    format) set apart, so a Persian line that begins with it still reads right to left."""
+    return f"{LRI}{text}{PDI}"
 
 
 @cache
 def _bundle(lang: str) -> FluentBundle:
-    bundle = FluentBundle([lang], use_isolating=False)
+    bundle = FluentBundle([lang], functions={"LTR": _ltr}, use_isolating=False)
     folder = LOCALES_DIR / lang
     for path in sorted(folder.glob("*.ftl")):
         resource = FluentResource(path.read_text(encoding="utf-8"))
@@ -69,6 +74,29 @@ def catalog_keys(lang: str) -> set[str]:
 
 class Markup(str):
     """A value that is already rendered for the platform and must not be escaped again."""
+
+
+# Bidi classes: strong right-to-left letters; what lays out left to right (Latin letters,
+# digits of every script: Persian digits are European numbers to the algorithm).
+_RTL_CLASSES = frozenset({"R", "AL"})
+_LTR_CLASSES = frozenset({"L", "EN", "AN"})
+LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
+
+
+def isolate(text: str, lang: str) -> str:
+    """A value set apart from the sentence around it, so the bidi algorithm lays it out on its
+    own: in a Persian sentence a phone number, a code or a Latin fragment goes left to right
+    (left alone, «+۹۸ ۹۱۲ ۱۲۳ ۴۵۶۷» or «۰۲۱-۸۸۸۸۷۷۷۷» come out with their parts swapped); in
+    an English one a Persian name goes right to left. A value that already reads in the
+    sentence's direction, or that spans lines (a paragraph ends an isolate), stays as it is."""
+    if not text or "\n" in text:
+        return text
+    classes = {unicodedata.bidirectional(char) for char in text}
+    if classes & _RTL_CLASSES:
+        return text if lang == "fa" else f"{RLI}{text}{PDI}"
+    if lang == "fa" and classes & _LTR_CLASSES:
+        return f"{LRI}{text}{PDI}"
+    return text
 
 
 class Translator:
@@ -115,13 +143,18 @@ class Translator:
             elif isinstance(value, datetime):
                 prepared[name] = format_when(value, lang)
             elif isinstance(value, Markup):
-                prepared[name] = str(value)
+                prepared[name] = self._isolated(str(value), lang)
             else:
                 text = "" if value is None else str(value)
                 if lang == "fa":  # codes, names and dates typed with Latin digits read Persian
                     text = to_persian_digits(text)
-                prepared[name] = escape(text, self.platform)
+                prepared[name] = self._isolated(escape(text, self.platform), lang)
         return prepared
+
+    def _isolated(self, text: str, lang: str) -> str:
+        """Messages to people get their values isolated (`isolate`); plain texts (the command
+        line, files) are left as they are."""
+        return text if self.platform is None else isolate(text, lang)
 
 
 @cache

@@ -41,3 +41,7 @@ link-holder-new-notice = The registry names you the licence holder of “{ $name
 link-unlinked-notice = Headquarters removed the link between your account and “{ $name }” (code { $code }). If you think this is a mistake, please contact your regional directorate.
 link-not-linked = This account is not linked to office { $code }.
 link-no-account = No account with id { $user_id } on { $platform }.
+start-staff-unnamed = Welcome. Your tasks:
+staff-joined-unnamed = Your staff role is now active. Press /start to see your tasks.
+link-office-line = • { $name } (code { $code })
+link-office-button = { $city }, code { $code }

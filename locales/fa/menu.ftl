@@ -19,5 +19,5 @@ button-menu = 🏠 منوی اصلی
 status-draft = پیش‌نویس (هنوز ارسال نشده)
 status-submitted = ارسال‌شده، در انتظار بررسی منطقه
 status-returned = برگشت‌خورده برای اصلاح
-status-confirmed = تأییدشده توسط منطقه
+status-confirmed = تأییدشده از سوی منطقه
 status-published = نتیجه اعلام شده

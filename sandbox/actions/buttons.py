@@ -85,8 +85,12 @@ def press_callback(
     return entry
 
 
+# Direction marks and isolates a label may carry: a tap never types them.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u2066\u2067\u2068\u2069"))
+
+
 def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).replace("\u200c", " ")
+    text = unicodedata.normalize("NFC", text).replace("\u200c", " ").translate(_BIDI_CONTROLS)
     return " ".join(text.split())
 
 

@@ -11,7 +11,14 @@ from typing import Any
 from scoring.answers.errors import AnswerError, _echo
 from scoring.answers.validate import NAME_MAX, _check_number, validate_value
 from scoring.rubric import ExternalInput, Indicator
-from scoring.text import NumberError, normalize_persian, parse_decimal, to_ascii_digits
+from scoring.text import (
+    NumberError,
+    clean_name,
+    normalize_persian,
+    parse_decimal,
+    strip_invisible,
+    to_ascii_digits,
+)
 
 MAX_DIGITS = 15
 
@@ -79,9 +86,10 @@ def _match_option(indicator: Indicator, text: str) -> str:
 
 
 def parse_staff_name(text: str) -> str:
-    """A staff member's name as typed: Arabic ي/ك made Persian, spaces folded."""
-    name = normalize_persian(text or "")
-    if not name or len(name) > NAME_MAX or name.isdigit():
+    """A staff member's name as typed: Arabic ي/ك made Persian, stray marks dropped, spaces
+    folded; the zero-width non-joiner kept, as in a registered name (`clean_name`)."""
+    name = clean_name(text or "")
+    if not strip_invisible(name).strip() or len(name) > NAME_MAX or name.isdigit():
         raise AnswerError("answer-bad-name", max=NAME_MAX)
     return name
 

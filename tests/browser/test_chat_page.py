@@ -189,3 +189,41 @@ async def test_page_shows_bot_text_literally_and_follows_edits_and_answers(
         await page.screenshot(path=str(tmp_path / "telegram.png"))
         assert errors == []
         await page.close()
+
+
+# Where a character of the newest bot message is drawn: the left edge of its box.
+_X_OF = """([needle]) => {
+    const nodes = document.querySelectorAll('#messages .msg.bot .text');
+    const node = nodes[nodes.length - 1].firstChild;
+    const range = document.createRange();
+    const at = node.textContent.indexOf(needle);
+    range.setStart(node, at);
+    range.setEnd(node, at + needle.length);
+    return range.getBoundingClientRect().left;
+}"""
+
+
+async def test_each_message_takes_one_direction_from_its_text(browser: Any) -> None:
+    """A Persian message is right to left on every line, even a line that begins with a
+    command; an English message is left to right, even with a Persian name in it."""
+    from playwright.async_api import expect
+
+    async with Sandbox() as sandbox, aiohttp.ClientSession() as http:
+        token = sandbox.add_bot("bale", username="bidi_test_bot")
+        page, errors = await open_chat(browser, sandbox.base_url, "bidi_test_bot", 43, "زهرا")
+        messages = page.locator("#messages")
+        persian = "خوش آمدید. کارهای شما:\n• /review — صف بررسی"
+        english = "Welcome, \u2067زهرا\u2069.\nزهرا: your tasks"
+        for text in (persian, english):
+            async with http.post(f"{sandbox.base_url}/bot{token}/sendMessage",
+                                 json={"chat_id": 43, "text": text}) as resp:
+                assert (await resp.json())["ok"]
+            await expect(messages.locator(".msg.bot .text").last).to_have_text(
+                text, timeout=WAIT_MS)
+            if text is persian:  # the bullet opens the line: at its right, as in Persian
+                assert await page.evaluate(_X_OF, ["•"]) > await page.evaluate(_X_OF, ["/review"])
+            else:  # the line opens with a Persian name: still left to right, as in English
+                assert await page.evaluate(_X_OF, ["your"]) > \
+                    await page.evaluate(_X_OF, ["زهرا:"])
+        assert errors == []
+        await page.close()

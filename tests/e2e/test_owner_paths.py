@@ -46,12 +46,12 @@ async def test_a_holder_of_several_offices_picks_and_switches(world: World) -> N
     user = world.user("telegram", 603, "علی", phone="+989121110001")  # offices 16598445/6
     await user.share_contact()
     await user.wait_text("۲ دفتر")
-    await user.press("دفتر پیشخوان خدمات دولت آمل ۸۴۴۶ (16598446)")
+    await user.press("آمل، کد ۱۶۵۹۸۴۴۶")
     menu = await user.wait_text("مهلت خوداظهاری")
     assert "آمل" in menu["text"]
     await user.press("🔁 تغییر دفتر")
     await user.wait_text("کدام دفتر")
-    await user.press("دفتر پیشخوان خدمات دولت بابل ۸۴۴۵ (16598445)")
+    await user.press("بابل، کد ۱۶۵۹۸۴۴۵")
     assert "بابل" in (await user.wait_text("مهلت خوداظهاری"))["text"]
 
 

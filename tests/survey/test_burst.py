@@ -87,7 +87,7 @@ async def test_a_burst_of_top_ratings_is_held_until_the_region_clears_it(world: 
     await reviewer.send_command("/survey")
     await reviewer.wait_text("۱ مورد مشکوک در انتظار بررسی")
     line = await reviewer.wait_text("نگه داشته شده است")
-    assert "«دفتر پیشخوان خدمات دولت ساری ۸۴۴۴» (کد ۱۶۵۹۸۴۴۴): ۹ نظر" in line["text"]
+    assert "«دفتر پیشخوان خدمات دولت ساری ۸۴۴۴» (کد \u2066۱۶۵۹۸۴۴۴\u2069): ۹ نظر" in line["text"]
     assert "امتیاز کامل فراوان در زمانی کوتاه" in line["text"]
     assert "0912" not in line["text"]
     await reviewer.press("✅ شمرده شود")

@@ -133,3 +133,18 @@ async def test_the_owner_gets_the_office_poster_in_the_bot(world: World) -> None
     pdf = await owner.download(document["file_id"])
     assert len(page_sizes(pdf)) == 1
     assert decode_pages(pdf) == [set(urls)]
+
+
+def test_a_persian_poster_writes_every_number_in_persian_digits() -> None:
+    """The office's name comes from the registry with ASCII digits («… خمینی‌شهر 3824»); the
+    page writes it, like the code, in Persian digits and keeps the non-joiner. Only the links
+    under the codes (addresses, typed as they are) keep ASCII."""
+    office = SurveyOffice(1, "49513824", "دفتر پیشخوان خدمات دولت خمینی\u200cشهر 3824",
+                          "خمینی\u200cشهر", 9, "09013410395", "abcdefghjkmnpq")
+    figure = poster_figure(office, {"bale": "pishkhan_bot", "telegram": "pishkhan_bot"})
+    texts = [item.get_text() for item in figure.texts]
+    assert "دفتر پیشخوان خدمات دولت خمینی\u200cشهر ۳۸۲۴" in texts
+    assert "خمینی\u200cشهر، کد دفتر ۴۹۵۱۳۸۲۴" in texts
+    links = [text for text in texts if "/pishkhan_bot?start=" in text]
+    assert len(links) == 2
+    assert not [text for text in texts if text not in links and re.search("[0-9]", text)]

@@ -233,3 +233,9 @@ def test_any_text_is_a_value_or_a_keyed_refusal(text: str) -> None:
             assert exc.key in ANSWER_ERROR_KEYS
         else:
             assert validate_value(indicator, value) == value
+
+
+def test_a_typed_staff_name_keeps_its_non_joiner_and_loses_stray_marks() -> None:
+    assert parse_staff_name("زهرا کريمی\u200cنژاد\u200f") == "زهرا کریمی\u200cنژاد"
+    with pytest.raises(AnswerError):
+        parse_staff_name("\u200c \u200c")
