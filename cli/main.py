@@ -5,7 +5,7 @@ having written nothing. On the embedded SQLite database, commands bring the sche
 themselves; on PostgreSQL run `pishkhan db upgrade` after each release.
 
 The commands live by family in `cli/` (schema, registry, codes, periods, running, reminders,
-experts, review, survey, inbox, accounts); each module's `register(app)` adds them here, in
+experts, review, survey, inbox, accounts, audit); each module's `register(app)` adds them here, in
 the order `--help` lists them. What they share is `cli.common`.
 """
 
@@ -17,6 +17,7 @@ import typer
 
 from cli import (
     accounts,
+    audit,
     codes,
     experts,
     inbox,
@@ -46,7 +47,7 @@ app = typer.Typer(help="Self-declaration bot for counter offices (Bale and Teleg
                   no_args_is_help=True, pretty_exceptions_enable=False)
 
 for module in (schema, registry, codes, periods, running, reminders, experts, review, survey,
-               inbox, accounts):
+               inbox, accounts, audit):
     module.register(app)
 
 

@@ -4,7 +4,7 @@ announcement tables."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -12,6 +12,20 @@ from rich.table import Table
 from cli.common import console, fail, settings, with_db, with_uow
 
 period_app = typer.Typer(help="Evaluation periods.", no_args_is_help=True)
+LangOption = Annotated[str, typer.Option("--lang", help="language of messages: en or fa")]
+ReasonOption = Annotated[str | None, typer.Option("--reason", help="why (kept in the audit log)")]
+
+
+def _lang(lang: str) -> str:
+    if lang not in ("fa", "en"):
+        fail(f"unknown language {lang!r} (fa or en)")
+    return lang
+
+
+def _say(lang: str, key: str, **args: object) -> None:
+    from texts.i18n import Translator
+
+    console.print(Translator(lang)(key, **args), highlight=False, soft_wrap=True)
 
 
 @period_app.command("create")
@@ -24,9 +38,11 @@ def period_create(
     liaison_deadline: Annotated[str | None, typer.Option(
         help="last day to announce region liaison changes")] = None,
     rubric: Annotated[Path | None, typer.Option(help="rubric TOML (default: the sample)")] = None,
+    lang: LangOption = "en",
 ) -> None:
     """Open an evaluation period. Windows run from the start of the first day to the end of the
-    last, Tehran time; the review window defaults to the owners' window."""
+    last, Tehran time; the review window defaults to the owners' window. A window that overlaps
+    another period's owners' window is refused (exit 2, nothing changed)."""
     from scoring import calendar
     from scoring.rubric import RubricError, load_rubric, load_sample_rubric
     from services.periods import create_period
@@ -57,7 +73,7 @@ def period_create(
     record = with_uow(lambda uow: create_period(
         uow, code=code, opens_at=opens_at, closes_at=closes_at, review_opens_at=review_opens_at,
         review_closes_at=review_closes_at, liaison_deadline=liaison_at,
-        rubric_code=loaded.code, rubric_text=text))
+        rubric_code=loaded.code, rubric_text=text), lang=_lang(lang))
     _print_periods([record])
 
 
@@ -77,6 +93,71 @@ def _print_periods(rows: list) -> None:
             f"{format_jalali_numeric(last_day(p.review_closes_at), 'en')}",
             p.rubric_code, state)
     console.print(table)
+
+
+def _day(text: str | None, *, end: bool) -> Any:
+    """A Jalali day typed on the command line as the instant its window starts or ends."""
+    from scoring import calendar
+
+    if text is None:
+        return None
+    tz = settings().tz
+    try:
+        day = calendar.parse_jalali(text)
+    except calendar.JalaliDateError as exc:
+        fail(str(exc))
+        raise
+    return calendar.end_of_day(day, tz) if end else calendar.start_of_day(day, tz)
+
+
+@period_app.command("edit")
+def period_edit(
+    code: str,
+    opens: Annotated[str | None, typer.Option(help="new first day, Jalali")] = None,
+    closes: Annotated[str | None, typer.Option(help="new last day, Jalali")] = None,
+    review_opens: Annotated[str | None, typer.Option(help="regions' new first day")] = None,
+    review_closes: Annotated[str | None, typer.Option(help="regions' new last day")] = None,
+    liaison_deadline: Annotated[str | None, typer.Option(help="new liaison deadline")] = None,
+    reason: ReasonOption = None,
+    lang: LangOption = "en",
+) -> None:
+    """Change the dates of a period that has not opened yet (audited)."""
+    from services.periods import edit_period, window_text
+
+    lang = _lang(lang)
+    record = with_uow(lambda uow: edit_period(
+        uow, code, opens_at=_day(opens, end=False), closes_at=_day(closes, end=True),
+        review_opens_at=_day(review_opens, end=False),
+        review_closes_at=_day(review_closes, end=True),
+        liaison_deadline=_day(liaison_deadline, end=True), reason=reason), lang=lang)
+    _say(lang, "period-edited", code=code, window=window_text(record.opens_at, record.closes_at))
+
+
+@period_app.command("cancel")
+def period_cancel(code: str, reason: Annotated[str, typer.Option(
+        "--reason", help="why (required, kept in the audit log)")],
+                  lang: LangOption = "en") -> None:
+    """Cancel a period that has not opened yet (audited with its dates)."""
+    from services.periods import cancel_period
+
+    lang = _lang(lang)
+    with_uow(lambda uow: cancel_period(uow, code, reason=reason), lang=lang)
+    _say(lang, "period-cancelled", code=code)
+
+
+@period_app.command("extend")
+def period_extend(code: str, closes: Annotated[str, typer.Option(
+        help="the owners' new last day, Jalali")], reason: ReasonOption = None,
+                  lang: LangOption = "en") -> None:
+    """Extend the open owners' window; owners who have not submitted are told the new date."""
+    from scoring.calendar import format_jalali_numeric, last_day
+    from services.periods import extend_period
+
+    lang = _lang(lang)
+    record, told = with_uow(lambda uow: extend_period(
+        uow, code, closes_at=_day(closes, end=True), reason=reason), lang=lang)
+    _say(lang, "period-extended", code=code, told=told,
+         date=format_jalali_numeric(last_day(record.closes_at), "en"))
 
 
 @period_app.command("list")
