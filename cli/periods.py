@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from cli.common import console, fail, settings, with_db, with_uow
+from cli.common import console, fail, settings, with_uow
 
 period_app = typer.Typer(help="Evaluation periods.", no_args_is_help=True)
 LangOption = Annotated[str, typer.Option("--lang", help="language of messages: en or fa")]
@@ -174,28 +174,77 @@ def report(
                    ] = Path("report.xlsx"),
     chart: Annotated[Path | None, typer.Option("--chart", help="a PNG of ranks by region")
                      ] = None,
+    sources_chart: Annotated[Path | None, typer.Option(
+        "--sources-chart", help="a PNG of where ranks came from, by region")] = None,
     file_format: Annotated[str, typer.Option("--format", help="xlsx or csv")] = "xlsx",
     lang: Annotated[str, typer.Option("--lang", help="fa or en")] = "fa",
 ) -> None:
-    """The period's announcement tables: participation and ranks, by office type and region."""
+    """The period's announcement tables: participation and ranks, by office type and region,
+    and each group's ranks split into declared, carried forward and minimum without data."""
+    from documents.announcement import add_source_sheets, source_rows, write_source_chart
     from documents.reports import write_csv, write_rank_chart, write_xlsx
-    from storage.reporting import period_report
+    from documents.tables import write_table_csv
+    from services.statistics import announcement
 
     if file_format not in ("xlsx", "csv"):
         fail(f"unknown format {file_format!r} (xlsx or csv)")
-    if lang not in ("fa", "en"):
-        fail(f"unknown language {lang!r} (fa or en)")
-    stats = with_db(lambda s: period_report(s, period))
-    written = (write_xlsx(stats, out, lang) if file_format == "xlsx"
-               else write_csv(stats, out, lang))
+    lang = _lang(lang)
+    found = with_uow(lambda uow: announcement(uow, period), lang=lang)
+    stats = found.stats
+    if file_format == "xlsx":
+        written: object = add_source_sheets(write_xlsx(stats, out, lang), found.sources, lang)
+    else:
+        paths = write_csv(stats, out, lang)
+        folder = out.parent if out.suffix.lower() == ".csv" else out
+        stem = out.stem + "-" if out.suffix.lower() == ".csv" else ""
+        for name, table in (("sources_by_type", found.sources.by_type),
+                            ("sources_by_region", found.sources.by_region)):
+            paths.append(write_table_csv(*source_rows(table, lang),
+                                         folder / f"{stem}{name}.csv"))
+        written = paths
     console.print(f"wrote {written}")
     if chart is not None:
         console.print(f"wrote {write_rank_chart(stats, chart, lang)}")
+    if sources_chart is not None:
+        title = stats.period_fa if lang == "fa" else stats.period_en
+        drawn = write_source_chart(found.sources.by_region, sources_chart, lang, title)
+        console.print(f"wrote {drawn}")
     total = stats.participation_by_type.total
+    split = found.sources.by_type.total
     console.print(f"{total.registered} offices, {total.declared} declared "
-                  f"({total.percent}%)")
+                  f"({total.percent}%); ranks: {split.count('declared')} declared, "
+                  f"{split.count('carried_forward')} carried forward, "
+                  f"{split.count('minimum')} minimum without data")
+
+
+def office_results(
+    period: str,
+    out: Annotated[Path, typer.Option("--out", help="a .xlsx or .csv file")],
+    region: Annotated[int | None, typer.Option(help="only this region's offices")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="fa or en")] = "fa",
+) -> None:
+    """Each ranked office's result: code, name, region, type, source of data, points per
+    indicator, negatives, association, satisfaction, total and rank."""
+    from dataclasses import replace
+
+    from documents.announcement import office_rows
+    from documents.tables import write_table
+    from services.statistics import office_results as results_of
+    from texts.i18n import Translator
+
+    lang = _lang(lang)
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        fail(f"{out}: the file must end in .xlsx or .csv")
+    found = with_uow(lambda uow: results_of(uow, period), lang=lang)
+    if region is not None:
+        found = replace(found, lines=tuple(x for x in found.lines if x.region_code == region))
+    header, rows = office_rows(found, lang)
+    written = write_table(header, rows, out, sheet=Translator(lang)("stats-sheet-offices"),
+                          rtl=lang == "fa")
+    console.print(f"wrote {written} ({len(rows)} offices)")
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(period_app, name="period")
     app.command("report")(report)
+    app.command("office-results")(office_results)
