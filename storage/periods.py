@@ -63,3 +63,9 @@ async def owners_not_submitted(session: AsyncSession, period_id: int) -> list[An
         .where(Declaration.id.is_(None) | Declaration.status.in_(NOT_SUBMITTED))
         .order_by(Account.id, Office.id))
     return list((await session.execute(query)).all())
+
+
+async def by_id(session: AsyncSession, period_id: int) -> PeriodRecord:
+    period = await session.get(Period, period_id)
+    assert period is not None, period_id
+    return period_record(period)
