@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from documents.reports import FONT_PATH, shape
+from documents.reports import FONT_PATH, label_axes, save_figure, shape
 from scoring.rubric import OFFICE_TYPE_TITLES
 from scoring.sources import SOURCES, SourceRow, SourceTable
 from scoring.stats import TOTAL_KEY
@@ -74,7 +74,6 @@ def write_source_chart(table: SourceTable, path: str | Path, lang: str = "fa",
     matplotlib.use("Agg")
     from matplotlib import font_manager
     from matplotlib import pyplot as plt
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     t = Translator(lang)
     persian = lang == "fa"
@@ -100,29 +99,18 @@ def write_source_chart(table: SourceTable, path: str | Path, lang: str = "fa",
         for i, height in enumerate(bottoms):
             axes.annotate(number(height), (i, height), xytext=(0, 2), ha="center",
                           textcoords="offset points", va="bottom", fontproperties=font)
-        axes.set_xticks(range(len(rows)))
-        axes.set_xticklabels([text(row.name(lang)) for row in rows], fontproperties=font)
-        if persian:
-            axes.invert_xaxis()
-            axes.yaxis.tick_right()
-            axes.yaxis.set_label_position("right")
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v)))
-        for label in axes.get_yticklabels():
-            label.set_fontproperties(font)
-        axes.set_ylabel(text(t("report-chart-y")), fontproperties=font)
+        label_axes(axes, t, [row.name(lang) for row in rows], font, number)
         heading = t("stats-chart-title") + (f" — {title}" if title else "")
         axes.set_title(text(heading), fontproperties=title_font, pad=12)
-        axes.legend(prop=font, loc="upper left" if persian else "upper right", frameon=False,
-                    markerfirst=not persian)
-        axes.margins(y=0.12)
-        figure.tight_layout()
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(path)
+        # Under the axes, so that it never covers a bar's count.
+        handles, labels = axes.get_legend_handles_labels()
+        if persian:  # read from the right: declared first
+            handles, labels = handles[::-1], labels[::-1]
+        axes.legend(handles, labels, prop=font, loc="upper center", bbox_to_anchor=(0.5, -0.1),
+                    ncol=3, frameon=False, markerfirst=not persian)
+        return save_figure(figure, axes, path)
     finally:
         plt.close(figure)
-    return path
 
 
 def add_source_sheets(path: str | Path, sources: Any, lang: str = "fa") -> Path:

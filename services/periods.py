@@ -72,6 +72,15 @@ async def _get(uow: UnitOfWork, code: str) -> PeriodRecord:
     return period
 
 
+async def _not_started(uow: UnitOfWork, code: str, now: datetime) -> PeriodRecord:
+    """The period under the `periods` lock, if it has not opened yet."""
+    await serialize(uow.session, "periods")
+    period = await _get(uow, code)
+    if period.opens_at <= now:
+        raise Conflict("admin-period-started", code=code)
+    return period
+
+
 async def create_period(uow: UnitOfWork, *, code: str, opens_at: datetime, closes_at: datetime,
                         review_opens_at: datetime, review_closes_at: datetime,
                         rubric_code: str, rubric_text: str,
@@ -110,10 +119,7 @@ async def edit_period(uow: UnitOfWork, code: str, *, opens_at: datetime | None =
     require_hq(actor)
     now = now or utcnow()
     async with uow:
-        await serialize(uow.session, "periods")
-        period = await _get(uow, code)
-        if period.opens_at <= now:
-            raise Conflict("admin-period-started", code=code)
+        period = await _not_started(uow, code, now)
         old = _dates(period)
         given = {"opens_at": opens_at, "closes_at": closes_at,
                  "review_opens_at": review_opens_at, "review_closes_at": review_closes_at,
@@ -150,10 +156,7 @@ async def cancel_period(uow: UnitOfWork, code: str, *, reason: str,
         raise Invalid("admin-reason-required")
     now = now or utcnow()
     async with uow:
-        await serialize(uow.session, "periods")
-        period = await _get(uow, code)
-        if period.opens_at <= now:
-            raise Conflict("admin-period-started", code=code)
+        period = await _not_started(uow, code, now)
         if not await periods.remove(uow.session, period.id):
             raise NotFound("admin-no-period", code=code)
         await _audit(uow, actor, "period.cancel", period,
@@ -185,8 +188,6 @@ async def extend_period(uow: UnitOfWork, code: str, *, closes_at: datetime,
         if period.review_closes_at < closes_at:
             changes["review_closes_at"] = closes_at
         extended = await periods.set_dates(uow.session, period.id, **changes)
-        await _audit(uow, actor, "period.extend", extended,
-                     old={k: _dates(period)[k] for k in changes}, new=changes, reason=reason)
         day = format_jalali_numeric(last_day(closes_at), "en")
         told = 0
         for row in await periods.owners_not_submitted(uow.session, period.id):
@@ -197,6 +198,9 @@ async def extend_period(uow: UnitOfWork, code: str, *, closes_at: datetime,
                 period_fa=period_title(period.code, "fa"),
                 period_en=period_title(period.code, "en"), office=row.name, code=row.code,
                 date=day)
+        await _audit(uow, actor, "period.extend", extended,
+                     old={k: _dates(period)[k] for k in changes},
+                     new={**changes, "owners_told": told}, reason=reason)
         await uow.commit()
     return extended, told
 

@@ -16,7 +16,9 @@ _PROBLEM = "\x00problem"  # a key no header can be (headers never hold a NUL)
 class RowError:
     row: int  # 1-based, the header being row 1, as a spreadsheet shows it
     column: str
-    reason: str
+    reason: str  # in English, for the command line
+    code: str = ""  # a catalog key saying the same in the reader's language, when there is one
+    params: tuple[tuple[str, object], ...] = ()  # its variables
 
 
 

@@ -43,12 +43,14 @@ async def declaration_of(session: AsyncSession, office_id: int, period_id: int
 
 
 async def reopen(session: AsyncSession, declaration_id: int, who: Who, reason: str) -> bool:
-    """Confirmed → submitted (back in the region's queue); False if it was not confirmed."""
+    """Confirmed → submitted (back in the region's queue) as a new version, so that a view
+    opened before is stale and the next confirmation is told again; False if it was not
+    confirmed."""
     assert_transition(S.CONFIRMED, S.SUBMITTED, "hq")
     moved = await session.execute(
         update(Declaration).where(Declaration.id == declaration_id,
                                   Declaration.status == S.CONFIRMED)
-        .values(status=S.SUBMITTED, confirmed_at=None)
+        .values(status=S.SUBMITTED, confirmed_at=None, version=Declaration.version + 1)
         .execution_options(synchronize_session=False))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         return False

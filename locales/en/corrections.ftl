@@ -10,3 +10,16 @@ correct-association-notice = Headquarters removed the association score ({ $scor
 correct-result-notice = The result of “{ $office }” (code { $code }) for { $period_en } was corrected (version { $version }): score { $old_total } → { $new_total }, rank { $old_rank } → { $new_rank }; share of services: { $share }%. Reason: { $reason }
 correct-done = done; { $told } accounts will be told
 correct-new-version = the result of office { $code } is now version { $version }: score { $old_total } → { $new_total }, rank { $old_rank } → { $new_rank }
+
+## Association score uploads: rows and columns.
+assoc-row-empty = empty
+assoc-row-duplicate = duplicate code { $code } (first on row { $first })
+assoc-row-province = office { $code } is in { $province }, not your province
+assoc-row-range = out of range: must be between { $min } and { $max }
+assoc-row-number = not a number: { $text }
+assoc-row-whole = not a whole number: { $text }
+assoc-row-score-or-mean = give a score or a mean rating
+assoc-col-office_code = office code
+assoc-col-score = score
+assoc-col-mean = mean
+assoc-col-respondents = respondents

@@ -10,3 +10,16 @@ correct-association-notice = امتیاز انجمن ({ $score }) برای «{ $
 correct-result-notice = نتیجهٔ «{ $office }» (کد { $code }) در { $period_fa } اصلاح شد (نسخهٔ { $version }): امتیاز از { $old_total } به { $new_total } و رتبه از { $old_rank } به { $new_rank } رسید؛ سهم خدمات: { $share }٪. دلیل: { $reason }
 correct-done = انجام شد؛ به { $told } حساب خبر داده می‌شود.
 correct-new-version = نتیجهٔ دفتر { $code } نسخهٔ { $version } شد: امتیاز { $old_total } ← { $new_total }، رتبه { $old_rank } ← { $new_rank }.
+
+## پیام‌های بارگذاری فایل امتیاز انجمن (ردیف‌ها و ستون‌ها).
+assoc-row-empty = خالی است.
+assoc-row-duplicate = کد { $code } تکراری است (نخستین بار در ردیف { $first }).
+assoc-row-province = دفتر { $code } در استان { $province } است، نه در استان شما.
+assoc-row-range = خارج از بازه است؛ باید بین { $min } و { $max } باشد.
+assoc-row-number = «{ $text }» عدد نیست.
+assoc-row-whole = «{ $text }» عدد صحیح نیست.
+assoc-row-score-or-mean = امتیاز یا میانگین رضایت را بنویسید.
+assoc-col-office_code = کد دفتر
+assoc-col-score = امتیاز
+assoc-col-mean = میانگین
+assoc-col-respondents = تعداد پاسخ‌دهندگان

@@ -158,3 +158,4 @@ async def test_extending_an_open_window_tells_those_who_have_not_submitted(
     assert "ششماههٔ نخست ۱۴۰۴" in text and "۱۴۰۴/۰۸/۱۸" in text
     [row] = await audit_rows(sessionmaker, "period.extend")
     assert row.reason == "قطعی شبکه" and "closes_at" in json.loads(row.old)
+    assert json.loads(row.new)["owners_told"] == 2
