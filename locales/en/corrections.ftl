@@ -23,3 +23,5 @@ assoc-col-office_code = office code
 assoc-col-score = score
 assoc-col-mean = mean
 assoc-col-respondents = respondents
+row-cell-too-long = { $length } characters (at most { $max })
+row-cell-nul = contains a NUL character

@@ -23,3 +23,5 @@ assoc-col-office_code = کد دفتر
 assoc-col-score = امتیاز
 assoc-col-mean = میانگین
 assoc-col-respondents = تعداد پاسخ‌دهندگان
+row-cell-too-long = { $length } نویسه دارد (حداکثر { $max }).
+row-cell-nul = نویسهٔ نامعتبر (NUL) دارد.

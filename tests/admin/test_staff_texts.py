@@ -29,13 +29,13 @@ async def test_an_upload_report_reads_in_persian(sessionmaker: Any, tmp_path: Pa
     code = (DATA / "demo_offices.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[0]
     scores = tmp_path / "scores.csv"
     scores.write_text(f"کد دفتر,امتیاز\n{code},۸۵\n{code},۹۰\n99999999,۵۰\n,۱۰\n"
-                      f"{code[:-1]}0,دوازده\n", encoding="utf-8")
+                      f"{code[:-1]}0,دوازده\n{code},{'۱' * 1200}\n", encoding="utf-8")
     report = await import_scores(UnitOfWork(sessionmaker), None, scores, "association",
                                  period_code="1404-H1")
     assert len(report.rejected) >= 3 and not report.written
     fa = import_text(Translator("fa"), report)
     assert "تکراری" in fa and "پیدا نشد" in fa and "خالی" in fa
-    assert "ستون کد دفتر" in fa
+    assert "ستون کد دفتر" in fa and "۱٬۲۰۰ نویسه" in fa
     assert LATIN_WORD.findall(fa) == [], fa
     en = import_text(Translator("en"), report)
     assert "duplicate code" in en and "office code" in en
