@@ -62,9 +62,10 @@ def with_db(work: Callable[..., Awaitable[T]], *, upgrade: bool | None = None) -
         raise
 
 
-def with_uow(work: Callable[..., Awaitable[T]], *, upgrade: bool | None = None) -> T:
+def with_uow(work: Callable[..., Awaitable[T]], *, upgrade: bool | None = None,
+             lang: str = "en") -> T:
     """Run `work(uow)`, a use case of `services`, against the configured database; a refusal
-    (`ServiceError`) is one line in English and exit code 2."""
+    (`ServiceError`) is one line in `lang` (English unless asked) and exit code 2."""
     from services.errors import ServiceError
     from services.uow import UnitOfWork
     from storage.db import create_sessionmaker
@@ -76,7 +77,7 @@ def with_uow(work: Callable[..., Awaitable[T]], *, upgrade: bool | None = None) 
     try:
         return with_db(call, upgrade=upgrade)
     except ServiceError as error:
-        fail(Translator("en")(error.code, **error.params))
+        fail(Translator(lang)(error.code, **error.params))
         raise
 
 

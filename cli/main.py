@@ -5,8 +5,8 @@ having written nothing. On the embedded SQLite database, commands bring the sche
 themselves; on PostgreSQL run `pishkhan db upgrade` after each release.
 
 The commands live by family in `cli/` (schema, registry, codes, periods, running, reminders,
-experts, review, survey, inbox, accounts); each module's `register(app)` adds them here, in
-the order `--help` lists them. What they share is `cli.common`.
+experts, review, survey, inbox, accounts, audit, corrections); each module's `register(app)`
+adds them here, in the order `--help` lists them. What they share is `cli.common`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ import typer
 
 from cli import (
     accounts,
+    audit,
     backup,
     codes,
+    corrections,
     experts,
     inbox,
     periods,
@@ -50,7 +52,7 @@ app = typer.Typer(help="Self-declaration bot for counter offices (Bale and Teleg
                   no_args_is_help=True, pretty_exceptions_enable=False)
 
 for module in (schema, registry, codes, periods, running, reminders, experts, review, survey,
-               inbox, accounts, backup, console_commands):
+               inbox, accounts, backup, console_commands, audit, corrections):
     module.register(app)
 
 

@@ -4,14 +4,28 @@ announcement tables."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from cli.common import console, fail, settings, with_db, with_uow
+from cli.common import console, fail, settings, with_uow
 
 period_app = typer.Typer(help="Evaluation periods.", no_args_is_help=True)
+LangOption = Annotated[str, typer.Option("--lang", help="language of messages: en or fa")]
+ReasonOption = Annotated[str | None, typer.Option("--reason", help="why (kept in the audit log)")]
+
+
+def _lang(lang: str) -> str:
+    if lang not in ("fa", "en"):
+        fail(f"unknown language {lang!r} (fa or en)")
+    return lang
+
+
+def _say(lang: str, key: str, **args: object) -> None:
+    from texts.i18n import Translator
+
+    console.print(Translator(lang)(key, **args), highlight=False, soft_wrap=True)
 
 
 @period_app.command("create")
@@ -24,9 +38,11 @@ def period_create(
     liaison_deadline: Annotated[str | None, typer.Option(
         help="last day to announce region liaison changes")] = None,
     rubric: Annotated[Path | None, typer.Option(help="rubric TOML (default: the sample)")] = None,
+    lang: LangOption = "en",
 ) -> None:
     """Open an evaluation period. Windows run from the start of the first day to the end of the
-    last, Tehran time; the review window defaults to the owners' window."""
+    last, Tehran time; the review window defaults to the owners' window. A window that overlaps
+    another period's owners' window is refused (exit 2, nothing changed)."""
     from scoring import calendar
     from scoring.rubric import RubricError, load_rubric, load_sample_rubric
     from services.periods import create_period
@@ -57,7 +73,7 @@ def period_create(
     record = with_uow(lambda uow: create_period(
         uow, code=code, opens_at=opens_at, closes_at=closes_at, review_opens_at=review_opens_at,
         review_closes_at=review_closes_at, liaison_deadline=liaison_at,
-        rubric_code=loaded.code, rubric_text=text))
+        rubric_code=loaded.code, rubric_text=text), lang=_lang(lang))
     _print_periods([record])
 
 
@@ -79,6 +95,71 @@ def _print_periods(rows: list) -> None:
     console.print(table)
 
 
+def _day(text: str | None, *, end: bool) -> Any:
+    """A Jalali day typed on the command line as the instant its window starts or ends."""
+    from scoring import calendar
+
+    if text is None:
+        return None
+    tz = settings().tz
+    try:
+        day = calendar.parse_jalali(text)
+    except calendar.JalaliDateError as exc:
+        fail(str(exc))
+        raise
+    return calendar.end_of_day(day, tz) if end else calendar.start_of_day(day, tz)
+
+
+@period_app.command("edit")
+def period_edit(
+    code: str,
+    opens: Annotated[str | None, typer.Option(help="new first day, Jalali")] = None,
+    closes: Annotated[str | None, typer.Option(help="new last day, Jalali")] = None,
+    review_opens: Annotated[str | None, typer.Option(help="regions' new first day")] = None,
+    review_closes: Annotated[str | None, typer.Option(help="regions' new last day")] = None,
+    liaison_deadline: Annotated[str | None, typer.Option(help="new liaison deadline")] = None,
+    reason: ReasonOption = None,
+    lang: LangOption = "en",
+) -> None:
+    """Change the dates of a period that has not opened yet (audited)."""
+    from services.periods import edit_period, window_text
+
+    lang = _lang(lang)
+    record = with_uow(lambda uow: edit_period(
+        uow, code, opens_at=_day(opens, end=False), closes_at=_day(closes, end=True),
+        review_opens_at=_day(review_opens, end=False),
+        review_closes_at=_day(review_closes, end=True),
+        liaison_deadline=_day(liaison_deadline, end=True), reason=reason), lang=lang)
+    _say(lang, "period-edited", code=code, window=window_text(record.opens_at, record.closes_at))
+
+
+@period_app.command("cancel")
+def period_cancel(code: str, reason: Annotated[str, typer.Option(
+        "--reason", help="why (required, kept in the audit log)")],
+                  lang: LangOption = "en") -> None:
+    """Cancel a period that has not opened yet (audited with its dates)."""
+    from services.periods import cancel_period
+
+    lang = _lang(lang)
+    with_uow(lambda uow: cancel_period(uow, code, reason=reason), lang=lang)
+    _say(lang, "period-cancelled", code=code)
+
+
+@period_app.command("extend")
+def period_extend(code: str, closes: Annotated[str, typer.Option(
+        help="the owners' new last day, Jalali")], reason: ReasonOption = None,
+                  lang: LangOption = "en") -> None:
+    """Extend the open owners' window; owners who have not submitted are told the new date."""
+    from scoring.calendar import format_jalali_numeric, last_day
+    from services.periods import extend_period
+
+    lang = _lang(lang)
+    record, told = with_uow(lambda uow: extend_period(
+        uow, code, closes_at=_day(closes, end=True), reason=reason), lang=lang)
+    _say(lang, "period-extended", code=code, told=told,
+         date=format_jalali_numeric(last_day(record.closes_at), "en"))
+
+
 @period_app.command("list")
 def period_list() -> None:
     """List periods with their Jalali windows."""
@@ -93,28 +174,77 @@ def report(
                    ] = Path("report.xlsx"),
     chart: Annotated[Path | None, typer.Option("--chart", help="a PNG of ranks by region")
                      ] = None,
+    sources_chart: Annotated[Path | None, typer.Option(
+        "--sources-chart", help="a PNG of where ranks came from, by region")] = None,
     file_format: Annotated[str, typer.Option("--format", help="xlsx or csv")] = "xlsx",
     lang: Annotated[str, typer.Option("--lang", help="fa or en")] = "fa",
 ) -> None:
-    """The period's announcement tables: participation and ranks, by office type and region."""
+    """The period's announcement tables: participation and ranks, by office type and region,
+    and each group's ranks split into declared, carried forward and minimum without data."""
+    from documents.announcement import add_source_sheets, source_rows, write_source_chart
     from documents.reports import write_csv, write_rank_chart, write_xlsx
-    from storage.reporting import period_report
+    from documents.tables import write_table_csv
+    from services.statistics import announcement
 
     if file_format not in ("xlsx", "csv"):
         fail(f"unknown format {file_format!r} (xlsx or csv)")
-    if lang not in ("fa", "en"):
-        fail(f"unknown language {lang!r} (fa or en)")
-    stats = with_db(lambda s: period_report(s, period))
-    written = (write_xlsx(stats, out, lang) if file_format == "xlsx"
-               else write_csv(stats, out, lang))
+    lang = _lang(lang)
+    found = with_uow(lambda uow: announcement(uow, period), lang=lang)
+    stats = found.stats
+    if file_format == "xlsx":
+        written: object = add_source_sheets(write_xlsx(stats, out, lang), found.sources, lang)
+    else:
+        paths = write_csv(stats, out, lang)
+        folder = out.parent if out.suffix.lower() == ".csv" else out
+        stem = out.stem + "-" if out.suffix.lower() == ".csv" else ""
+        for name, table in (("sources_by_type", found.sources.by_type),
+                            ("sources_by_region", found.sources.by_region)):
+            paths.append(write_table_csv(*source_rows(table, lang),
+                                         folder / f"{stem}{name}.csv"))
+        written = paths
     console.print(f"wrote {written}")
     if chart is not None:
         console.print(f"wrote {write_rank_chart(stats, chart, lang)}")
+    if sources_chart is not None:
+        title = stats.period_fa if lang == "fa" else stats.period_en
+        drawn = write_source_chart(found.sources.by_region, sources_chart, lang, title)
+        console.print(f"wrote {drawn}")
     total = stats.participation_by_type.total
+    split = found.sources.by_type.total
     console.print(f"{total.registered} offices, {total.declared} declared "
-                  f"({total.percent}%)")
+                  f"({total.percent}%); ranks: {split.count('declared')} declared, "
+                  f"{split.count('carried_forward')} carried forward, "
+                  f"{split.count('minimum')} minimum without data")
+
+
+def office_results(
+    period: str,
+    out: Annotated[Path, typer.Option("--out", help="a .xlsx or .csv file")],
+    region: Annotated[int | None, typer.Option(help="only this region's offices")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="fa or en")] = "fa",
+) -> None:
+    """Each ranked office's result: code, name, region, type, source of data, points per
+    indicator, negatives, association, satisfaction, total and rank."""
+    from dataclasses import replace
+
+    from documents.announcement import office_rows
+    from documents.tables import write_table
+    from services.statistics import office_results as results_of
+    from texts.i18n import Translator
+
+    lang = _lang(lang)
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        fail(f"{out}: the file must end in .xlsx or .csv")
+    found = with_uow(lambda uow: results_of(uow, period), lang=lang)
+    if region is not None:
+        found = replace(found, lines=tuple(x for x in found.lines if x.region_code == region))
+    header, rows = office_rows(found, lang)
+    written = write_table(header, rows, out, sheet=Translator(lang)("stats-sheet-offices"),
+                          rtl=lang == "fa")
+    console.print(f"wrote {written} ({len(rows)} offices)")
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(period_app, name="period")
     app.command("report")(report)
+    app.command("office-results")(office_results)

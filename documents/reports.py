@@ -186,8 +186,6 @@ def write_rank_chart(stats: PeriodStats, path: str | Path, lang: str = "fa") -> 
     matplotlib.use("Agg")
     from matplotlib import font_manager
     from matplotlib import pyplot as plt
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
     t = Translator(lang)
     persian = lang == "fa"
 
@@ -216,17 +214,7 @@ def write_rank_chart(stats: PeriodStats, path: str | Path, lang: str = "fa") -> 
                 axes.annotate(number(height), (bar.get_x() + bar.get_width() / 2, height),
                               xytext=(0, 2), textcoords="offset points", ha="center",
                               va="bottom", fontproperties=small)
-        axes.set_xticks(range(len(rows)))
-        axes.set_xticklabels([text(row.name(lang)) for row in rows], fontproperties=font)
-        if persian:
-            axes.invert_xaxis()  # the first region on the right
-            axes.yaxis.tick_right()
-            axes.yaxis.set_label_position("right")
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v)))
-        for label in axes.get_yticklabels():
-            label.set_fontproperties(font)
-        axes.set_ylabel(text(t("report-chart-y")), fontproperties=font)
+        label_axes(axes, t, [row.name(lang) for row in rows], font, number)
         period = stats.period_fa if persian else stats.period_en
         title = t("report-chart-title") + (f" — {period}" if period else "")
         axes.set_title(text(title), fontproperties=title_font, pad=12)
@@ -235,11 +223,37 @@ def write_rank_chart(stats: PeriodStats, path: str | Path, lang: str = "fa") -> 
         axes.spines[["top", "left" if persian else "right"]].set_visible(False)
         axes.grid(axis="y", alpha=0.3)
         axes.set_axisbelow(True)
-        axes.margins(y=0.12)
-        figure.tight_layout()
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(path)
+        return save_figure(figure, axes, path)
     finally:
         plt.close(figure)
+
+
+def save_figure(figure: Any, axes: Any, path: str | Path) -> Path:
+    """Room above the bars for their counts, laid out tight, written as PNG."""
+    axes.margins(y=0.12)
+    figure.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
     return path
+
+
+def label_axes(axes: Any, t: Translator, names: Sequence[str], font: Any,
+               number: Any) -> None:
+    """Group names under the bars (the first on the right in Persian, with the count axis on
+    the right), whole counts in the reader's digits, the count axis named."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    persian = t.lang == "fa"
+    text = shape if persian else str
+    axes.set_xticks(range(len(names)))
+    axes.set_xticklabels([text(name) for name in names], fontproperties=font)
+    if persian:
+        axes.invert_xaxis()  # the first region on the right
+        axes.yaxis.tick_right()
+        axes.yaxis.set_label_position("right")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v)))
+    for label in axes.get_yticklabels():
+        label.set_fontproperties(font)
+    axes.set_ylabel(text(t("report-chart-y")), fontproperties=font)

@@ -153,7 +153,7 @@ async def take_file(message: Message, bot: Bot, uow: UnitOfWork, actor: Actor,
         await message.answer(explain(t, error))
         return
     except RegistryFileError as error:
-        await message.answer(t("assoc-file-unreadable", reason=str(error)))
+        await message.answer(words.file_refusal(t, error))
         return
     if not report.rejected:
         await state.clear()

@@ -30,7 +30,8 @@ TRANSITIONS: dict[DeclarationStatus, frozenset[DeclarationStatus]] = {
     # the region returns it or confirms it; or the owner reopens it to edit before the close
     S.SUBMITTED: frozenset({S.RETURNED, S.CONFIRMED, S.DRAFT}),
     S.RETURNED: frozenset({S.SUBMITTED}),  # the owner corrects and submits again
-    S.CONFIRMED: frozenset({S.PUBLISHED}),  # headquarters publishes the period's results
+    # headquarters publishes the period's results, or reopens it for the region (with a reason)
+    S.CONFIRMED: frozenset({S.PUBLISHED, S.SUBMITTED}),
     S.PUBLISHED: frozenset(),
 }
 
@@ -42,6 +43,7 @@ ACTORS: dict[tuple[DeclarationStatus, DeclarationStatus], str] = {
     (S.SUBMITTED, S.DRAFT): "owner",
     (S.RETURNED, S.SUBMITTED): "owner",
     (S.CONFIRMED, S.PUBLISHED): "hq",
+    (S.CONFIRMED, S.SUBMITTED): "hq",
 }
 
 class TransitionError(ValueError):

@@ -299,6 +299,8 @@ class Result(Base):
     service_share: Mapped[int] = mapped_column(Integer)
     breakdown_json: Mapped[str] = mapped_column(Text)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    # 1 as ranked and published; each correction after publishing adds one (issue 21)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Outbox(Base):

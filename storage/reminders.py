@@ -321,6 +321,11 @@ async def _write(session: AsyncSession, plan: Plan, now: datetime) -> int:
     session.add(ReminderSweep(period_id=plan.period_id, kind=plan.kind,
                               milestone=plan.due.key, due_at=plan.due.due_at, swept_at=now,
                               recipients=len(rows)))
+    from storage.admin import audit
+
+    await audit(session, actor="system", action="reminders.sent", entity="period",
+                entity_id=plan.period_id, new={"kind": plan.kind, "milestone": plan.due.key,
+                                               "recipients": len(rows)})
     return len(rows)
 
 

@@ -1,11 +1,18 @@
 """What the regulator announces: each office's participation and rank in a period, in two
-bulk queries, for `scoring.stats` to tabulate."""
+bulk queries, for `scoring.stats` to tabulate; where each rank came from (`scoring.sources`);
+and each office's result line for the per-office export."""
 
 from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scoring.sources import OfficeSource
 from scoring.stats import OfficeResult, PeriodStats, period_stats
 from storage.admin import get_period
 from storage.models import Declaration, Office, Region, Result
@@ -34,3 +41,73 @@ async def period_report(session: AsyncSession, code: str) -> PeriodStats:
                for r in (await session.scalars(select(Region))).all()}
     results = await office_results(session, period.id)
     return period_stats(results, regions, period_title(code, "fa"), period_title(code, "en"))
+
+
+# --- where ranks came from, and each office's result -----------------------------------------
+
+async def office_sources(session: AsyncSession, period_id: int) -> list[OfficeSource]:
+    """Every registered office with its result's source and rank (None: not ranked)."""
+    rows = (await session.execute(
+        select(Office.office_type, Office.region_code, Result.source, Result.rank)
+        .outerjoin(Result, (Result.office_id == Office.id) & (Result.period_id == period_id))
+    )).all()
+    return [OfficeSource(t, str(region), source, rank) for t, region, source, rank in rows]
+
+
+async def region_names(session: AsyncSession) -> dict[str, tuple[str, str]]:
+    return {str(r.code): (r.name_fa, r.name_en)
+            for r in (await session.scalars(select(Region))).all()}
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeLine:
+    """One office's result as the export shows it. `indicators`: points per indicator key (and
+    `completeness`); `negatives`: the committee's penalty (a positive number taken off)."""
+
+    code: str
+    name: str
+    region_code: int
+    region_fa: str
+    region_en: str
+    office_type: str
+    source: str
+    indicators: dict[str, Decimal]
+    negatives: Decimal
+    association: Decimal | None
+    satisfaction: Decimal | None
+    total: Decimal
+    rank: int
+
+
+EXTERNAL = ("association", "satisfaction")
+
+
+def _line_of(row: Any) -> OfficeLine:
+    data = json.loads(row.breakdown_json)
+    indicators: dict[str, Decimal] = {}
+    external: dict[str, Decimal] = {}
+    for line in data["lines"]:
+        points = Decimal(line["points"])
+        if line["kind"] in EXTERNAL:
+            external[line["kind"]] = points
+        else:
+            indicators[line["key"]] = points
+    return OfficeLine(row.code, row.name, row.region_code, row.name_fa, row.name_en,
+                      row.office_type, row.source, indicators, Decimal(data["penalty"]),
+                      external.get("association"), external.get("satisfaction"),
+                      Decimal(row.total), row.rank)
+
+
+async def office_lines(session: AsyncSession, period_id: int,
+                       regions: set[int] | None = None) -> list[OfficeLine]:
+    """Each ranked office's result, by region then code; `regions` restricts them."""
+    query = (select(Office.code, Office.name, Office.region_code, Office.office_type,
+                    Region.name_fa, Region.name_en, Result.source, Result.total, Result.rank,
+                    Result.breakdown_json)
+             .join(Result, Result.office_id == Office.id)
+             .join(Region, Region.code == Office.region_code)
+             .where(Result.period_id == period_id)
+             .order_by(Office.region_code, Office.code))
+    if regions is not None:
+        query = query.where(Office.region_code.in_(sorted(regions)))
+    return [_line_of(row) for row in (await session.execute(query)).all()]

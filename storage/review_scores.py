@@ -64,10 +64,18 @@ def _in_range(spec_min: Decimal, spec_max: Decimal, text: str) -> Decimal:
     return value
 
 
-def _why(error: AnswerError) -> str:
+def _why(error: AnswerError) -> tuple[str, str]:
+    """The row error's English reason and its catalog key."""
     if error.key == "answer-out-of-range":
-        return f"out of range: must be between {error.args['min']} and {error.args['max']}"
-    return f"not a number: {shown(str(error.args.get('text', '')))}"
+        return (f"out of range: must be between {error.args['min']} and {error.args['max']}",
+                "assoc-row-range")
+    return f"not a number: {shown(str(error.args.get('text', '')))}", "assoc-row-number"
+
+
+def _why_args(error: AnswerError) -> dict[str, object]:
+    if error.key == "answer-out-of-range":
+        return {"min": error.args["min"], "max": error.args["max"]}
+    return {"text": shown(str(error.args.get("text", "")), quote=False)}
 
 
 async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord, kind: str, *,
@@ -87,11 +95,15 @@ async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord,
     code_col, score_col = _column(headers, CODE), _column(headers, SCORE)
     mean_col, people_col = _column(headers, MEAN), _column(headers, RESPONDENTS)
     if code_col is None:
-        raise RegistryFileError("missing column: office_code (کد دفتر)")
+        raise RegistryFileError("missing column: office_code (کد دفتر)",
+                                "registry-missing-columns", columns="office_code (کد دفتر)")
     if kind == "association" and score_col is None:
-        raise RegistryFileError("missing column: score (امتیاز)")
+        raise RegistryFileError("missing column: score (امتیاز)", "registry-missing-columns",
+                                columns="score (امتیاز)")
     if kind == "satisfaction" and score_col is None and mean_col is None:
-        raise RegistryFileError("missing column: score (امتیاز) or mean (میانگین)")
+        raise RegistryFileError("missing column: score (امتیاز) or mean (میانگین)",
+                                "registry-missing-columns",
+                                columns="score (امتیاز) / mean (میانگین)")
     offices = {code: (office_id, province) for office_id, code, province in (
         await session.execute(select(Office.id, Office.code, Office.province))).all()}
     spec: ExternalInput = getattr(rubric.external, kind)
@@ -105,22 +117,27 @@ async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord,
             report.rejected.append(problem)
             continue
 
-        def bad(column: str, reason: str, _n: int = number) -> None:
-            report.rejected.append(RowError(_n, column, reason))
+        def bad(column: str, reason: str, key: str = "", /, _n: int = number,
+                **params: object) -> None:
+            report.rejected.append(RowError(_n, column, reason, key, tuple(params.items())))
 
         code = to_ascii_digits(row.get(code_col, "")).strip()
         office = offices.get(code)
         if not code:
-            bad("office_code", "empty")
+            bad("office_code", "empty", "assoc-row-empty")
         elif code in first_row:
             bad("office_code", f"duplicate code {shown(code, quote=False)} "
-                               f"(first on row {first_row[code]})")
+                               f"(first on row {first_row[code]})", "assoc-row-duplicate",
+                code=shown(code, quote=False), first=first_row[code])
         elif office is None:
-            bad("office_code", f"no office with code {shown(code, quote=False)}")
+            bad("office_code", f"no office with code {shown(code, quote=False)}",
+                "assoc-no-office", code=shown(code, quote=False))
         elif provinces is not None and office[1] not in provinces:
-            bad("office_code", f"office {code} is in {office[1]}, not your province")
+            bad("office_code", f"office {code} is in {office[1]}, not your province",
+                "assoc-row-province", code=code, province=office[1])
         elif own_offices and office[0] in own_offices:
-            bad("office_code", f"office {code} is your own: another member scores it")
+            bad("office_code", f"office {code} is your own: another member scores it",
+                "assoc-own-office", code=code)
         first_row.setdefault(code, number)
         values: dict[str, Any] = {}
         score_text = row.get(score_col, "").strip() if score_col else ""
@@ -130,12 +147,13 @@ async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord,
                 values["association"] = parse_external_score(spec, score_text).quantize(CENT)
             else:
                 if not score_text and not mean_text:
-                    bad("score", "give a score or a mean rating")
+                    bad("score", "give a score or a mean rating", "assoc-row-score-or-mean")
                 if score_text:
                     values["satisfaction"] = parse_external_score(spec, score_text
                                                                   ).quantize(CENT)
         except AnswerError as error:
-            bad("score", "empty" if not score_text else _why(error))
+            bad("score", *(("empty", "assoc-row-empty") if not score_text else _why(error)),
+                **({} if not score_text else _why_args(error)))
         if kind == "satisfaction":
             if mean_text:
                 try:
@@ -143,10 +161,11 @@ async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord,
                     values["satisfaction_mean"] = _in_range(sat.mean_min, sat.mean_max,
                                                             mean_text).quantize(CENT)
                 except AnswerError as error:
-                    bad("mean", _why(error))
+                    bad("mean", *_why(error), **_why_args(error))
             people = to_ascii_digits(row.get(people_col, "") if people_col else "").strip()
             if people and not people.isdigit():
-                bad("respondents", f"not a whole number: {shown(people)}")
+                bad("respondents", f"not a whole number: {shown(people)}",
+                    "assoc-row-whole", text=shown(people, quote=False))
             elif people:
                 values["respondents"] = int(people)
         if len(report.rejected) == errors_before and office is not None:

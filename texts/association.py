@@ -63,10 +63,31 @@ def import_text(t: Translator, report: ImportReport) -> str:
                unchanged=report.unchanged, rejected=report.rejected_rows)]
     if report.rejected:
         lines.append(t("assoc-import-nothing-written"))
-        lines += [t("assoc-import-error", row=e.row, column=e.column, reason=e.reason)
+        lines += [t("assoc-import-error", row=e.row, column=column_name(t, e.column),
+                    reason=Markup(row_reason(t, e)))
                   for e in report.rejected[:10]]
         if len(report.rejected) > 10:
             lines.append(t("assoc-import-more", count=len(report.rejected) - 10))
     else:
         lines.append(t("assoc-import-written"))
     return "\n".join(lines)
+
+
+COLUMNS = ("office_code", "score", "mean", "respondents")
+
+
+def column_name(t: Translator, column: str) -> str:
+    return t(f"assoc-col-{column}") if column in COLUMNS else column
+
+
+def row_reason(t: Translator, error: Any) -> str:
+    """A file row's problem in the reader's language (the English reason when it has no key:
+    a row the file reader itself could not read)."""
+    if error.code:
+        return t(error.code, **dict(error.params))
+    return t.raw(error.reason)
+
+
+def file_refusal(t: Translator, error: Any) -> str:
+    """A file that cannot be read at all (`storage.registry.RegistryFileError`)."""
+    return t("assoc-file-unreadable", reason=Markup(t(error.code, **error.params)))

@@ -271,14 +271,14 @@ async def test_a_stale_row_expires_in_the_sender_too(world: tuple[World, Period]
 async def test_staff_are_reminded_of_the_liaison_list_deadline(
         world: tuple[World, Period]) -> None:
     w, _period = world
-    from services.periods import create_period
+    from services.periods import edit_period
     from services.staff import add_staff
 
     deadline = OPENS + timedelta(days=3)  # the end of 1405/07/14, Tehran
-    period = await create_period(
-        w.uow(), code="1405-H2", opens_at=OPENS, closes_at=CLOSES, review_opens_at=OPENS,
-        review_closes_at=CLOSES, rubric_code=_period.rubric_code,
-        rubric_text=_period.rubric_text, liaison_deadline=deadline)
+    # The period has not opened yet: HQ sets its liaison deadline (a second period over the
+    # same window would be refused as overlapping).
+    period = await edit_period(w.uow(), _period.code, liaison_deadline=deadline,
+                               now=w.clock.now())
     staff = await add_staff(w.uow(), platform="bale", user_id=701, role="reviewer",
                             region=4, name="کارشناس منطقه")
     w.sandbox.add_user(w.tokens["bale"], 701)

@@ -129,7 +129,8 @@ async def test_an_association_sends_its_scores_as_a_file(world: World) -> None:
     await association.send_document(bad, "scores.csv", "text/csv")
     report = await association.wait_text("نتیجهٔ بررسی فایل")
     assert "هیچ امتیازی ثبت نشد" in report["text"]
-    assert "ردیف ۳" in report["text"] and "not your province" in report["text"]
+    assert "ردیف ۳" in report["text"] and "نه در استان شما" in report["text"]
+    assert "خارج از بازه" in report["text"] and "province" not in report["text"]  # issue 21
     assert "ردیف ۴" in report["text"]
     async with world.session() as session:
         assert (await session.scalars(select(ExternalScore))).all() == []

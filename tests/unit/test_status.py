@@ -19,7 +19,8 @@ from scoring.status import (
 
 S = DeclarationStatus
 LEGAL = {(S.DRAFT, S.SUBMITTED), (S.SUBMITTED, S.RETURNED), (S.SUBMITTED, S.CONFIRMED),
-         (S.SUBMITTED, S.DRAFT), (S.RETURNED, S.SUBMITTED), (S.CONFIRMED, S.PUBLISHED)}
+         (S.SUBMITTED, S.DRAFT), (S.RETURNED, S.SUBMITTED), (S.CONFIRMED, S.PUBLISHED),
+         (S.CONFIRMED, S.SUBMITTED)}  # headquarters reopens a confirmed one (issue 21)
 
 
 def test_the_table_is_the_designed_one() -> None:

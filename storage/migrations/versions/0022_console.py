@@ -1,7 +1,7 @@
 """console: one-time login links, sessions, and the queue's index
 
 Revision ID: 0022_console
-Revises: 0009
+Revises: 0011_result_versions
 Create Date: 2026-12-05 21:10:00.000000
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from storage.models import UTCDateTime
 
 revision = '0022_console'
-down_revision = '0009'
+down_revision = '0011_result_versions'
 branch_labels = None
 depends_on = None
 
