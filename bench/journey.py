@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from bench.common import ROOT, shared_data
+from sandbox import samples
 from sandbox.server import Sandbox
 from sandbox.user import ScriptedUser
 
@@ -38,7 +39,7 @@ def _jpeg() -> bytes:
     return buffer.getvalue()
 
 
-PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+PDF = samples.pdf("bench")  # a real one-page PDF: hollow ones are refused by the PDF checks
 
 
 def owners(count: int) -> list[tuple[str, str]]:

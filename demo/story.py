@@ -22,6 +22,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from demo.local import DATA, World, local_world
+from sandbox import samples
 from sandbox.user import ScriptedUser
 from services.staff import add_staff
 
@@ -37,11 +38,8 @@ def sample_jpeg() -> bytes:
 
 
 def sample_pdf(text: str = "demo") -> bytes:
-    body = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    return (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-            b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-            b"3 0 obj << /Length " + str(len(body)).encode() + b" >> stream\n" + body
-            + b"\nendstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    """A real one-page PDF: the bot opens every PDF with a parser and refuses hollow ones."""
+    return samples.pdf(text)
 
 
 @dataclass

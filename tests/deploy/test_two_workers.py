@@ -1,11 +1,9 @@
-"""The deployment as a whole: PostgreSQL, Redis, two `pishkhan webhook` workers behind nginx,
-the sandbox standing in for Telegram. A scripted owner declares and a reviewer confirms, one
-worker is SIGKILLed in the middle of the owner's journey, and then: every update was handled
-once (none lost, none twice), every notice went out once, and one scheduler ran at a time.
-
-Hooks for the `ops` branch (issue 24 items 2 and 3), to fill in when it lands:
-- `EXTRA_ENV`: the object store's variables (moto's server in S3 mode) for the workers;
-- `check_metrics(cluster, handled)`: the metrics endpoint reports the updates handled.
+"""The deployment as a whole: PostgreSQL, Redis, an S3 store (moto's server), two
+`pishkhan webhook` workers behind nginx, the sandbox standing in for Telegram. A scripted owner
+declares and a reviewer confirms, one worker is SIGKILLed in the middle of the owner's journey,
+and then: every update was handled once (none lost, none twice), every notice went out once, one
+scheduler ran at a time, the owner's files are in the bucket, and /metrics (prometheus-client's
+multiprocess mode, as the systemd units run it) reports the updates handled.
 """
 
 from __future__ import annotations
@@ -37,11 +35,33 @@ pytestmark = pytest.mark.postgres
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 LEADS = "scheduler: this worker runs the sweeps"
 REVIEWER = 880_001
-EXTRA_ENV: dict[str, str] = {}  # ops: the S3 (moto) settings of the evidence store
+S3_KEYS = {"PISHKHAN_S3_ACCESS_KEY_ID": "testing-access-key",
+           "PISHKHAN_S3_SECRET_ACCESS_KEY": "testing-secret-key-0123"}
 
 
-def check_metrics(cluster: Cluster, handled: int) -> None:
-    """ops: scrape each worker's /metrics and check the updates counted add up to `handled`."""
+def s3_env(endpoint: str) -> tuple[dict[str, str], Any]:
+    """The workers' settings for a new bucket on `endpoint`, and the store to look into it."""
+    from storage.evidence_s3 import S3EvidenceStore
+
+    bucket = f"evidence-{uuid.uuid4().hex[:12]}"
+    store = S3EvidenceStore(bucket, endpoint_url=endpoint, region="us-east-1",
+                            access_key_id=S3_KEYS["PISHKHAN_S3_ACCESS_KEY_ID"],
+                            secret_access_key=S3_KEYS["PISHKHAN_S3_SECRET_ACCESS_KEY"])
+    store.ensure_bucket()
+    return {"PISHKHAN_EVIDENCE_BACKEND": "s3", "PISHKHAN_S3_ENDPOINT_URL": endpoint,
+            "PISHKHAN_S3_BUCKET": bucket, "PISHKHAN_S3_REGION": "us-east-1", **S3_KEYS}, store
+
+
+async def handled_in_metrics(port: int) -> float:
+    """The updates handled, as the surviving worker's /metrics adds up every worker's."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as http, \
+            http.get(f"http://127.0.0.1:{port}/metrics") as response:
+        assert response.status == 200
+        page = await response.text()
+    return sum(float(line.rsplit(" ", 1)[1]) for line in page.splitlines()
+               if line.startswith("pishkhan_updates_total{") and 'outcome="handled"' in line)
 
 
 def _region_of(code: str) -> int:
@@ -62,6 +82,10 @@ async def _until(check: Any, seconds: float, what: str) -> None:
 
 async def test_two_workers_behind_nginx_lose_nothing_when_one_is_killed(
         postgres_url: str, tmp_path: Path) -> None:
+    from moto.server import ThreadedMotoServer
+
+    from bench.cluster import free_port
+
     if nginx_binary() is None:
         if IN_CI:
             pytest.fail("nginx is required in CI (.ci/run installs it)")
@@ -76,6 +100,22 @@ async def test_two_workers_behind_nginx_lose_nothing_when_one_is_killed(
     sessions = create_sessionmaker(engine)
     await add_staff(UnitOfWork(sessions), platform="telegram", user_id=REVIEWER,
                     role="reviewer", region=_region_of(code), name="بازبین")
+    moto_port = free_port()
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
+    moto.start()
+    metrics = tmp_path / "metrics"  # prometheus-client's multiprocess folder, empty at start
+    metrics.mkdir()
+    try:
+        store_env, store = s3_env(f"http://127.0.0.1:{moto_port}")
+        await _journey(postgres_url, tmp_path, sessions, engine, code, phone,
+                       {**store_env, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}, store)
+    finally:
+        moto.stop()
+        await engine.dispose()
+
+
+async def _journey(postgres_url: str, tmp_path: Path, sessions: Any, engine: Any, code: str,
+                   phone: str, extra_env: dict[str, str], store: Any) -> None:
     async with Sandbox() as sandbox:
         token = sandbox.add_bot("telegram")
         env = {**os.environ, "PISHKHAN_DATABASE_URL": postgres_url,
@@ -83,7 +123,7 @@ async def test_two_workers_behind_nginx_lose_nothing_when_one_is_killed(
                "PISHKHAN_EVIDENCE_DIR": str(tmp_path / "evidence"),
                "PISHKHAN_WEBHOOK_SECRET": secrets.token_urlsafe(24),
                "PISHKHAN_REDIS_URL": REDIS_URL, "PISHKHAN_REDIS_PREFIX": f"t-{uuid.uuid4().hex}",
-               "PISHKHAN_FSM_REDIS_URL": REDIS_URL, **EXTRA_ENV}
+               "PISHKHAN_FSM_REDIS_URL": REDIS_URL, **extra_env}
         env.pop("PISHKHAN_BALE_TOKEN", None)
         with Cluster(env, workers=2, nginx=True, folder=tmp_path / "cluster") as cluster:
             (tmp_path / "cluster").mkdir(exist_ok=True)
@@ -152,5 +192,12 @@ async def test_two_workers_behind_nginx_lose_nothing_when_one_is_killed(
                     "AND objid = :k AND database = (SELECT oid FROM pg_database "
                     "WHERE datname = current_database())"), {"k": 0x50_4B_48_10})
             assert holders == 1
-            check_metrics(cluster, updates)
-    await engine.dispose()
+            # The owner's files went to the object store, none of them to the local folder.
+            assert store.client.list_objects_v2(
+                Bucket=store.bucket).get("KeyCount", 0) >= 1
+            assert not (tmp_path / "evidence").exists() or not any(
+                (tmp_path / "evidence").rglob("*.*"))
+            # Every update counted once as handled across both workers' metrics; the killed
+            # worker may have died between its commit and its count (one fewer), never more.
+            counted = await handled_in_metrics(cluster.running[-1].port)
+            assert updates - 1 <= counted <= updates, (counted, updates)
