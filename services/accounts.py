@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from services.errors import Forbidden
 from services.uow import UnitOfWork
 from storage import accounts
+from storage.admin import audit
 from storage.accounts import Actor
 from storage.linking import LinkRecord
 
@@ -41,6 +42,10 @@ async def set_language(uow: UnitOfWork, actor: Actor, lang: str) -> Actor:
         lang = "fa"
     async with uow:
         await accounts.set_locale(uow.session, actor.account_id, lang)
+        if lang != actor.locale:  # the record of every change (issue 21): old → new
+            await audit(uow.session, actor=f"{actor.platform}:{actor.user_id}",
+                        actor_account_id=actor.account_id, action="account.locale",
+                        entity="account", entity_id=actor.account_id, old=actor.locale, new=lang)
         await uow.commit()
     return await reload(uow, actor)
 

@@ -17,6 +17,7 @@ from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.review import refusals, regions, who
 from services.uow import UnitOfWork
 from storage import review_inputs, winners
+from storage.admin import audit
 from storage.accounts import Actor
 from storage.review_inputs import DiscrepancyRecord, OwnReport
 
@@ -68,6 +69,9 @@ async def attach_photo(uow: UnitOfWork, actor: Actor, report_id: int, sha256: st
         if not await review_inputs.attach_evidence(uow.session, report_id, actor.account_id,
                                                    sha256):
             raise NotFound("stale-button")
+        await audit(uow.session, actor=_label(actor), actor_account_id=actor.account_id,
+                    action="discrepancy.file", entity="discrepancy", entity_id=report_id,
+                    new=sha256)
         await uow.commit()
     return report_id
 

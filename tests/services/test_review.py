@@ -215,3 +215,21 @@ def test_when_is_said_in_tehran_time_with_the_jalali_date_unless_today() -> None
     assert format_when(NOW, "en", now=NOW + timedelta(hours=2)) == "at 12:00"
     assert format_when(NOW, "fa", now=NOW + timedelta(days=1)) == "در ۳ آبان ۱۴۰۴ ساعت ۱۲:۰۰"
     assert format_when(NOW, "en", now=NOW + timedelta(days=1)) == "on 3 Aban 1404 at 12:00"
+
+
+async def test_a_reports_file_and_a_language_change_are_on_the_record(world: World) -> None:
+    """Every change a person makes has its audit row (issue 21): the two that had none."""
+    from services.accounts import set_language
+
+    office = await _office(world, SARI)
+    await _submitted(world, SARI)
+    owner = await world.person("bale", 6000 + office.id)
+    number = await discrepancy.report(world.uow(), owner, "address", "نشانی قدیمی است")
+    await discrepancy.attach_photo(world.uow(), owner, number, "ab" * 32)
+    await set_language(world.uow(), owner, "en")
+    await set_language(world.uow(), await world.person("bale", 6000 + office.id), "en")  # same
+    async with world.sessionmaker() as session:
+        rows = (await session.scalars(select(AuditLog).where(
+            AuditLog.action.in_(("discrepancy.file", "account.locale"))))).all()
+    assert sorted((r.action, r.old, r.new) for r in rows) == [
+        ("account.locale", "fa", "en"), ("discrepancy.file", None, "ab" * 32)]
