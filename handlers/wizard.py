@@ -28,6 +28,8 @@ from texts.i18n import Translator
 from texts.views import bounds_text, format_value, hint, title
 from texts.wizard_keyboards import (
     evidence_keyboard,
+    option_label,
+    options_are_long,
     question_keyboard,
     reopen_confirm_keyboard,
     review_keyboard,
@@ -123,6 +125,10 @@ def question(t: Translator, draft: Draft, item: Indicator) -> tuple[str, Any]:
         shown = _previous_value(draft, item, t)
         if shown:
             lines.append(t("question-previous", value=shown))
+    if item.kind in ("choice", "multi_choice") and options_are_long(item, t.lang):
+        # the buttons would cut these titles: the whole of each is here, numbered like them
+        lines += [option_label(item, n, t.lang).split(".", 1)[0] + ". " + title(o, t.lang)
+                  for n, o in enumerate(item.options)]
     if item.kind in ("integer", "number"):
         lines.append(t("question-type-number"))
     elif item.kind == "staff_list":

@@ -7,6 +7,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 
 from scoring.rubric import Indicator
+from scoring.text import to_persian_digits
 from texts.callbacks import MenuCb
 from texts.i18n import Translator
 from texts.keyboards import InlineKeyboardBuilder
@@ -22,6 +23,26 @@ from texts.wizard_callbacks import (
     YesNoCb,
 )
 
+# What a phone shows of a button's label before it cuts it (a narrow phone, Persian script).
+BUTTON_CHARS = 28
+
+
+def options_are_long(item: Indicator, lang: str) -> bool:
+    """Whether some option would be cut on a button: then the message lists every option in
+    full, numbered, and the buttons carry the numbers with a short start of each title."""
+    return any(len(title(option, lang)) > BUTTON_CHARS for option in item.options)
+
+
+def option_label(item: Indicator, number: int, lang: str) -> str:
+    text = title(item.options[number], lang)
+    if not options_are_long(item, lang):
+        return text
+    shown = text if len(text) <= BUTTON_CHARS - 4 else text[:BUTTON_CHARS - 5].rstrip() + "…"
+    digits = str(number + 1)
+    if lang == "fa":
+        digits = to_persian_digits(digits)
+    return f"{digits}. {shown}"
+
 
 def question_keyboard(item: Indicator, period_id: int, t: Translator, *, value: Any,
                       previous: Any, first: bool, section_first: bool,
@@ -31,7 +52,7 @@ def question_keyboard(item: Indicator, period_id: int, t: Translator, *, value: 
     if item.kind == "choice":
         for number, option in enumerate(item.options):
             mark = "● " if value == option.key else ""
-            kb.button(text=mark + title(option, t.lang),
+            kb.button(text=mark + option_label(item, number, t.lang),
                       callback_data=OptionCb(period=p, action="a", key=key, option=str(number)))
         kb.adjust(1)
     elif item.kind == "yes_no":
@@ -44,7 +65,7 @@ def question_keyboard(item: Indicator, period_id: int, t: Translator, *, value: 
         chosen = set(value or [])
         for number, option in enumerate(item.options):
             box = "☑️ " if option.key in chosen else "⬜️ "
-            kb.button(text=box + title(option, t.lang),
+            kb.button(text=box + option_label(item, number, t.lang),
                       callback_data=OptionCb(period=p, action="t", key=key, option=str(number)))
         kb.button(text=t("button-done"), callback_data=ItemCb(period=p, action="td", key=key))
         kb.adjust(*([1] * len(item.options)), 1)
