@@ -14,17 +14,17 @@ from texts.wizard_keyboards import BUTTON_CHARS, question_keyboard
 RUBRIC = load_rubric(SAMPLE_RUBRIC.read_text(encoding="utf-8"))
 
 
-def _item(key: str):  # noqa: ANN202
+def _item(key: str):
     return next(i for i in RUBRIC.indicators if i.key == key)
 
 
-def _labels(item, lang: str) -> list[str]:  # noqa: ANN001
+def _labels(item, lang: str) -> list[str]:
     markup = question_keyboard(item, 1, Translator(lang), value=None, previous=None,
                                first=False, section_first=False, can_keep_all=False)
     return [b.text for row in markup.inline_keyboard for b in row][:len(item.options)]
 
 
-def _draft(item) -> SimpleNamespace:  # noqa: ANN001
+def _draft(item) -> SimpleNamespace:
     return SimpleNamespace(view=SimpleNamespace(answers={}, raw={}), previous={},
                            items=list(RUBRIC.indicators), period=SimpleNamespace(id=1))
 
