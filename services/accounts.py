@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from services.errors import Forbidden
 from services.uow import UnitOfWork
 from storage import accounts
-from storage.admin import audit
 from storage.accounts import Actor
+from storage.admin import audit
 from storage.linking import LinkRecord
 
 if TYPE_CHECKING:  # services.linking imports this module

@@ -17,8 +17,8 @@ from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.review import refusals, regions, who
 from services.uow import UnitOfWork
 from storage import review_inputs, winners
-from storage.admin import audit
 from storage.accounts import Actor
+from storage.admin import audit
 from storage.review_inputs import DiscrepancyRecord, OwnReport
 
 __all__ = ["FIELDS", "MAX_TEXT", "DiscrepancyRecord", "OwnReport", "answer", "attach_photo",
