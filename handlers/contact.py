@@ -75,8 +75,11 @@ async def choose_category(callback: CallbackQuery, callback_data: OwnerTicketCb,
     office_id = callback_data.id or actor.office_id
     if actor.office_ids and office_id is None:  # several offices and none chosen: which one?
         await callback.answer()
-        await say(bot, callback.from_user.id, t("ticket-choose-office"),
-                  keyboards.choose_office(await owner.own_offices(uow, actor)))
+        offices = await owner.own_offices(uow, actor)
+        lines = [t("ticket-choose-office")] + [
+            t("link-office-line", name=o.name, code=o.code) for o in offices]
+        await say(bot, callback.from_user.id, "\n".join(lines),
+                  keyboards.choose_office(t, offices))
         return
     try:
         await owner.may_open(uow, actor, office_id or 0, clock.now(), policy(settings))

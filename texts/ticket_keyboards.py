@@ -33,10 +33,12 @@ def contact(t: Translator) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def choose_office(offices: Iterable[OfficeRecord]) -> InlineKeyboardMarkup:
+def choose_office(t: Translator, offices: Iterable[OfficeRecord]) -> InlineKeyboardMarkup:
+    """A button per office with what tells them apart (city, code in the reader's digits), short
+    enough for a phone; the names, which all begin alike, are in the message."""
     kb = InlineKeyboardBuilder()
     for office in offices:
-        kb.button(text=f"{office.name} ({office.code})",
+        kb.button(text=t("link-office-button", city=office.city, code=office.code),
                   callback_data=OwnerTicketCb(action="ask", id=office.id))
     kb.adjust(1)
     return kb.as_markup()

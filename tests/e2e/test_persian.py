@@ -65,6 +65,23 @@ async def test_office_buttons_are_short_with_persian_digits(world: World, platfo
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
+async def test_a_question_about_which_office_has_the_same_short_persian_buttons(
+        world: World, platform: str) -> None:
+    user = world.user(platform, 8105, "علی", phone="+989121110001")  # offices 16598445/6
+    await user.share_contact()
+    await user.wait_text("کدام دفتر")  # linked to both, none chosen yet
+    await user.send_command("/contact")
+    await user.wait_text("کارشناسان ستاد")
+    await user.press("پرسش تازه")
+    asked = await user.wait_text("پرسش دربارهٔ کدام دفتر است")
+    assert "دفتر پیشخوان خدمات دولت آمل ۸۴۴۶" in asked["text"]
+    labels = [b["text"] for row in asked["reply_markup"]["inline_keyboard"] for b in row]
+    assert all(len(label) <= 24 and not LATIN_DIGITS & set(label) for label in labels), labels
+    await user.press("بابل، کد ۱۶۵۹۸۴۴۵")
+    await user.wait_text("موضوع پرسش")
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
 async def test_an_owner_who_is_also_staff_sees_both_menus(world: World, platform: str) -> None:
     await link_owner(world, "16598444", platform, 8104)
     await add_staff(world.uow(), platform=platform, user_id=8104, role="reviewer", region=4)
