@@ -154,8 +154,12 @@ def period_extend(code: str, closes: Annotated[str, typer.Option(
     from services.periods import extend_period
 
     lang = _lang(lang)
+    from cli.common import settings
+    from services.send_hours import SendHours
+
+    hours = SendHours.parse(settings().send_hours)  # the owners are told by day
     record, told = with_uow(lambda uow: extend_period(
-        uow, code, closes_at=_day(closes, end=True), reason=reason), lang=lang)
+        uow, code, closes_at=_day(closes, end=True), reason=reason, hours=hours), lang=lang)
     _say(lang, "period-extended", code=code, told=told,
          date=format_jalali_numeric(last_day(record.closes_at), "en"))
 

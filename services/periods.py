@@ -13,6 +13,7 @@ from datetime import datetime
 
 from scoring.calendar import format_jalali_numeric, last_day, period_title, utcnow
 from services.errors import Conflict, Invalid, NotFound
+from services.send_hours import DAYTIME, SendHours
 from services.staff import label, require_hq
 from services.uow import UnitOfWork
 from storage import admin, periods
@@ -168,9 +169,11 @@ async def cancel_period(uow: UnitOfWork, code: str, *, reason: str,
 
 async def extend_period(uow: UnitOfWork, code: str, *, closes_at: datetime,
                         reason: str | None = None, actor: Actor | None = None,
-                        now: datetime | None = None) -> tuple[PeriodRecord, int]:
+                        now: datetime | None = None, hours: SendHours = DAYTIME
+                        ) -> tuple[PeriodRecord, int]:
     """Move the close of an open owners' window later; the review window's close follows when
-    it would end first. The owners who have not submitted are told the new last day. The
+    it would end first. The owners who have not submitted are told the new last day, within
+    the send hours (`hours`: an extension made at night reaches them in the morning). The
     period as it is now and how many notices were queued. Refusals: `admin-no-period`,
     `admin-period-not-open`, `admin-extend-earlier`, `admin-period-overlaps`."""
     require_hq(actor)
@@ -195,6 +198,7 @@ async def extend_period(uow: UnitOfWork, code: str, *, closes_at: datetime,
                 uow.session, _Recipient(row.id, row.platform, row.platform_user_id, row.locale),
                 "period-extended-notice", kind="period",
                 dedup_key=f"extend:{period.id}:{day}:{row.id}:{row.code}",
+                not_before=hours.next_allowed(now),
                 period_fa=period_title(period.code, "fa"),
                 period_en=period_title(period.code, "en"), office=row.name, code=row.code,
                 date=day)

@@ -159,3 +159,24 @@ async def test_extending_an_open_window_tells_those_who_have_not_submitted(
     [row] = await audit_rows(sessionmaker, "period.extend")
     assert row.reason == "قطعی شبکه" and "closes_at" in json.loads(row.old)
     assert json.loads(row.new)["owners_told"] == 2
+
+
+async def test_an_extension_made_at_night_reaches_the_owners_in_the_morning(
+        sessionmaker: Any) -> None:
+    """Quiet hours (issue 20): HQ extends at 23:30 Tehran; the notices wait until 09:00."""
+    from services.send_hours import DAYTIME
+    from storage.outbox import claim
+
+    night = datetime(2025, 10, 25, 20, 0, tzinfo=UTC)  # 23:30 in Tehran
+    period = await create(sessionmaker, "1404-H1", night - 3 * DAY, night + 10 * DAY)
+    await _owners(sessionmaker, period.id)
+    _, told = await periods.extend_period(UnitOfWork(sessionmaker), "1404-H1",
+                                          closes_at=night + 15 * DAY, now=night, hours=DAYTIME)
+    assert told == 2
+    morning = datetime(2025, 10, 26, 5, 30, tzinfo=UTC)  # 09:00 in Tehran
+    async with sessionmaker() as session:
+        rows = (await session.scalars(select(Outbox))).all()
+        assert {r.not_before.astimezone(UTC) for r in rows} == {morning}
+        platform = rows[0].platform
+        assert await claim(session, platform, 10, night + timedelta(hours=1),
+                           lease_until=night + timedelta(hours=2)) == []
