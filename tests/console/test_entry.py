@@ -86,4 +86,4 @@ async def test_the_bot_and_the_console_show_the_same_state(served: Served) -> No
         async with client.get(f"{served.base}/?status=c") as response:
             page = await response.text()
         assert "۰ پرونده در انتظار بررسی" in page
-        assert page.count("تأییدشده توسط منطقه") == 2
+        assert page.count("تأییدشده از سوی منطقه") == 2
