@@ -15,6 +15,7 @@ from aiohttp import web
 from scoring.calendar import format_jalali_date, format_jalali_numeric, period_title
 from scoring.text import to_persian_digits
 from services.console_auth import Session
+from services.console_stats import may_see_audit, may_see_stats
 from texts.i18n import Translator, format_number
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -57,5 +58,7 @@ def page(request: web.Request, template: str, status: int = 200, **context: Any
     return aiohttp_jinja2.render_template(template, request, {
         "t": t, "lang": t.lang, "n": n, "d": lambda value: digits(value, t.lang),
         "jalali": jalali, "session": session, "root": request.app[ROOT],
-        "csrf": session.csrf if session is not None else "", "flash": "", **context},
+        "csrf": session.csrf if session is not None else "", "flash": "",
+        "nav_stats": session is not None and may_see_stats(session.actor),
+        "nav_audit": session is not None and may_see_audit(session.actor), **context},
         status=status)

@@ -19,7 +19,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from console import actions, pages, render
+from console import actions, pages, render, stats
 from console.common import CLOCK, SECURE, SESSIONMAKER, STORE, now, redirect, uow
 from console.render import SESSION
 from services import console_auth
@@ -141,6 +141,7 @@ def build(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, evidence
     app.router.add_get("/bye", bye)
     app.router.add_post("/logout", logout)
     pages.routes(app)
+    stats.routes(app)
     actions.routes(app)
     app.router.add_static("/static/", STATIC)
     app.router.add_static("/fonts/", FONTS)

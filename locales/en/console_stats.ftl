@@ -1,0 +1,24 @@
+## The console's statistics and audit pages.
+console-stats = Period statistics
+console-stats-no-period = No period has been defined yet.
+console-stats-choose = Period
+console-stats-show = Show
+console-stats-xlsx = Download the statistics tables (XLSX)
+console-stats-offices = Download the offices' results (XLSX)
+console-stats-region-only = The offices' results cover your region only; headquarters sees the national tables.
+console-stats-participation-type = Participation by office type
+console-stats-participation-region = Participation by region
+console-stats-ranks-type = Ranks by office type
+console-stats-ranks-region = Ranks by region
+console-stats-sources-type = Where ranks came from (declared, carried forward, minimum) by office type
+console-stats-sources-region = Where ranks came from (declared, carried forward, minimum) by region
+console-audit = Audit log
+console-audit-office = Office code
+console-audit-person = Person (e.g. bale:123 or an account id)
+console-audit-action = Action (e.g. period)
+console-audit-since = From
+console-audit-until = To
+console-audit-count = { $count } events, newest first
+console-audit-newer = Newer
+console-audit-older = Older
+console-audit-page = Page { $page } of { $pages }

@@ -1,0 +1,24 @@
+## The console's statistics and audit pages.
+console-stats = آمار دوره
+console-stats-no-period = هنوز دوره‌ای تعریف نشده است.
+console-stats-choose = دوره
+console-stats-show = نمایش
+console-stats-xlsx = دریافت جدول‌های آمار (XLSX)
+console-stats-offices = دریافت نتایج دفترها (XLSX)
+console-stats-region-only = نتایج دفترها فقط برای منطقهٔ شما است؛ جدول‌های آمار کشوری را ستاد می‌بیند.
+console-stats-participation-type = مشارکت به تفکیک نوع دفتر
+console-stats-participation-region = مشارکت به تفکیک منطقه
+console-stats-ranks-type = رتبه‌ها به تفکیک نوع دفتر
+console-stats-ranks-region = رتبه‌ها به تفکیک منطقه
+console-stats-sources-type = منشأ رتبه‌ها (خوداظهاری، اطلاعات قبلی، حداقل امتیاز) به تفکیک نوع دفتر
+console-stats-sources-region = منشأ رتبه‌ها (خوداظهاری، اطلاعات قبلی، حداقل امتیاز) به تفکیک منطقه
+console-audit = گزارش رویدادها
+console-audit-office = کد دفتر
+console-audit-person = شخص (مثلاً bale:123 یا شمارهٔ حساب)
+console-audit-action = نوع رویداد (مثلاً period)
+console-audit-since = از تاریخ
+console-audit-until = تا تاریخ
+console-audit-count = { $count } رویداد، تازه‌ترین در بالا
+console-audit-newer = تازه‌تر
+console-audit-older = قدیمی‌تر
+console-audit-page = صفحهٔ { $page } از { $pages }
