@@ -4,8 +4,8 @@ as the bot (aiohttp, Jinja2 templates, htmx shipped in `static/`; nothing from a
 `build(...)` makes the aiohttp application served under `/console`; `pishkhan console serve`
 runs it alone, and `mount_if_configured` adds it to the webhook's server when
 `PISHKHAN_CONSOLE_BASE_URL` is set. Modules: `web` (the application, sessions, CSRF, security
-headers), `pages` (the queue and a declaration), `actions` (the reviewer's forms), `render`
-(templates, Jalali dates, Persian digits).
+headers), `pages` (the queue and a declaration), `actions` (the reviewer's forms), `stats`
+(statistics and the audit log), `render` (templates, Jalali dates, Persian digits).
 """
 
 from console.web import PREFIX, build, mount, mount_if_configured

@@ -21,7 +21,7 @@ DONE = {"c": "console-done-confirmed", "r": "console-done-returned",
         "u": "console-done-restored", "e": "console-queue-empty"}
 
 
-def _number(text: str | None, default: int = 0) -> int:
+def page_number(text: str | None, default: int = 0) -> int:
     try:
         return max(int(text or default), 0)
     except ValueError:
@@ -33,7 +33,7 @@ def query_of(request: web.Request) -> QueueQuery:
     return QueueQuery(text=(get("q") or "")[:100], status=get("status", "s"),
                       office_type=get("type") or "", province=get("province") or "",
                       city=get("city") or "", returned_items=get("ret") == "1",
-                      discrepancy=get("disc") == "1", page=_number(get("page")),
+                      discrepancy=get("disc") == "1", page=page_number(get("page")),
                       per_page=PER_PAGE)
 
 
@@ -107,7 +107,7 @@ async def evidence_file(request: web.Request) -> web.StreamResponse:
 
 
 async def next_page(request: web.Request) -> web.Response:
-    after = _number(request.query.get("after"))
+    after = page_number(request.query.get("after"))
     found = await review.next_declaration(uow(request), actor(request), now(request), after)
     done = request.query.get("done", "")
     suffix = f"?done={done}" if done in DONE else ""

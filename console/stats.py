@@ -17,7 +17,7 @@ from aiohttp import web
 
 from console import render
 from console.common import actor, uow
-from console.pages import _number
+from console.pages import page_number
 from documents.announcement import add_source_sheets, office_rows, source_rows, write_source_chart
 from documents.reports import table_rows, write_xlsx
 from documents.tables import write_table
@@ -117,14 +117,22 @@ def audit_filter(request: web.Request) -> AuditFilter:
 
 
 async def audit_page(request: web.Request) -> web.Response:
-    where, page = audit_filter(request), _number(request.query.get("page"))
-    found = await console_stats.audit_page(uow(request), actor(request), where, page, PER_PAGE)
-    lang = render.translator(request).lang
+    where, page = audit_filter(request), page_number(request.query.get("page"))
+    t = render.translator(request)
+    flash = ""
+    try:
+        found = await console_stats.audit_page(uow(request), actor(request), where, page,
+                                               PER_PAGE)
+    except NotFound as error:
+        if error.code != "audit-no-office":
+            raise
+        found, flash = console_stats.AuditPage((), 0, 0), t(error.code, **error.params)
+    lang = t.lang
     params = {k: v for k, v in request.query.items() if k != "page" and v}
     return render.page(request, "audit.html", found=found, header=audit_header(lang),
                        rows=audit_table_rows(found.rows, lang), params=params,
                        query=urlencode(params),
-                       pages=max((found.total + PER_PAGE - 1) // PER_PAGE, 1))
+                       pages=max((found.total + PER_PAGE - 1) // PER_PAGE, 1), flash=flash)
 
 
 async def audit_export(request: web.Request) -> web.Response:

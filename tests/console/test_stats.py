@@ -73,6 +73,9 @@ async def test_the_audit_page_filters_pages_and_exports(served: Served) -> None:
             text = (await resp.read()).decode("utf-8-sig")
         lines = text.strip().splitlines()
         assert len(lines) == 2 and "console.link" in lines[1]
+        async with client.get(served.base + "/audit?office=99999999") as response:
+            assert response.status == 200
+            assert "دفتری با کد ۹۹۹۹۹۹۹۹ پیدا نشد" in await response.text()
         async with client.get(served.base + "/audit?since=1300/13/40") as response:
             assert response.status == 400
         async with client.get(served.base + "/audit?since=۱۴۰۰/۰۱/۰۱") as response:
