@@ -2,7 +2,7 @@
 
 Nothing here commits: the poller and the webhook commit a stored batch before they acknowledge
 it, and a handled update is marked done by the transaction of the change it made (see
-`services.uow.UnitOfWork`, `delivery.inbox`).
+`services.uow.UnitOfWork`, `delivery.inbox`), then answered once its handler returned.
 """
 
 from __future__ import annotations
@@ -68,8 +68,14 @@ async def store(session: AsyncSession, platform: str, bot_id: int, updates: Sequ
     return len(result.all())
 
 
+def _unanswered() -> object:
+    return and_(InboxUpdate.state == DONE, InboxUpdate.answered_at.is_(None))
+
+
 def _takeable(now: datetime) -> object:
-    return and_(InboxUpdate.state == NEW, InboxUpdate.due_at <= now,
+    """Due and not leased: new, or done but not answered (the process died before the reply;
+    handling it again changes nothing and answers the person)."""
+    return and_(or_(InboxUpdate.state == NEW, _unanswered()), InboxUpdate.due_at <= now,
                 or_(InboxUpdate.lease_until.is_(None), InboxUpdate.lease_until < now))
 
 
@@ -77,12 +83,14 @@ async def take(session: AsyncSession, now: datetime, lease_until: datetime, limi
                ) -> list[Taken]:
     """Up to `limit` due updates, oldest first, leased until `lease_until`. An update waits
     while an earlier one of the same chat is not finished, so a person's updates are handled
-    in the order they were sent (one waiting to be retried does not hold the others up)."""
+    in the order they were sent (one waiting to be retried does not hold the others up; one
+    done but not yet answered does, until its answer is sent)."""
     earlier = aliased(InboxUpdate)
     blocked = select(earlier.id).where(
         earlier.platform == InboxUpdate.platform, earlier.bot_id == InboxUpdate.bot_id,
         earlier.chat_id == InboxUpdate.chat_id, earlier.id < InboxUpdate.id,
-        earlier.state == NEW, earlier.due_at <= now).exists()
+        or_(and_(earlier.state == NEW, earlier.due_at <= now),
+            and_(earlier.state == DONE, earlier.answered_at.is_(None)))).exists()
     pick = (select(InboxUpdate.id).where(_takeable(now), ~blocked)
             .order_by(InboxUpdate.id).limit(limit))
     bind = session.bind
@@ -102,10 +110,24 @@ async def take(session: AsyncSession, now: datetime, lease_until: datetime, limi
 
 
 async def finish(session: AsyncSession, inbox_id: int, now: datetime) -> bool:
-    """Mark the update handled; False if it was already (by this transaction or another)."""
+    """Mark the update's change made (in the change's transaction), not yet answered: its lease
+    stays, so it is handled again if the process dies before `answered`. False if it was done
+    already (by this transaction or another)."""
     result = await session.execute(
         update(InboxUpdate).where(InboxUpdate.id == inbox_id, InboxUpdate.state == NEW)
-        .values(state=DONE, done_at=now, lease_until=None)
+        .values(state=DONE, done_at=now)
+        .execution_options(synchronize_session=False))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def answered(session: AsyncSession, inbox_id: int, now: datetime) -> bool:
+    """The handler returned: the update is done (if its use case did not mark it) and answered,
+    never taken again. False if it was answered already, or parked meanwhile."""
+    result = await session.execute(
+        update(InboxUpdate).where(InboxUpdate.id == inbox_id,
+                                  or_(InboxUpdate.state == NEW, _unanswered()))
+        .values(state=DONE, done_at=func.coalesce(InboxUpdate.done_at, now), answered_at=now,
+                lease_until=None)
         .execution_options(synchronize_session=False))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -133,7 +155,8 @@ async def release(session: AsyncSession, inbox_id: int) -> None:
 
 async def renew(session: AsyncSession, ids: list[int], lease_until: datetime) -> None:
     await session.execute(
-        update(InboxUpdate).where(InboxUpdate.id.in_(ids), InboxUpdate.state == NEW)
+        update(InboxUpdate).where(InboxUpdate.id.in_(ids),
+                                  or_(InboxUpdate.state == NEW, _unanswered()))
         .values(lease_until=lease_until).execution_options(synchronize_session=False))
 
 
@@ -164,7 +187,7 @@ async def drop(session: AsyncSession, inbox_id: int, now: datetime) -> bool:
     """A parked update given up: kept as done (so a replay is still refused), not handled."""
     result = await session.execute(
         update(InboxUpdate).where(InboxUpdate.id == inbox_id, InboxUpdate.state == PARKED)
-        .values(state=DONE, done_at=now, last_error=func.coalesce(
+        .values(state=DONE, done_at=now, answered_at=now, last_error=func.coalesce(
             InboxUpdate.last_error, "") + " [dropped]")
         .execution_options(synchronize_session=False))
     return bool(result.rowcount)  # type: ignore[attr-defined]

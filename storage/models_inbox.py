@@ -4,7 +4,9 @@ Polling stores a batch before the next `getUpdates` confirms its offset; the web
 update before it answers 200. A worker then takes each row and marks it done in the same
 transaction as the change it made, so an update is neither lost (a crash leaves it here, to be
 handled on restart) nor handled twice (`(platform, bot_id, update_id)` is unique: a re-delivered
-or replayed update is not stored again, on any worker, after any restart).
+or replayed update is not stored again, on any worker, after any restart). An update done but
+not answered (`answered_at`) is re-run once its lease runs out, so a crash between a commit and
+its reply does not leave the person in silence.
 """
 
 from __future__ import annotations
@@ -38,3 +40,8 @@ class InboxUpdate(Base):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The handler returned (the person was answered). A use case's commit marks the update done
+    # with this still NULL; an update done but unanswered when its lease runs out (the process
+    # died between the commit and the reply) is handled again: the use cases are idempotent, so
+    # the re-run changes nothing and gives the answer the state now gives.
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
