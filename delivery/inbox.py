@@ -6,15 +6,15 @@
  InboxWorker: take due rows (a lease) ──▶ Dispatcher.feed_update(…, inbox_id=…) ──▶ answered
 ```
 
-A handled update is marked done by the transaction of the change it made
-(`services.uow.UnitOfWork` with the update's `inbox_id`), and answered (`answered_at`) once its
-handler returned (done and answered in one write when it changed nothing). One that raised is
-retried with backoff (`RETRY_AFTER`), then parked: `pishkhan inbox list|retry|drop`. A process
-killed at any point leaves the update in the inbox, new or done but not answered; its lease runs
-out and the next worker (or the restarted process) handles it. For one done but not answered,
-the use case has made its change already: handled again, it refuses or changes nothing (the same
-file is kept once, a second submit is "already submitted by you at …", a second confirmation
-"already confirmed by …"), and that is the answer the person gets. The unique
+A handled update is marked `replying` by the transaction of the change it made
+(`services.uow.UnitOfWork` with the update's `inbox_id`), and `done` once its handler returned,
+the person answered (one small write; from `new` straight to `done` when it changed nothing).
+One that raised is retried with backoff (`RETRY_AFTER`), then parked: `pishkhan inbox
+list|retry|drop`. A process killed at any point leaves the update in the inbox, new or
+replying; its lease runs out and the next worker (or the restarted process) handles it. For one
+replying, the use case has made its change already: handled again, it refuses or changes
+nothing (the same file is kept once, a second submit is "already submitted by you at …", a
+second confirmation "already confirmed by …"), and that is the answer the person gets. The unique
 `(platform, bot_id, update_id)` makes a re-delivered or replayed update a no-op.
 """
 

@@ -17,7 +17,9 @@ from sqlalchemy.orm import aliased
 
 from storage.db import dialect_insert
 from storage.models import Account, StaffRole
-from storage.models_inbox import DONE, NEW, PARKED, InboxUpdate
+from storage.models_inbox import DONE, NEW, PARKED, REPLYING, InboxUpdate
+
+OPEN = (NEW, REPLYING)  # taken by a worker (in order per chat) until answered
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +70,10 @@ async def store(session: AsyncSession, platform: str, bot_id: int, updates: Sequ
     return len(result.all())
 
 
-def _unanswered() -> object:
-    return and_(InboxUpdate.state == DONE, InboxUpdate.answered_at.is_(None))
-
-
 def _takeable(now: datetime) -> object:
-    """Due and not leased: new, or done but not answered (the process died before the reply;
-    handling it again changes nothing and answers the person)."""
-    return and_(or_(InboxUpdate.state == NEW, _unanswered()), InboxUpdate.due_at <= now,
+    """Due and not leased: new, or replying (the process died between the change's commit and
+    the reply; handling it again changes nothing and answers the person)."""
+    return and_(InboxUpdate.state.in_(OPEN), InboxUpdate.due_at <= now,
                 or_(InboxUpdate.lease_until.is_(None), InboxUpdate.lease_until < now))
 
 
@@ -84,13 +82,12 @@ async def take(session: AsyncSession, now: datetime, lease_until: datetime, limi
     """Up to `limit` due updates, oldest first, leased until `lease_until`. An update waits
     while an earlier one of the same chat is not finished, so a person's updates are handled
     in the order they were sent (one waiting to be retried does not hold the others up; one
-    done but not yet answered does, until its answer is sent)."""
+    replying does, until its answer is sent)."""
     earlier = aliased(InboxUpdate)
     blocked = select(earlier.id).where(
         earlier.platform == InboxUpdate.platform, earlier.bot_id == InboxUpdate.bot_id,
         earlier.chat_id == InboxUpdate.chat_id, earlier.id < InboxUpdate.id,
-        or_(and_(earlier.state == NEW, earlier.due_at <= now),
-            and_(earlier.state == DONE, earlier.answered_at.is_(None)))).exists()
+        earlier.state.in_(OPEN), earlier.due_at <= now).exists()
     pick = (select(InboxUpdate.id).where(_takeable(now), ~blocked)
             .order_by(InboxUpdate.id).limit(limit))
     bind = session.bind
@@ -110,12 +107,12 @@ async def take(session: AsyncSession, now: datetime, lease_until: datetime, limi
 
 
 async def finish(session: AsyncSession, inbox_id: int, now: datetime) -> bool:
-    """Mark the update's change made (in the change's transaction), not yet answered: its lease
-    stays, so it is handled again if the process dies before `answered`. False if it was done
-    already (by this transaction or another)."""
+    """Mark the update's change made (in the change's transaction), its reply not yet sent
+    (`replying`): its lease stays, so it is handled again if the process dies before
+    `answered`. False if it was marked already (by this transaction or another)."""
     result = await session.execute(
         update(InboxUpdate).where(InboxUpdate.id == inbox_id, InboxUpdate.state == NEW)
-        .values(state=DONE, done_at=now)
+        .values(state=REPLYING, done_at=now)
         .execution_options(synchronize_session=False))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -124,10 +121,8 @@ async def answered(session: AsyncSession, inbox_id: int, now: datetime) -> bool:
     """The handler returned: the update is done (if its use case did not mark it) and answered,
     never taken again. False if it was answered already, or parked meanwhile."""
     result = await session.execute(
-        update(InboxUpdate).where(InboxUpdate.id == inbox_id,
-                                  or_(InboxUpdate.state == NEW, _unanswered()))
-        .values(state=DONE, done_at=func.coalesce(InboxUpdate.done_at, now), answered_at=now,
-                lease_until=None)
+        update(InboxUpdate).where(InboxUpdate.id == inbox_id, InboxUpdate.state.in_(OPEN))
+        .values(state=DONE, done_at=func.coalesce(InboxUpdate.done_at, now), lease_until=None)
         .execution_options(synchronize_session=False))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -155,8 +150,7 @@ async def release(session: AsyncSession, inbox_id: int) -> None:
 
 async def renew(session: AsyncSession, ids: list[int], lease_until: datetime) -> None:
     await session.execute(
-        update(InboxUpdate).where(InboxUpdate.id.in_(ids),
-                                  or_(InboxUpdate.state == NEW, _unanswered()))
+        update(InboxUpdate).where(InboxUpdate.id.in_(ids), InboxUpdate.state.in_(OPEN))
         .values(lease_until=lease_until).execution_options(synchronize_session=False))
 
 
@@ -187,7 +181,7 @@ async def drop(session: AsyncSession, inbox_id: int, now: datetime) -> bool:
     """A parked update given up: kept as done (so a replay is still refused), not handled."""
     result = await session.execute(
         update(InboxUpdate).where(InboxUpdate.id == inbox_id, InboxUpdate.state == PARKED)
-        .values(state=DONE, done_at=now, answered_at=now, last_error=func.coalesce(
+        .values(state=DONE, done_at=now, last_error=func.coalesce(
             InboxUpdate.last_error, "") + " [dropped]")
         .execution_options(synchronize_session=False))
     return bool(result.rowcount)  # type: ignore[attr-defined]

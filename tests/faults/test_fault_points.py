@@ -18,13 +18,13 @@ Phase 1 arms every point before a commit: each time the process dies the harness
 again (forked from one import, tests/faults/zygote.py) with the points not yet fired, so one
 update walks all the points of its path: the restarted process takes it from the inbox (its
 lease, shortened here to 1 s, runs out), dies at the next point, and in the end handles it and
-answers the person. Phase 2 arms the `*.committed` points: there the update is done with its
-change but not answered (`inbox.answered_at`), so the restarted process handles it again once
-the lease runs out; the use case finds its change made and refuses or changes nothing, and the
-person is answered with that, without acting again: the link code (now linked) "no question
-now, go on from the menu", the file "received" (kept once), "already submitted by نرگس at
-…", "already confirmed by مریم بازبین". Then, for every path: one row, one audit row, on
-SQLite and on PostgreSQL.
+answers the person. Phase 2 arms the `*.committed` points: there the update's change is
+committed but its reply is not sent (its inbox row `replying`), so the restarted process
+handles it again once the lease runs out; the use case finds its change made and refuses or
+changes nothing, and the person is answered with that, without acting again: the link code
+(now linked) "no question now, go on from the menu", the file "received" (kept once),
+"already submitted by نرگس at …", "already confirmed by مریم بازبین". Then, for every path:
+one row, one audit row, on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
