@@ -3,14 +3,18 @@
 ```text
  getUpdates / webhook ──▶ keep() (store + commit) ──▶ acknowledge (next offset / 200)
                                                        │
- InboxWorker: take due rows (a lease) ──▶ Dispatcher.feed_update(…, inbox_id=…) ──▶ finished
+ InboxWorker: take due rows (a lease) ──▶ Dispatcher.feed_update(…, inbox_id=…) ──▶ answered
 ```
 
-A handled update is marked done by the transaction of the change it made
-(`services.uow.UnitOfWork` with the update's `inbox_id`), or after its handler returned when it
-changed nothing. One that raised is retried with backoff (`RETRY_AFTER`), then parked:
-`pishkhan inbox list|retry|drop`. A process killed at any point leaves the update in the inbox;
-its lease runs out and the next worker (or the restarted process) handles it. The unique
+A handled update is marked `replying` by the transaction of the change it made
+(`services.uow.UnitOfWork` with the update's `inbox_id`), and `done` once its handler returned,
+the person answered (one small write; from `new` straight to `done` when it changed nothing).
+One that raised is retried with backoff (`RETRY_AFTER`), then parked: `pishkhan inbox
+list|retry|drop`. A process killed at any point leaves the update in the inbox, new or
+replying; its lease runs out and the next worker (or the restarted process) handles it. For one
+replying, the use case has made its change already: handled again, it refuses or changes
+nothing (the same file is kept once, a second submit is "already submitted by you at …", a
+second confirmation "already confirmed by …"), and that is the answer the person gets. The unique
 `(platform, bot_id, update_id)` makes a re-delivered or replayed update a no-op.
 """
 
@@ -77,7 +81,7 @@ class Outcome:
     """What the error handler saw while an update was handled (set through the handler data)."""
 
     error: BaseException | None = None
-    done: bool = False  # the handler's use case marked the update done in its transaction
+    done: bool = False  # the handler's use case marked the update done (not answered yet)
 
 
 @dataclass
@@ -180,18 +184,20 @@ class InboxWorker:
                                                   inbox_outcome=outcome)
             except Exception as error:  # the error handler itself failed
                 outcome.error = error
-        if outcome.error is None and outcome.done:
-            return "handled"  # marked done with the change it made
         now = self.clock.now()
         async with self.sessionmaker() as session:
+            # The handler returned, so the person was answered: one small write (for an
+            # update whose use case marked it done, the only write of its own).
             if outcome.error is None:
-                await inbox.finish(session, row.id, now)
+                await inbox.answered(session, row.id, now)
                 state = None
             else:
                 retry_at = now + RETRY_AFTER[row.attempts - 1] \
                     if row.attempts <= len(RETRY_AFTER) else None
                 state = await inbox.failed(session, row.id, _describe(outcome.error), now,
                                            retry_at)
+                if state is None:  # its change was committed; the error handler answered
+                    await inbox.answered(session, row.id, now)
             await session.commit()
         if state == "parked":
             log.error("update %s:%s parked after %d attempts", row.platform, row.update_id,

@@ -12,8 +12,10 @@ One `UnitOfWork` may be used for several use cases in turn (one update can read,
 never for two at once.
 
 The unit of work of an update taken from the inbox knows its row (`inbox_id`): its first commit
-marks the update done in the same transaction as the change, so a crash after the commit does
-not handle the update again, and a crash before it leaves both undone.
+marks the update `replying` in the same transaction as the change, so a crash before it leaves
+both undone. `delivery.inbox` marks it done once the handler returned (the person answered): a
+crash after the commit, before the reply, has the update handled again, and the use case,
+finding its change made, refuses or changes nothing; that answer is what the person gets.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Nothing here commits: the poller and the webhook commit a stored batch before they acknowledge
 it, and a handled update is marked done by the transaction of the change it made (see
-`services.uow.UnitOfWork`, `delivery.inbox`).
+`services.uow.UnitOfWork`, `delivery.inbox`), then answered once its handler returned.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from sqlalchemy.orm import aliased
 
 from storage.db import dialect_insert
 from storage.models import Account, StaffRole
-from storage.models_inbox import DONE, NEW, PARKED, InboxUpdate
+from storage.models_inbox import DONE, NEW, PARKED, REPLYING, InboxUpdate
+
+OPEN = (NEW, REPLYING)  # taken by a worker (in order per chat) until answered
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,9 @@ async def store(session: AsyncSession, platform: str, bot_id: int, updates: Sequ
 
 
 def _takeable(now: datetime) -> object:
-    return and_(InboxUpdate.state == NEW, InboxUpdate.due_at <= now,
+    """Due and not leased: new, or replying (the process died between the change's commit and
+    the reply; handling it again changes nothing and answers the person)."""
+    return and_(InboxUpdate.state.in_(OPEN), InboxUpdate.due_at <= now,
                 or_(InboxUpdate.lease_until.is_(None), InboxUpdate.lease_until < now))
 
 
@@ -77,12 +81,13 @@ async def take(session: AsyncSession, now: datetime, lease_until: datetime, limi
                ) -> list[Taken]:
     """Up to `limit` due updates, oldest first, leased until `lease_until`. An update waits
     while an earlier one of the same chat is not finished, so a person's updates are handled
-    in the order they were sent (one waiting to be retried does not hold the others up)."""
+    in the order they were sent (one waiting to be retried does not hold the others up; one
+    replying does, until its answer is sent)."""
     earlier = aliased(InboxUpdate)
     blocked = select(earlier.id).where(
         earlier.platform == InboxUpdate.platform, earlier.bot_id == InboxUpdate.bot_id,
         earlier.chat_id == InboxUpdate.chat_id, earlier.id < InboxUpdate.id,
-        earlier.state == NEW, earlier.due_at <= now).exists()
+        earlier.state.in_(OPEN), earlier.due_at <= now).exists()
     pick = (select(InboxUpdate.id).where(_takeable(now), ~blocked)
             .order_by(InboxUpdate.id).limit(limit))
     bind = session.bind
@@ -102,10 +107,22 @@ async def take(session: AsyncSession, now: datetime, lease_until: datetime, limi
 
 
 async def finish(session: AsyncSession, inbox_id: int, now: datetime) -> bool:
-    """Mark the update handled; False if it was already (by this transaction or another)."""
+    """Mark the update's change made (in the change's transaction), its reply not yet sent
+    (`replying`): its lease stays, so it is handled again if the process dies before
+    `answered`. False if it was marked already (by this transaction or another)."""
     result = await session.execute(
         update(InboxUpdate).where(InboxUpdate.id == inbox_id, InboxUpdate.state == NEW)
-        .values(state=DONE, done_at=now, lease_until=None)
+        .values(state=REPLYING, done_at=now)
+        .execution_options(synchronize_session=False))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def answered(session: AsyncSession, inbox_id: int, now: datetime) -> bool:
+    """The handler returned: the update is done (if its use case did not mark it) and answered,
+    never taken again. False if it was answered already, or parked meanwhile."""
+    result = await session.execute(
+        update(InboxUpdate).where(InboxUpdate.id == inbox_id, InboxUpdate.state.in_(OPEN))
+        .values(state=DONE, done_at=func.coalesce(InboxUpdate.done_at, now), lease_until=None)
         .execution_options(synchronize_session=False))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -133,7 +150,7 @@ async def release(session: AsyncSession, inbox_id: int) -> None:
 
 async def renew(session: AsyncSession, ids: list[int], lease_until: datetime) -> None:
     await session.execute(
-        update(InboxUpdate).where(InboxUpdate.id.in_(ids), InboxUpdate.state == NEW)
+        update(InboxUpdate).where(InboxUpdate.id.in_(ids), InboxUpdate.state.in_(OPEN))
         .values(lease_until=lease_until).execution_options(synchronize_session=False))
 
 

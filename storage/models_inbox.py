@@ -4,7 +4,9 @@ Polling stores a batch before the next `getUpdates` confirms its offset; the web
 update before it answers 200. A worker then takes each row and marks it done in the same
 transaction as the change it made, so an update is neither lost (a crash leaves it here, to be
 handled on restart) nor handled twice (`(platform, bot_id, update_id)` is unique: a re-delivered
-or replayed update is not stored again, on any worker, after any restart).
+or replayed update is not stored again, on any worker, after any restart). An update whose
+change is committed but whose reply is not sent (`replying`) is handled again once its lease
+runs out, so a crash between a commit and its reply does not leave the person in silence.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, UTCDateTime, _now
 
-NEW, DONE, PARKED = "new", "done", "parked"
+# new: to handle; replying: its use case committed the change (and this mark), its reply not
+# yet sent; done: handled and answered; parked: failed too often (`pishkhan inbox`).
+NEW, REPLYING, DONE, PARKED = "new", "replying", "done", "parked"
 
 
 class InboxUpdate(Base):
@@ -32,7 +36,7 @@ class InboxUpdate(Base):
     chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # handled in order
     payload: Mapped[str] = mapped_column(Text)  # the update as the platform sent it (JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
-    state: Mapped[str] = mapped_column(String(10), default=NEW)  # new | done | parked
+    state: Mapped[str] = mapped_column(String(10), default=NEW)  # new|replying|done|parked
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)  # taken no earlier
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -121,10 +121,37 @@ async def test_one_persons_updates_are_taken_in_order(harness: Harness) -> None:
         await session.commit()
         assert [t.update_id for t in first] == [10, 12]  # 11 waits for 10, same chat
         assert await inbox.take(session, NOW, NOW + timedelta(seconds=30), 10) == []
-        await inbox.finish(session, first[0].id, NOW)
+        await inbox.finish(session, first[0].id, NOW)  # its change committed, no answer yet
+        await session.commit()
+        assert await inbox.take(session, NOW, NOW + timedelta(seconds=30), 10) == []
+        await inbox.answered(session, first[0].id, NOW)
         await session.commit()
         assert [t.update_id for t in await inbox.take(
             session, NOW, NOW + timedelta(seconds=30), 10)] == [11]
+
+
+async def test_an_update_done_but_not_answered_is_taken_again_after_its_lease(
+        harness: Harness) -> None:
+    """Killed between the use case's commit and the reply: once the lease runs out the update
+    is handled again (to answer the person); once answered, never again."""
+    async with harness.sessionmaker() as session:
+        await inbox.store(session, "bale", 1, [Incoming(30, 6, "{}")], NOW)
+        await session.commit()
+        [taken] = await inbox.take(session, NOW, NOW + timedelta(seconds=30), 10)
+        assert await inbox.finish(session, taken.id, NOW)
+        await session.commit()
+        assert await inbox.take(session, NOW + timedelta(seconds=10),
+                                NOW + timedelta(seconds=40), 10) == []  # still leased
+        [again] = await inbox.take(session, NOW + timedelta(seconds=31),
+                                   NOW + timedelta(seconds=61), 10)
+        assert (again.update_id, again.attempts) == (30, 2)
+        assert not await inbox.finish(session, again.id, NOW)  # the change is not marked twice
+        assert await inbox.answered(session, again.id, NOW + timedelta(seconds=32))
+        await session.commit()
+        assert await inbox.take(session, NOW + timedelta(minutes=5),
+                                NOW + timedelta(minutes=6), 10) == []
+    [row] = await rows(harness)
+    assert (row.state, row.done_at) == ("done", NOW)
 
 
 async def test_a_lease_that_ran_out_is_taken_again(harness: Harness) -> None:
@@ -215,7 +242,8 @@ async def test_old_handled_updates_are_pruned(harness: Harness) -> None:
                           NOW)
         await session.commit()
         taken = await inbox.take(session, NOW, NOW + timedelta(seconds=30), 10)
-        await inbox.finish(session, taken[0].id, NOW)
+        await inbox.answered(session, taken[0].id, NOW)
+        await inbox.finish(session, taken[1].id, NOW)  # replying: kept until answered
         await session.commit()
     removed = await inbox_service.prune(harness.uow(), NOW + timedelta(days=8))
     assert removed == 1
