@@ -43,18 +43,13 @@ class Context(BaseMiddleware):
         data["platform"] = platform
         data.update(self.services)
         async with self.gate:
-            uow = data["uow"] = UnitOfWork(self.sessionmaker, data.get("inbox_id"))
-            try:
-                if user is None or user.is_bot:
-                    return await handler(event, data)
-                # Its own unit of work: reading who wrote is not the update's change, so it
-                # must not mark the update done in the inbox (the handler's use case does).
-                actor = await identify(UnitOfWork(self.sessionmaker), platform, user.id,
-                                       user.first_name or "", self.default_locale)
-                data["actor"] = actor
-                data["t"] = Translator(actor.locale, platform)
+            data["uow"] = UnitOfWork(self.sessionmaker, data.get("inbox_id"))
+            if user is None or user.is_bot:
                 return await handler(event, data)
-            finally:
-                outcome = data.get("inbox_outcome")
-                if outcome is not None and uow.marked_done:
-                    outcome.done = True  # the inbox need not mark it again
+            # Its own unit of work: reading who wrote is not the update's change, so it
+            # must not mark the update done in the inbox (the handler's use case does).
+            actor = await identify(UnitOfWork(self.sessionmaker), platform, user.id,
+                                   user.first_name or "", self.default_locale)
+            data["actor"] = actor
+            data["t"] = Translator(actor.locale, platform)
+            return await handler(event, data)

@@ -81,7 +81,6 @@ class Outcome:
     """What the error handler saw while an update was handled (set through the handler data)."""
 
     error: BaseException | None = None
-    done: bool = False  # the handler's use case marked the update done (not answered yet)
 
 
 @dataclass

@@ -35,7 +35,6 @@ class UnitOfWork:
                  inbox_id: int | None = None) -> None:
         self.sessionmaker = sessionmaker
         self.inbox_id = inbox_id
-        self.marked_done = False  # a commit of this unit of work marked the update done
         self._session: AsyncSession | None = None
 
     @property
@@ -75,8 +74,6 @@ class UnitOfWork:
         except IntegrityError as error:
             await self.session.rollback()
             raise Duplicate("duplicate") from error
-        if self.inbox_id is not None:
-            self.marked_done = True
         self.inbox_id = None  # done: later use cases of the same update commit only themselves
 
     async def rollback(self) -> None:
