@@ -30,7 +30,8 @@ SUFFIXES = (".csv", ".xlsx")
 
 def _where(query: Any) -> dict[str, str]:
     """The search and page to come back to, from a query string or a form."""
-    found = {"q": str(query.get("q") or "")[:100], "page": str(query.get("page") or "")}
+    found = {"q": str(query.get("q") or "")[:100], "page": str(query.get("page") or ""),
+             "period": str(query.get("period") or "")[:20]}
     return {k: v for k, v in found.items() if v and v != "0"}
 
 
@@ -38,13 +39,14 @@ async def _table(request: web.Request, where: dict[str, str], status: int = 200,
                  **context: Any) -> web.Response:
     page = page_number(where.get("page"))
     table = await console_roles.score_table(uow(request), actor(request), now(request),
-                                            where.get("q", ""), page, PER_PAGE)
+                                            where.get("q", ""), page, PER_PAGE,
+                                            where.get("period") or None)
     t = render.translator(request)
     done = request.query.get("done", "")
     flash = context.pop("flash", "") or (t("console-scores-saved", code=done) if done else "")
     return render.page(request, "scores.html", status=status, table=table, page=page,
                        pages=max((table.total + PER_PAGE - 1) // PER_PAGE, 1), where=where,
-                       query=urlencode({"q": where.get("q", "")}),
+                       query=urlencode({k: v for k, v in where.items() if k != "page"}),
                        why=explain(t, table.refusal) if table.refusal else None,
                        flash=flash, **{"error": None, "error_office": None, "report": None,
                                        **context})

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from scoring.rubric import ExternalInput
 from services import association
-from services.errors import Conflict, Forbidden, NotFound, ServiceError
+from services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from services.review import period_now, refusal
 from services.tickets.common import policy_or_default, refusals
 from services.uow import UnitOfWork
-from storage import review, review_inputs, tickets, winners
+from storage import admin, review, review_inputs, tickets, winners
 from storage.accounts import Actor
 from storage.records import PeriodRecord
 from storage.registry import ImportReport
@@ -60,30 +60,43 @@ def _scorer(actor: Actor) -> set[str]:
 
 @dataclass(frozen=True, slots=True)
 class ScoreTable:
-    period: PeriodRecord
+    period: PeriodRecord  # the one shown
+    periods: tuple[str, ...]  # every period's code, newest first, for the chooser
     provinces: list[str]
     spec: ExternalInput
     rows: list[ScoreRow]
     total: int  # offices matching the search
     offices: int  # offices of the provinces
-    scored: int  # of which scored this period
-    refusal: ServiceError | None  # why entries are refused now (read only), or None
+    scored: int  # of which scored in the period shown
+    refusal: ServiceError | None  # why entries are refused (read only), or None
 
 
 async def score_table(uow: UnitOfWork, actor: Actor, now: datetime, text: str, page: int,
-                      per_page: int) -> ScoreTable:
-    """One page of the member's offices with their association score for the period under
-    review; `text` narrows them by code, name or city."""
+                      per_page: int, period_code: str | None = None) -> ScoreTable:
+    """One page of the member's offices with their association score for a period (default:
+    the one under review, the only one that takes entries; another is read only); `text`
+    narrows them by code, name or city. An unknown period is `NotFound`."""
     provinces = _scorer(actor)
     async with uow:
-        period = await period_now(uow, now)
+        current = await period_now(uow, now)
+        periods = await admin.list_periods(uow.session)
+        codes = tuple(p.code for p in reversed(periods))
+        chosen = next((p for p in periods if p.code == period_code), None)
+        if period_code and chosen is None:
+            raise NotFound("console-not-found")
+        period = chosen or current
         rows, total = await review_inputs.association_table(uow.session, period.id, provinces,
                                                             text, page, per_page)
         offices, scored = await review_inputs.association_progress(uow.session, period.id,
                                                                    provinces)
-    why = review.action_refusal(period, now)
-    return ScoreTable(period, sorted(provinces), association.spec(period), rows, total,
-                      offices, scored, refusal(why) if why is not None else None)
+    why: ServiceError | None = None
+    if period.id != current.id:
+        why = Invalid("console-scores-other-period", period_code=current.code)
+    else:
+        found = review.action_refusal(period, now)
+        why = refusal(found) if found is not None else None
+    return ScoreTable(period, codes, sorted(provinces), association.spec(period), rows, total,
+                      offices, scored, why)
 
 
 async def set_score(uow: UnitOfWork, actor: Actor, office_id: int, text: str, now: datetime

@@ -1,9 +1,9 @@
 """Who won a race, and when: read back from the audit row (or the row) the winner wrote.
 
-The loser of two confirmations, two submissions, two redemptions of one link code or two
-resolutions of one discrepancy report is told who did it and when ("already confirmed by
-Maryam at 10:42"). The winner's name is the staff name it was given, else the name the
-platform gives the account, else its platform label.
+The loser of two confirmations, two submissions, two redemptions of one link code, two
+resolutions of one discrepancy report or two answers of one ticket is told who did it and when
+("already confirmed by Maryam at 10:42"). The winner's name is the staff name it was given,
+else the name the platform gives the account, else its platform label.
 """
 
 from __future__ import annotations

@@ -52,6 +52,14 @@ async def test_an_association_sees_and_scores_only_its_province(served_db: Serve
         world.uow(), member, now, persian, 0, 50)).rows] == [SHIRAZ]
     assert (await console_roles.score_table(world.uow(), member, now, SARI, 0, 50)).total == 0
     assert (await console_roles.score_table(world.uow(), member, now, "%", 0, 50)).total == 0
+    # 50 a page in the console (a province may have 1,000+ offices); here 1 a page
+    first = await console_roles.score_table(world.uow(), member, now, "", 0, 1)
+    second = await console_roles.score_table(world.uow(), member, now, "", 1, 1)
+    assert first.total == second.total == table.total
+    assert first.rows[0].code < second.rows[0].code
+    assert table.periods == (table.period.code,)
+    with pytest.raises(NotFound):
+        await console_roles.score_table(world.uow(), member, now, "", 0, 50, "1399-H9")
 
     with pytest.raises(NotFound):  # another province's office: as if it did not exist
         await console_roles.set_score(world.uow(), member, await office_id(world, SARI), "80",
