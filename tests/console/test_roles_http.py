@@ -12,7 +12,8 @@ import aiohttp
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from storage.models import Period
+from storage.evidence import check
+from storage.models import Period, TicketMessage
 from tests.console.conftest import Served, browser_client, signed_in
 from tests.console.roles import HQ_ONE, LIAISON_4, LIAISON_7, answerers, ask, count
 from tests.review.conftest import (
@@ -21,6 +22,7 @@ from tests.review.conftest import (
     REVIEWER_4,
     SARI,
     SHIRAZ,
+    make_jpeg,
     make_staff,
     office_id,
 )
@@ -132,11 +134,25 @@ async def test_an_expert_answers_and_the_other_is_refused(served: Served) -> Non
     world = served.world
     await answerers(world)
     ticket_id = await ask(world)
+    photo = check(make_jpeg(color="teal"), 10 * 1024 * 1024)
+    world.app.services["evidence_store"].put(photo)
+    async with world.session() as session:  # the owner's photo, as the bot stores one
+        message = TicketMessage(ticket_id=ticket_id, author_account_id=1, author_role="owner",
+                                text="", file_sha256=photo.sha256, file_mime=photo.mime,
+                                file_platform="bale", file_id="x", created_at=world.clock.now())
+        session.add(message)
+        await session.commit()
+        file_url = f"{served.base}/tickets/{ticket_id}/file/{message.id}"
     async with browser_client() as client:
         csrf = await signed_in(client, await served.link(LIAISON_4))  # lands on the tickets
+        async with client.get(file_url) as response:
+            assert response.status == 200 and response.headers["Content-Type"] == "image/jpeg"
+        async with client.get(f"{served.base}/tickets/{ticket_id}/file/1") as response:
+            assert response.status == 404  # the question's text: no file
         async with client.get(served.base + "/tickets") as response:
             page = await response.text()
         assert 'id="nav-tickets"' in page and "چرا امتیاز ما کم شد؟" in page
+        assert "صف بررسی" not in page  # an expert has no queue: no link to it
         async with client.get(f"{served.base}/tickets/{ticket_id}") as response:
             page = await response.text()
         seen = re.search(r'name="seen" value="(\d+)"', page)
@@ -155,8 +171,9 @@ async def test_an_expert_answers_and_the_other_is_refused(served: Served) -> Non
     for who in (LIAISON_7, HQ_ONE):
         async with browser_client() as client:
             csrf = await signed_in(client, await served.link(who))
-            async with client.get(f"{served.base}/tickets/{ticket_id}") as response:
-                assert response.status == 404
+            for url in (f"{served.base}/tickets/{ticket_id}", file_url):
+                async with client.get(url) as response:
+                    assert response.status == 404
             status, _ = await _post(client, f"{served.base}/tickets/{ticket_id}/answer",
                                     {"text": "x", "seen": "0", "csrf": csrf})
             assert status == 404
