@@ -37,6 +37,7 @@ OPEN_PATHS = ("/login/", "/bye", "/static/", "/fonts/")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "font-src 'self'; frame-src 'self'; object-src 'self'; form-action 'self'; "
        "frame-ancestors 'self'; base-uri 'none'")
+REQUEST_LIMIT_MB = 1  # aiohttp's default, and the webhook's (bot.webhook.MAX_BODY)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -65,6 +66,12 @@ async def headers(request: web.Request, handler: Handler) -> web.StreamResponse:
         response = await handler(request)
     except ServiceError as error:
         response = refusal(request, error)
+    except web.HTTPRequestEntityTooLarge:  # a form or file over the request limit
+        t = render.translator(request)
+        response = render.page(request, "message.html", status=413,
+                               title=t("console-refused-title"),
+                               text=t("console-too-large", max_mb=REQUEST_LIMIT_MB),
+                               back=request.get(SESSION) is not None)
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"

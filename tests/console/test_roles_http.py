@@ -177,3 +177,15 @@ async def test_an_expert_answers_and_the_other_is_refused(served: Served) -> Non
             status, _ = await _post(client, f"{served.base}/tickets/{ticket_id}/answer",
                                     {"text": "x", "seen": "0", "csrf": csrf})
             assert status == 404
+
+
+async def test_a_file_over_the_request_limit_gets_a_persian_page(served: Served) -> None:
+    world = served.world
+    await make_staff(world, ASSOCIATION_FARS, "association", province="فارس")
+    async with browser_client() as client:
+        csrf = await signed_in(client, await served.link(ASSOCIATION_FARS))
+        status, page = await _post(client, served.base + "/scores/upload",
+                                   _upload(csrf, "big.xlsx", b"x" * (3 * 1024 * 1024)))
+    assert status == 413
+    assert "بزرگ" in page and 'dir="rtl"' in page  # the console's own page, in Persian
+    assert await count(world, "scores") == 0
