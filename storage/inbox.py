@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, delete, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.db import dialect_insert
+from storage.db import constant, dialect_insert
 from storage.models import Account, StaffRole
 from storage.models_inbox import DONE, NEW, PARKED, REPLYING, InboxUpdate
 
@@ -23,12 +23,11 @@ OPEN = (NEW, REPLYING)  # taken by a worker (in order per chat) until answered
 
 
 def _open(state: ColumnElement[str]) -> ColumnElement[bool]:
-    """`state` is new or replying, the two values written into the statement, not bound:
-    asyncpg prepares every statement and PostgreSQL plans it without its parameters' values
-    after five runs; with `state IN ($1, $2)` that plan read every row the inbox keeps (a
-    week of them) at each take, with the values in it it takes the open rows by their index
-    (tests/inbox/test_inbox_cost.py, bench/inbox_take.py)."""
-    return state.in_([literal(value, literal_execute=True) for value in OPEN])
+    """`state` is new or replying, the values written into the statement (`constant`): with
+    them bound, PostgreSQL's plan for the prepared statement read every row the inbox keeps (a
+    week of them) at each take; with them written, it takes the open rows by their partial
+    index, `ix_inbox_open` (tests/inbox/test_inbox_cost.py, bench/inbox_take.py)."""
+    return state.in_([constant(value) for value in OPEN])
 
 
 @dataclass(frozen=True, slots=True)
