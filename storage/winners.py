@@ -1,8 +1,8 @@
 """Who won a race, and when: read back from the audit row (or the row) the winner wrote.
 
-The loser of two confirmations, two submissions, two redemptions of one link code or two
-resolutions of one discrepancy report is told who did it and when ("already confirmed by
-Maryam at 10:42"). The winner's name is the staff name it was given, else the name the
+The loser of two confirmations, two submissions, two redemptions of one link code, two
+resolutions of one discrepancy report, two changes to one period or two reopenings of one
+declaration is told who did it and when ("already confirmed by Maryam at 10:42"). The winner's name is the staff name it was given, else the name the
 platform gives the account, else its platform label.
 """
 
@@ -73,5 +73,31 @@ async def report_resolution(session: AsyncSession, report_id: int) -> Winner | N
         .order_by(AuditLog.id.desc()))
     for row in rows.all():
         if json.loads(row.new or "{}").get("report") == report_id:
+            return Winner(await _name(session, row.actor_account_id, row.actor), row.at)
+    return None
+
+
+async def last_audited(session: AsyncSession, entity: str, entity_id: object,
+                       actions: tuple[str, ...]) -> Winner | None:
+    """Who last did one of `actions` to the entity (a period edited, extended or cancelled, a
+    declaration reopened), and when."""
+    row = (await session.execute(
+        select(AuditLog.actor_account_id, AuditLog.actor, AuditLog.at)
+        .where(AuditLog.action.in_(actions), AuditLog.entity == entity,
+               AuditLog.entity_id == str(entity_id))
+        .order_by(AuditLog.id.desc()).limit(1))).first()
+    if row is None:
+        return None
+    return Winner(await _name(session, row.actor_account_id, row.actor), row.at)
+
+
+async def period_cancel(session: AsyncSession, code: str) -> Winner | None:
+    """Who cancelled the period `code` (gone now; its audit row keeps the code), and when."""
+    rows = await session.execute(
+        select(AuditLog.actor_account_id, AuditLog.actor, AuditLog.at, AuditLog.old)
+        .where(AuditLog.action == "period.cancel", AuditLog.entity == "period")
+        .order_by(AuditLog.id.desc()))
+    for row in rows.all():
+        if json.loads(row.old or "{}").get("code") == code:
             return Winner(await _name(session, row.actor_account_id, row.actor), row.at)
     return None
