@@ -2,8 +2,9 @@
 
 The loser of two confirmations, two submissions, two redemptions of one link code, two
 resolutions of one discrepancy report, two changes to one period or two reopenings of one
-declaration is told who did it and when ("already confirmed by Maryam at 10:42"). The winner's name is the staff name it was given, else the name the
-platform gives the account, else its platform label.
+declaration is told who did it and when ("already confirmed by Maryam at 10:42"). The
+winner's name is the staff name it was given, else the name the platform gives the account,
+else its platform label.
 """
 
 from __future__ import annotations
