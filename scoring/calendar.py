@@ -26,8 +26,7 @@ class JalaliDateError(ValueError):
     """A date that is not a Jalali day. `str()` says it in English; `code` and `params` name
     the catalog message that says it in the reader's language."""
 
-    def __init__(self, message: str, code: str = "date-not-jalali", /, **params: object
-                 ) -> None:
+    def __init__(self, message: str, code: str = "", /, **params: object) -> None:
         super().__init__(message)
         self.code, self.params = code, params
 
