@@ -13,7 +13,7 @@ from scoring.calendar import period_title, utcnow
 from services.errors import Conflict, Invalid, NotFound
 from services.staff import label, require_hq
 from services.uow import UnitOfWork
-from storage import admin, corrections, periods
+from storage import admin, corrections, periods, winners
 from storage.accounts import Actor
 from storage.corrections import Correction, Negative, Who
 from storage.declarations import period_rubric
@@ -84,8 +84,10 @@ async def reopen_declaration(uow: UnitOfWork, office_code: str, period_code: str
                              now: datetime | None = None) -> Corrected:
     """Confirmed → submitted: the region reviews it again. Refusals: `admin-hq-only`,
     `admin-reason-required`, `audit-no-office`, `admin-no-period`, `correct-no-declaration`,
-    `correct-not-confirmed` (also for the second of two at once; a published declaration is
-    final: withdraw a negative or undo a score instead)."""
+    `correct-not-confirmed`, `correct-reopened-by` (also for the second of two at once: who
+    reopened it and when), `correct-published` (the region can no longer review a published
+    period's declaration: withdraw a negative or undo a score instead, which makes a new
+    version of the result)."""
     require_hq(actor)
     reason, now = _reason(reason), now or utcnow()
     async with uow:
@@ -94,13 +96,28 @@ async def reopen_declaration(uow: UnitOfWork, office_code: str, period_code: str
         if found is None:
             raise NotFound("correct-no-declaration", code=office.code, period=period.code)
         declaration_id, status = found
+        if period.published_at is not None:
+            raise Conflict("correct-published", code=office.code, period=period.code)
         if not await corrections.reopen(uow.session, declaration_id, _who(actor), reason):
-            raise Conflict("correct-not-confirmed", code=office.code, status=status)
+            raise await _not_confirmed(uow, office, declaration_id)
         told = await tell_owners(uow.session, office.id, "correct-reopened-notice",
                                  kind="review.reopened", dedup=f"reopen:{declaration_id}:{now}",
                                  **_args(office, period, reason))
         await uow.commit()
     return Corrected(office.code, period.code, told, None)
+
+
+async def _not_confirmed(uow: UnitOfWork, office: OfficeRecord, declaration_id: int
+                         ) -> Conflict:
+    """Not confirmed (any more): reopened by whom and when, else the status it is in."""
+    status = await corrections.status_of(uow.session, declaration_id) or "?"
+    if status == "submitted":
+        winner = await winners.last_audited(uow.session, "declaration", declaration_id,
+                                            ("declaration.reopen",))
+        if winner is not None:
+            return Conflict("correct-reopened-by", code=office.code, by=winner.name,
+                            at=winner.at)
+    return Conflict("correct-not-confirmed", code=office.code, status=status)
 
 
 async def list_negatives(uow: UnitOfWork, office_code: str, period_code: str,

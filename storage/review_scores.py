@@ -99,14 +99,16 @@ async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord,
     mean_col, people_col = _column(headers, MEAN), _column(headers, RESPONDENTS)
     if code_col is None:
         raise RegistryFileError("missing column: office_code (کد دفتر)",
-                                "registry-missing-columns", columns="office_code (کد دفتر)")
+                                "registry-missing-columns", columns="office_code (کد دفتر)",
+                                columns_fa="کد دفتر")
     if kind == "association" and score_col is None:
         raise RegistryFileError("missing column: score (امتیاز)", "registry-missing-columns",
-                                columns="score (امتیاز)")
+                                columns="score (امتیاز)", columns_fa="امتیاز")
     if kind == "satisfaction" and score_col is None and mean_col is None:
         raise RegistryFileError("missing column: score (امتیاز) or mean (میانگین)",
                                 "registry-missing-columns",
-                                columns="score (امتیاز) / mean (میانگین)")
+                                columns="score (امتیاز) / mean (میانگین)",
+                                columns_fa="امتیاز یا میانگین")
     offices = {code: (office_id, province) for office_id, code, province in (
         await session.execute(select(Office.id, Office.code, Office.province))).all()}
     spec: ExternalInput = getattr(rubric.external, kind)

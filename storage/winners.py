@@ -1,9 +1,10 @@
 """Who won a race, and when: read back from the audit row (or the row) the winner wrote.
 
 The loser of two confirmations, two submissions, two redemptions of one link code, two
-resolutions of one discrepancy report or two answers of one ticket is told who did it and when
-("already confirmed by Maryam at 10:42"). The winner's name is the staff name it was given,
-else the name the platform gives the account, else its platform label.
+resolutions of one discrepancy report, two answers of one ticket, two changes to one period or
+two reopenings of one declaration is told who did it and when ("already confirmed by Maryam at
+10:42"). The winner's name is the staff name it was given, else the name the platform gives
+the account, else its platform label.
 """
 
 from __future__ import annotations
@@ -89,3 +90,29 @@ async def ticket_answer(session: AsyncSession, ticket_id: int, after_message: in
     if row is None:
         return None
     return Winner(await _name(session, row.author_account_id, "?"), row.created_at)
+
+
+async def last_audited(session: AsyncSession, entity: str, entity_id: object,
+                       actions: tuple[str, ...]) -> Winner | None:
+    """Who last did one of `actions` to the entity (a period edited, extended or cancelled, a
+    declaration reopened), and when."""
+    row = (await session.execute(
+        select(AuditLog.actor_account_id, AuditLog.actor, AuditLog.at)
+        .where(AuditLog.action.in_(actions), AuditLog.entity == entity,
+               AuditLog.entity_id == str(entity_id))
+        .order_by(AuditLog.id.desc()).limit(1))).first()
+    if row is None:
+        return None
+    return Winner(await _name(session, row.actor_account_id, row.actor), row.at)
+
+
+async def period_cancel(session: AsyncSession, code: str) -> Winner | None:
+    """Who cancelled the period `code` (gone now; its audit row keeps the code), and when."""
+    rows = await session.execute(
+        select(AuditLog.actor_account_id, AuditLog.actor, AuditLog.at, AuditLog.old)
+        .where(AuditLog.action == "period.cancel", AuditLog.entity == "period")
+        .order_by(AuditLog.id.desc()))
+    for row in rows.all():
+        if json.loads(row.old or "{}").get("code") == code:
+            return Winner(await _name(session, row.actor_account_id, row.actor), row.at)
+    return None

@@ -6,3 +6,6 @@ submit-already-by = { $by } submitted this declaration { $at }.
 link-code-used-by = { $by } used this code { $at }. If that was not you, ask your region for a new one.
 rv-disc-closed-by = { $by } dealt with this report { $at }.
 ticket-already-answered = { $by } answered question { $number } { $at }; your answer was not sent.
+admin-period-changed-by = { $by } changed period { $code } { $at }; nothing changed. Look at the period again and change it again if needed.
+admin-period-cancelled-by = { $by } cancelled period { $code } { $at }; nothing changed.
+correct-reopened-by = { $by } reopened the declaration of office { $code } { $at }; nothing changed.
