@@ -19,7 +19,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from console import actions, pages, render, stats
+from console import actions, exports, hq, pages, render, stats
 from console.common import CLOCK, SECURE, SESSIONMAKER, STORE, now, redirect, uow
 from console.render import SESSION
 from services import console_auth
@@ -143,6 +143,8 @@ def build(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, evidence
     pages.routes(app)
     stats.routes(app)
     actions.routes(app)
+    hq.routes(app)
+    exports.routes(app)
     app.router.add_static("/static/", STATIC)
     app.router.add_static("/fonts/", FONTS)
     return app

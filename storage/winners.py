@@ -1,9 +1,9 @@
 """Who won a race, and when: read back from the audit row (or the row) the winner wrote.
 
-The loser of two confirmations, two submissions, two redemptions of one link code or two
-resolutions of one discrepancy report is told who did it and when ("already confirmed by
-Maryam at 10:42"). The winner's name is the staff name it was given, else the name the
-platform gives the account, else its platform label.
+The loser of two confirmations, two submissions, two redemptions of one link code, two
+resolutions of one discrepancy report or two publications of one period is told who did it and
+when ("already confirmed by Maryam at 10:42"). The winner's name is the staff name it was
+given, else the name the platform gives the account, else its platform label.
 """
 
 from __future__ import annotations
@@ -75,3 +75,15 @@ async def report_resolution(session: AsyncSession, report_id: int) -> Winner | N
         if json.loads(row.new or "{}").get("report") == report_id:
             return Winner(await _name(session, row.actor_account_id, row.actor), row.at)
     return None
+
+
+async def publication(session: AsyncSession, period_id: int) -> Winner | None:
+    """Who published the period's results, and when (the loser of two at once is told)."""
+    row = (await session.execute(
+        select(AuditLog.actor_account_id, AuditLog.actor, AuditLog.at)
+        .where(AuditLog.action == "results.publish", AuditLog.entity == "period",
+               AuditLog.entity_id == str(period_id))
+        .order_by(AuditLog.id).limit(1))).first()
+    if row is None:
+        return None
+    return Winner(await _name(session, row.actor_account_id, row.actor), row.at)
