@@ -24,8 +24,11 @@ from services.errors import Conflict, Invalid, NotFound, ServiceError
 from storage.accounts import Actor
 from storage.declarations import rubric_of_text
 from storage.records import PeriodRecord
-from texts.review_text import explain
+from texts.review_text import explain_code
 
+# Period codes and windows mix Latin letters into Persian text: each is isolated (FSI … PDI)
+# so that the browser's bidi algorithm keeps «1404-X» and its window in order.
+ISOLATED = ("code", "other", "window", "other_window")
 DONE = {"created": "console-hq-created", "edited": "console-hq-edited",
         "cancelled": "console-hq-cancelled", "extended": "console-hq-extended"}
 
@@ -67,9 +70,14 @@ async def form_of(request: web.Request) -> dict[str, str]:
 async def _rubric_upload(request: web.Request) -> str | None:
     """The uploaded rubric file's text, or None (the sample)."""
     field = (await request.post()).get("rubric")
-    if field is None or isinstance(field, str) or not field.filename:
+    if isinstance(field, web.FileField):
+        data = field.file.read()
+    elif isinstance(field, bytes | bytearray):  # a part without a file name
+        data = bytes(field)
+    else:
         return None
-    data = field.file.read()
+    if not data.strip():  # no file chosen: the browser sends an empty part
+        return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -118,7 +126,9 @@ async def _refused(request: web.Request, error: ServiceError, form: dict[str, st
     """The periods page again with the refusal in words and the form as typed."""
     if isinstance(error, NotFound) and error.code == "console-not-found":
         raise error
-    text = explain(render.translator(request), error)
+    text = explain_code(render.translator(request), error.code, {
+        name: f"\u2068{value}\u2069" if name in ISOLATED else value
+        for name, value in error.params.items()})
     if request.match_info.get("code") is not None:
         if error.code == "admin-no-period":
             raise NotFound("console-not-found")
