@@ -159,9 +159,15 @@ async def test_others_get_404_and_no_links(served: Served) -> None:
             status, _ = await post(client, served.base + "/hq/periods", {
                 "csrf": csrf, "code": "1405-H1", "opens": "1405/01/15", "closes": "1405/02/15"})
             assert status == 404
-            status, _ = await post(client, served.base + "/hq/results/1404-H1/publish",
-                                   {"csrf": csrf})
-            assert status == 404
+            for path in ("/hq/results/1404-H1/publish", "/hq/results/1404-H1/rank",
+                         "/hq/periods/1404-H1/edit", "/hq/periods/1404-H1/cancel",
+                         "/hq/periods/1404-H1/extend",
+                         f"/hq/results/1404-H1/office/{SARI}/reopen",
+                         f"/hq/results/1404-H1/office/{SARI}/undo-association",
+                         f"/hq/results/1404-H1/office/{SARI}/withdraw-negative"):
+                status, _ = await post(client, served.base + path,
+                                       {"csrf": csrf, "reason": "x", "closes": "1404/09/01"})
+                assert status == 404, (who, path)
     assert await count(served, Period) == 1
 
 
