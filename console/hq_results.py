@@ -65,10 +65,10 @@ async def results_page(request: web.Request, *, error: str = "", status: int = 2
         for key, source in (("sources-type", found.sources.by_type),
                             ("sources-region", found.sources.by_region)):
             tables.append((key, *source_rows(source, t.lang)))
-        offices = await statistics.office_results(uow(request), code, who)
-        pages = max((len(offices.lines) + PER_PAGE - 1) // PER_PAGE, 1)
-        page = min(page_number(request.query.get("page")), pages - 1)
-        lines = list(offices.lines[page * PER_PAGE:(page + 1) * PER_PAGE])
+        page = page_number(request.query.get("page"))
+        offices = await results.office_page(uow(request), who, code, page, PER_PAGE)
+        pages = max((offices.total + PER_PAGE - 1) // PER_PAGE, 1)
+        lines = list(offices.lines)
     key = DONE.get(request.query.get("done", ""))
     return render.page(
         request, "hq_results.html", status=status, codes=codes, code=code, panel=panel,
@@ -113,8 +113,8 @@ async def office_page(request: web.Request, *, error: str = "", status: int = 20
         found = await corrections.office_state(uow(request), office, code, who)
     except NotFound:
         raise NotFound("console-not-found") from None
-    offices = await statistics.office_results(uow(request), code, who)
-    line = next((x for x in offices.lines if x.code == office), None)
+    line = next(iter((await results.office_page(uow(request), who, code, 0, 1,
+                                                office=office)).lines), None)
     key = DONE.get(request.query.get("done", ""))
     t = render.translator(request)
     return render.page(request, "hq_office.html", status=status, found=found, line=line,

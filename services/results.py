@@ -14,14 +14,16 @@ from datetime import datetime
 
 from services.errors import Conflict, Forbidden, NotFound
 from services.uow import UnitOfWork
-from storage import publishing, ranking, results
+from storage import publishing, ranking, reporting, results
 from storage.accounts import Actor
 from storage.admin import get_period, period_record
 from storage.records import PeriodRecord
+from storage.reporting import OfficeLine
 from storage.result_views import ResultView, office_result
 from storage.results import PublishSummary, RankSummary
 
-__all__ = ["Panel", "PublishSummary", "RankSummary", "my_result", "panel", "publish", "rank"]
+__all__ = ["OfficePage", "Panel", "PublishSummary", "RankSummary", "my_result", "office_page",
+           "panel", "period_panel", "publish", "publish_once", "rank"]
 
 
 def _require_hq(actor: Actor | None) -> None:
@@ -145,3 +147,26 @@ async def _known(uow: UnitOfWork, code: str) -> PeriodRecord:
     if period is None:
         raise NotFound("admin-no-period", code=code)
     return period
+
+
+@dataclass(frozen=True, slots=True)
+class OfficePage:
+    """One page of the ranked offices of a period (as `pishkhan office-results` lists them)
+    and how many there are."""
+
+    lines: tuple[OfficeLine, ...]
+    total: int
+
+
+async def office_page(uow: UnitOfWork, actor: Actor, code: str, page: int, per_page: int,
+                      office: str | None = None) -> OfficePage:
+    """Page `page` (from 0) of the period's ranked offices, by region then code (only `office`
+    when given), for headquarters; only the page's rows are read."""
+    _require_hq(actor)
+    async with uow:
+        period = await _known(uow, code)
+        lines = await reporting.office_lines(uow.session, period.id, offset=page * per_page,
+                                             limit=per_page, code=office)
+        total = (len(lines) if office is not None
+                 else await reporting.count_lines(uow.session, period.id))
+    return OfficePage(tuple(lines), total)

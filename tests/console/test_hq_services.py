@@ -44,3 +44,19 @@ def test_a_rubric_text_is_checked_as_the_command_line_checks_a_file() -> None:
     assert "title_fa" in refused.value.params["errors"]
     with pytest.raises(Invalid):
         periods.read_rubric("not toml = = =")
+
+
+async def test_the_office_table_pages_match_the_export(served_db: Served) -> None:
+    from services import statistics
+
+    world = served_db.world
+    await make_staff(world, HQ, "hq")
+    hq = await identify(world.uow(), *HQ)
+    await results.rank(world.uow(), hq, "1404-H1", world.clock.now())
+    every = await statistics.office_results(world.uow(), "1404-H1", hq)
+    first = await results.office_page(world.uow(), hq, "1404-H1", 0, 3)
+    second = await results.office_page(world.uow(), hq, "1404-H1", 1, 3)
+    assert first.total == second.total == len(every.lines) > 6
+    assert first.lines + second.lines == every.lines[:6]
+    one = await results.office_page(world.uow(), hq, "1404-H1", 0, 1, office=SARI)
+    assert one.total == 1 and one.lines == tuple(x for x in every.lines if x.code == SARI)
