@@ -23,6 +23,7 @@ from documents.reports import table_rows
 from services import corrections, periods, results, statistics
 from services.errors import Conflict, Invalid, NotFound, ServiceError
 from storage.accounts import Actor
+from storage.declarations import rubric_of_text
 from storage.results import ResultsError
 from texts.review_text import explain
 
@@ -117,8 +118,16 @@ async def office_page(request: web.Request, *, error: str = "", status: int = 20
                                                 office=office)).lines), None)
     key = DONE.get(request.query.get("done", ""))
     t = render.translator(request)
+    rubric = rubric_of_text(found.period.rubric_text)
+    titles = {}
+    for negative in found.negatives:
+        try:
+            item = rubric.negative(negative.item_key)
+            titles[negative.id] = item.title_fa if t.lang == "fa" else item.title_en
+        except KeyError:
+            titles[negative.id] = negative.item_key
     return render.page(request, "hq_office.html", status=status, found=found, line=line,
-                       code=code, error=error,
+                       code=code, error=error, titles=titles,
                        flash=t(key, told=request.query.get("told", "0")) if key else "")
 
 

@@ -248,3 +248,41 @@ async def test_exports_page_lists_every_file(served: Served) -> None:
                 assert body, href
         status, text = await get(client, served.base + "/exports/offices.csv?period=1404-H1")
         assert text.lstrip("\ufeff").startswith("کد دفتر")
+
+
+async def test_reopen_and_withdraw_a_negative_from_the_office_page(served: Served) -> None:
+    from storage.models import Declaration, NegativePoint
+
+    world = served.world
+    await make_staff(world, HQ, "hq")
+    await link_owner(world, SARI, "bale", 5001)
+    filed = await file_declaration(world, SARI, status="confirmed")
+    async with world.session() as session:
+        sari = await session.scalar(select(Office.id).where(Office.code == SARI))
+        negative = NegativePoint(period_id=world.period.id, office_id=sari,  # type: ignore[union-attr]
+                                 item_key="overcharging", decided_on="1404/08/01",
+                                 reference="۱۲۳")
+        session.add(negative)
+        await session.commit()
+        negative_id = negative.id
+    base = f"{served.base}/hq/results/1404-H1/office/{SARI}"
+    async with browser_client() as client:
+        csrf = await signed_in(client, await served.link(HQ))
+        status, page = await get(client, base)
+        assert status == 200 and 'id="reopen"' in page
+        assert "دریافت وجوه مازاد بر هزینهٔ خدمات" in page  # the rubric's title
+        status, _ = await post(client, base + "/reopen", {"csrf": csrf, "reason": "اشتباه"})
+        assert status == 303
+        async with world.session() as session:
+            assert await session.scalar(select(Declaration.status).where(
+                Declaration.id == filed.declaration_id)) == "submitted"
+        status, page = await post(client, base + "/reopen", {"csrf": csrf, "reason": "دوباره"})
+        assert status == 409 and "تأییدشده نیست" in page
+        status, page = await post(client, base + "/withdraw-negative",
+                                  {"csrf": csrf, "negative": str(negative_id), "reason": ""})
+        assert status == 400 and await count(served, NegativePoint) == 1
+        status, _ = await post(client, base + "/withdraw-negative",
+                               {"csrf": csrf, "negative": str(negative_id),
+                                "reason": "رأی لغو شد"})
+        assert status == 303 and await count(served, NegativePoint) == 0
+        assert await count(served, AuditLog, AuditLog.reason == "رأی لغو شد") == 1
