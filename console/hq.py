@@ -174,13 +174,21 @@ async def _change(request: web.Request, change: Change) -> web.Response:
 
 
 async def edit(request: web.Request) -> web.Response:
+    """The form shows every date; only those changed are passed on, so that the regions'
+    window still follows the owners' where it was the same (as `pishkhan period edit`)."""
     async def change(who: Actor, code: str, form: dict[str, str]) -> str:
+        period = await periods.get_period(uow(request), code, who)
+
+        def changed(name: str, end: bool, before: datetime | None) -> datetime | None:
+            typed = _day(form, name, end=end)
+            return None if typed == before else typed
+
         await periods.edit_period(
-            uow(request), code, opens_at=_day(form, "opens", end=False),
-            closes_at=_day(form, "closes", end=True),
-            review_opens_at=_day(form, "review_opens", end=False),
-            review_closes_at=_day(form, "review_closes", end=True),
-            liaison_deadline=_day(form, "liaison", end=True),
+            uow(request), code, opens_at=changed("opens", False, period.opens_at),
+            closes_at=changed("closes", True, period.closes_at),
+            review_opens_at=changed("review_opens", False, period.review_opens_at),
+            review_closes_at=changed("review_closes", True, period.review_closes_at),
+            liaison_deadline=changed("liaison", True, period.liaison_deadline),
             reason=form.get("reason", "").strip() or None, actor=who, now=now(request))
         return f"/hq/periods/{code}?done=edited"
 
