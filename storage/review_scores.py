@@ -18,6 +18,7 @@ from scoring.rubric import ExternalInput
 from scoring.text import NumberError, normalize_persian, parse_decimal, to_ascii_digits
 from storage import declarations as decl
 from storage.admin import audit
+from storage.exclusive import serialize
 from storage.models import ExternalScore, Office
 from storage.records import PeriodRecord
 from storage.registry import (
@@ -89,6 +90,8 @@ async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord,
     if kind not in ("association", "satisfaction"):
         raise ValueError(kind)
     _frozen(period)
+    if not dry_run:  # two files (or a file and a typed score) at once: the second waits
+        await serialize(session, f"external-scores:{period.id}")
     rubric = decl.period_rubric(period)
     rows = read_table(path)
     headers = set(rows[0])

@@ -1,9 +1,10 @@
 """Who won a race, and when: read back from the audit row (or the row) the winner wrote.
 
 The loser of two confirmations, two submissions, two redemptions of one link code, two
-resolutions of one discrepancy report or two publications of one period is told who did it and
-when ("already confirmed by Maryam at 10:42"). The winner's name is the staff name it was
-given, else the name the platform gives the account, else its platform label.
+resolutions of one discrepancy report, two answers of one ticket or two publications of one
+period is told who did it and when ("already confirmed by Maryam at 10:42"). The winner's name
+is the staff name it was given, else the name the platform gives the account, else its platform
+label.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Account, AuditLog, Discrepancy, LinkCode, StaffRole
+from storage.models import Account, AuditLog, Discrepancy, LinkCode, StaffRole, TicketMessage
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,20 @@ async def report_resolution(session: AsyncSession, report_id: int) -> Winner | N
         if json.loads(row.new or "{}").get("report") == report_id:
             return Winner(await _name(session, row.actor_account_id, row.actor), row.at)
     return None
+
+
+async def ticket_answer(session: AsyncSession, ticket_id: int, after_message: int
+                        ) -> Winner | None:
+    """Who answered the ticket after its message `after_message` (what the loser saw), and
+    when: the first expert answer written since."""
+    row = (await session.execute(
+        select(TicketMessage.author_account_id, TicketMessage.created_at)
+        .where(TicketMessage.ticket_id == ticket_id, TicketMessage.author_role == "expert",
+               TicketMessage.id > after_message)
+        .order_by(TicketMessage.id).limit(1))).first()
+    if row is None:
+        return None
+    return Winner(await _name(session, row.author_account_id, "?"), row.created_at)
 
 
 async def publication(session: AsyncSession, period_id: int) -> Winner | None:

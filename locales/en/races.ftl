@@ -5,4 +5,5 @@ rv-already-returned = { $by } returned this declaration to the office for correc
 submit-already-by = { $by } submitted this declaration { $at }.
 link-code-used-by = { $by } used this code { $at }. If that was not you, ask your region for a new one.
 rv-disc-closed-by = { $by } dealt with this report { $at }.
+ticket-already-answered = { $by } answered question { $number } { $at }; your answer was not sent.
 results-already-published = { $by } published the results of this period { $at }.

@@ -5,4 +5,5 @@ rv-already-returned = این خوداظهاری را { $by } { $at } برای ا
 submit-already-by = این خوداظهاری را { $by } { $at } ارسال کرده است.
 link-code-used-by = این کد را { $by } { $at } استفاده کرده است. اگر شما نبوده‌اید، از منطقه کد تازه بخواهید.
 rv-disc-closed-by = به این گزارش { $by } { $at } رسیدگی کرده است.
+ticket-already-answered = به پرسش شمارهٔ { $number } { $by } { $at } پاسخ داده است؛ پاسخ شما فرستاده نشد.
 results-already-published = نتایج این دوره را { $by } { $at } اعلام کرده است.
