@@ -19,7 +19,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from console import actions, association, experts, pages, render, stats
+from console import actions, association, experts, exports, hq, pages, render, stats
 from console.common import CLOCK, SECURE, SESSIONMAKER, STORE, now, redirect, uow
 from console.render import SESSION
 from services import console_auth
@@ -152,6 +152,8 @@ def build(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, evidence
     actions.routes(app)
     association.routes(app)
     experts.routes(app)
+    hq.routes(app)
+    exports.routes(app)
     app.router.add_static("/static/", STATIC)
     app.router.add_static("/fonts/", FONTS)
     return app

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from scoring.calendar import period_title, utcnow
 from services.errors import Conflict, Invalid, NotFound
@@ -22,8 +23,8 @@ from storage.records import OfficeRecord, PeriodRecord
 from storage.review import tell_owners
 from storage.review_inputs import office_by_code
 
-__all__ = ["Corrected", "list_negatives", "reopen_declaration", "undo_association",
-           "withdraw_negative"]
+__all__ = ["Corrected", "OfficeState", "list_negatives", "office_state", "reopen_declaration",
+           "undo_association", "withdraw_negative"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,3 +193,26 @@ async def office_by_id(uow: UnitOfWork, office_id: int) -> OfficeRecord:
         raise NotFound("audit-no-office", code=str(office_id))
     return office
 
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeState:
+    """What headquarters may correct for an office in a period (the console's office page)."""
+
+    office: OfficeRecord
+    period: PeriodRecord
+    status: str | None  # the declaration's, None: no declaration
+    negatives: tuple[Negative, ...]
+    association: Decimal | None
+
+
+async def office_state(uow: UnitOfWork, office_code: str, period_code: str,
+                       actor: Actor | None = None) -> OfficeState:
+    """Refusals: `admin-hq-only`, `audit-no-office`, `admin-no-period`."""
+    require_hq(actor)
+    async with uow:
+        office, period = await _find(uow, office_code, period_code)
+        found = await corrections.declaration_of(uow.session, office.id, period.id)
+        return OfficeState(office, period, found[1] if found else None,
+                           tuple(await corrections.negatives(uow.session, office.id, period.id)),
+                           await corrections.association_of(uow.session, office.id, period.id))

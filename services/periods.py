@@ -23,8 +23,8 @@ from storage.exclusive import serialize
 from storage.outbox import notify
 from storage.records import PeriodRecord
 
-__all__ = ["cancel_period", "create_period", "edit_period", "extend_period", "list_periods",
-           "window_text"]
+__all__ = ["cancel_period", "create_period", "edit_period", "extend_period", "get_period",
+           "list_periods", "read_rubric", "window_text"]
 
 
 def window_text(opens_at: datetime, closes_at: datetime) -> str:
@@ -250,3 +250,25 @@ class _Recipient:
 async def list_periods(uow: UnitOfWork) -> list[PeriodRecord]:
     async with uow:
         return await admin.list_periods(uow.session)
+
+
+async def get_period(uow: UnitOfWork, code: str, actor: Actor | None = None) -> PeriodRecord:
+    """One period with its rubric snapshot. Refusals: `admin-hq-only`, `admin-no-period`."""
+    require_hq(actor)
+    async with uow:
+        return await _get(uow, code)
+
+
+def read_rubric(text: str | None) -> tuple[str, str]:
+    """The rubric a new period is scored with, as (its code, its TOML text): the sample when
+    `text` is None, else `text` checked as `pishkhan period create --rubric` checks a file.
+    Refusal: `admin-rubric-invalid` listing every problem."""
+    from scoring.rubric import RubricError, load_rubric, load_sample_rubric
+    from scoring.rubric.loader import sample_rubric_text
+
+    if text is None:
+        return load_sample_rubric().code, sample_rubric_text()
+    try:
+        return load_rubric(text if "\n" in text else text + "\n").code, text
+    except RubricError as error:
+        raise Invalid("admin-rubric-invalid", errors="; ".join(error.errors)) from None

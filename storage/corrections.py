@@ -166,3 +166,10 @@ async def rescore(session: AsyncSession, period: PeriodRecord, office_id: int, w
                       "version": correction.version, "period_id": period.id},
                  reason=reason)
     return correction
+
+
+async def association_of(session: AsyncSession, office_id: int, period_id: int
+                         ) -> Decimal | None:
+    """The office's association score for the period, or None."""
+    return await session.scalar(select(ExternalScore.association).where(
+        ExternalScore.office_id == office_id, ExternalScore.period_id == period_id))

@@ -1,10 +1,10 @@
 """Who won a race, and when: read back from the audit row (or the row) the winner wrote.
 
 The loser of two confirmations, two submissions, two redemptions of one link code, two
-resolutions of one discrepancy report, two answers of one ticket, two changes to one period or
-two reopenings of one declaration is told who did it and when ("already confirmed by Maryam at
-10:42"). The winner's name is the staff name it was given, else the name the platform gives
-the account, else its platform label.
+resolutions of one discrepancy report, two answers of one ticket, two changes to one period,
+two reopenings of one declaration or two publications of one period is told who did it and
+when ("already confirmed by Maryam at 10:42"). The winner's name is the staff name it was
+given, else the name the platform gives the account, else its platform label.
 """
 
 from __future__ import annotations
@@ -116,3 +116,15 @@ async def period_cancel(session: AsyncSession, code: str) -> Winner | None:
         if json.loads(row.old or "{}").get("code") == code:
             return Winner(await _name(session, row.actor_account_id, row.actor), row.at)
     return None
+
+
+async def publication(session: AsyncSession, period_id: int) -> Winner | None:
+    """Who published the period's results, and when (the loser of two at once is told)."""
+    row = (await session.execute(
+        select(AuditLog.actor_account_id, AuditLog.actor, AuditLog.at)
+        .where(AuditLog.action == "results.publish", AuditLog.entity == "period",
+               AuditLog.entity_id == str(period_id))
+        .order_by(AuditLog.id).limit(1))).first()
+    if row is None:
+        return None
+    return Winner(await _name(session, row.actor_account_id, row.actor), row.at)

@@ -9,3 +9,4 @@ ticket-already-answered = { $by } answered question { $number } { $at }; your an
 admin-period-changed-by = { $by } changed period { $code } { $at }; nothing changed. Look at the period again and change it again if needed.
 admin-period-cancelled-by = { $by } cancelled period { $code } { $at }; nothing changed.
 correct-reopened-by = { $by } reopened the declaration of office { $code } { $at }; nothing changed.
+results-already-published = { $by } published the results of this period { $at }.

@@ -9,3 +9,4 @@ ticket-already-answered = به پرسش شمارهٔ { $number } { $by } { $at }
 admin-period-changed-by = دورهٔ «{ $code }» را { $by } { $at } تغییر داده است؛ چیزی تغییر نکرد. دوره را دوباره ببینید و اگر لازم است دوباره تغییر دهید.
 admin-period-cancelled-by = دورهٔ «{ $code }» را { $by } { $at } لغو کرده است؛ چیزی تغییر نکرد.
 correct-reopened-by = خوداظهاری دفتر { $code } را { $by } { $at } بازگشایی کرده است؛ چیزی تغییر نکرد.
+results-already-published = نتایج این دوره را { $by } { $at } اعلام کرده است.
