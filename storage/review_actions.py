@@ -53,7 +53,8 @@ async def _move(session: AsyncSession, target: ReviewTarget, new: S, who: Who,
         update(Declaration).where(Declaration.id == target.view.id,
                                   Declaration.status == S.SUBMITTED,
                                   Declaration.version == target.view.version)
-        .values(status=new, **values).execution_options(synchronize_session=False))
+        .values(status=new, review_started_at=None, **values)
+        .execution_options(synchronize_session=False))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         status = await session.scalar(select(Declaration.status).where(
             Declaration.id == target.view.id))

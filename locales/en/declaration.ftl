@@ -37,6 +37,7 @@ nothing-to-keep = You have no confirmed answers from a previous period.
 cannot-skip = This question is required and cannot be skipped.
 item-gone = This item is no longer among the questions.
 declaration-locked = Your declaration has been confirmed and can no longer be edited.
+declaration-under-review = Your region has started reviewing your declaration, so it can no longer be edited. If something is wrong, tell the region with a discrepancy report.
 declaration-closed = The self-declaration window closed on { $date }; changes are no longer possible.
 declaration-not-open-yet = The self-declaration window opens on { $date }.
 evidence-ask = { $prompt }
