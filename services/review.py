@@ -25,6 +25,7 @@ from scoring.rubric import Indicator
 from scoring.score import Breakdown
 from scoring.status import DeclarationStatus as S
 from services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from services.send_hours import by_day
 from services.uow import UnitOfWork
 from storage import declarations, review, review_actions, review_inputs, review_queue
 from storage.accounts import Actor
@@ -284,7 +285,8 @@ async def confirm(uow: UnitOfWork, actor: Actor, declaration_id: int, now: datet
     async with uow:
         found = await _target(uow, actor, declaration_id)
         async with acting(uow, found.view.id):
-            told = await review_actions.confirm(uow.session, found, who(actor), now)
+            told = await review_actions.confirm(uow.session, found, who(actor), now,
+                                                not_before=by_day(now))
         fault_point("review.moved")
         await uow.commit()
     fault_point("review.committed")
