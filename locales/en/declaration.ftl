@@ -28,7 +28,7 @@ button-staff-rename = ✏️ Rename
 button-staff-remove = 🗑 Remove
 button-staff-saved = ↩️ Back to the list
 staff-member = <b>{ $number }. { $name }</b>
-    Set this person's attributes with the buttons; each change is saved at once.
+    Set this person's attributes with the buttons; each change is saved at once. To add the next person, type their name.
 staff-rename-ask = Type the new name instead of “{ $name }”.
 staff-removed = “{ $name }” was removed from the staff list.
 prefill-offer = Your confirmed answers from the last period are ready. On each question you may press “No change”.
@@ -73,10 +73,10 @@ review-incomplete = { $count } items are incomplete; the submit button appears o
 button-submit = 📤 Submit the declaration
 button-submit-confirm = ✅ Yes, submit
 button-cancel = Cancel
-submit-confirm = Submit the declaration for your region's review? You may still edit it until the deadline.
+submit-confirm = Submit the declaration for your region's review? You may still edit it until the deadline, as long as the region has not started reviewing it.
 submit-incomplete = { $count } items are still incomplete: { $items }.
 submit-already = This declaration has already been submitted.
-submit-done = ✅ Your declaration is submitted. You may edit it until the deadline ({ $date }, { $days } days left).
+submit-done = ✅ Your declaration is submitted. You may edit it until the deadline ({ $date }, { $days } days left), as long as the region has not started reviewing it.
 evidence-accepts-photo = A photo (JPEG or PNG)
 evidence-accepts-document = A PDF file
 evidence-accepts-either = A photo or a PDF

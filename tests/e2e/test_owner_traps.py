@@ -171,7 +171,9 @@ async def test_the_action_counts_do_not_grow(world: World, platform: str) -> Non
 
     first = world.user(platform, 7105, "زهرا", phone=PHONE)
     await declare_everything(first, make_jpeg(), make_pdf())
-    assert actions(await first.transcript()) == 24  # as before issue 20
+    # 24 before (the same script since the first commit); 23 now that the next staff member's
+    # name is typed on the card (the card says so) instead of going back to the list first
+    assert actions(await first.transcript()) == 23
 
     again = world.user(platform, 7106, "زهرا", phone=PHONE)
     async with world.session() as session:  # a fresh start for the same office
