@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from demo.local import World
 from storage.models import Declaration, Evidence
-from tests.e2e.conftest import make_jpeg
+from tests.e2e.conftest import album_sent, make_jpeg
 from tests.e2e.test_owner_paths import _confirmed_last_period
 
 PLATFORMS = pytest.mark.parametrize("platform", ["bale", "telegram"])
@@ -137,15 +137,7 @@ async def test_an_album_is_one_answer_acknowledged_once_with_its_files(
     await user.send_album([make_jpeg(color="red"), make_jpeg(color="green"),
                            {"type": "document", "data": make_pdf("deed"),
                             "filename": "deed.pdf", "mime_type": "application/pdf"}])
-    from tests.review.conftest import drain
-
-    for _ in range(200):  # every part is stored before the acknowledgement
-        async with world.session() as session:
-            if await session.scalar(select(func.count()).select_from(Evidence)) == 3:
-                break
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(1.6)  # the quiet moment; the outbox sender then answers for the album
-    await drain(world)
+    await album_sent(world, 3)  # the outbox answers for the album once its parts stop
     ack = await user.wait_text("از یک آلبوم دریافت شد", timeout=10)
     assert "۳ فایل برای «مساحت مفید دفتر»" in ack["text"]
     assert "۱. عکس" in ack["text"] and "۳. deed.pdf" in ack["text"]
