@@ -54,10 +54,14 @@ def said(exc: Exception, lang: str) -> str:
 
 def settings() -> Settings:
     try:
-        return Settings()
+        found = Settings()
     except Exception as exc:  # pydantic's ValidationError: name the variable, not a traceback
         fail(f"configuration: {exc}".splitlines()[0] + " — " + str(exc).splitlines()[-2].strip())
         raise
+    from services.send_hours import SendHours, configure
+
+    configure(SendHours.parse(found.send_hours))  # non-urgent notices go out within these hours
+    return found
 
 
 def with_db(work: Callable[..., Awaitable[T]], *, upgrade: bool | None = None,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.errors import Conflict, Forbidden, NotFound
+from services.send_hours import by_day
 from services.uow import UnitOfWork
 from storage import publishing, ranking, reporting, results
 from storage.accounts import Actor
@@ -101,7 +102,8 @@ async def publish(uow: UnitOfWork, actor: Actor | None, period: int | str, now: 
         record = await _period(uow, period)
         summary = await publishing.publish(
             uow.session, record.id, now, actor=_label(actor),
-            actor_account_id=actor.account_id if actor is not None else None)
+            actor_account_id=actor.account_id if actor is not None else None,
+            not_before=by_day(now))
         if not summary.already:
             await uow.commit()
     return summary

@@ -87,7 +87,8 @@ def parse_decision_date(text: str, now: datetime) -> date:
 
 async def add_negative(session: AsyncSession, office: OfficeRecord, period: PeriodRecord,
                        rubric: Rubric, key: str, decided_on: date, reference: str, note: str,
-                       who: Who, now: datetime) -> NegativeRecord:
+                       who: Who, now: datetime, not_before: datetime | None = None
+                       ) -> NegativeRecord:
     """Record a violation committee's decision for the office in this period and tell the
     owner. The same reference twice for one item is refused."""
     check_window(period, now)
@@ -117,6 +118,7 @@ async def add_negative(session: AsyncSession, office: OfficeRecord, period: Peri
 
     await tell_owners(session, office.id, "review-negative", kind="review.negative",
                       dedup=f"rv-negative:{row.id}", name=office.name, code=office.code,
+                      not_before=not_before,
                       title=[item.title_fa, item.title_en], decided_on=decided_on.isoformat(),
                       reference=reference, points=str(item.points), period=period.code)
     return NegativeRecord(row.id, key, day, reference, note)

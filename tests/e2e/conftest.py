@@ -101,3 +101,22 @@ def compare_transcript(name: str, text: str) -> None:
     expected = path.read_text(encoding="utf-8")
     assert text == expected, f"the conversation changed; see git diff of {path} after running " \
                              f"with PISHKHAN_UPDATE_TRANSCRIPTS=1"
+
+
+async def album_sent(world: World, parts: int) -> None:
+    """Wait until an album's parts are stored, then for the quiet moment, then let the outbox
+    sender (not running in the test world) send the album's one acknowledgement."""
+    import asyncio
+
+    from sqlalchemy import func, select
+
+    from storage.models import Evidence
+    from tests.review.conftest import drain
+
+    for _ in range(200):
+        async with world.session() as session:
+            if await session.scalar(select(func.count()).select_from(Evidence)) >= parts:
+                break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1.6)
+    await drain(world)
