@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from scoring.calendar import period_title, utcnow
 from services.errors import Conflict, Invalid, NotFound
+from services.send_hours import by_day
 from services.staff import label, require_hq
 from services.uow import UnitOfWork
 from storage import admin, corrections, periods, winners
@@ -73,6 +74,7 @@ async def _after(uow: UnitOfWork, office: OfficeRecord, period: PeriodRecord, wh
         return None, 0
     told = await tell_owners(
         uow.session, office.id, "correct-result-notice", kind="results.correct",
+        not_before=by_day(now),
         dedup=f"{dedup}:v{correction.version}", **_args(office, period, reason),
         version=correction.version, old_total=str(correction.old_total),
         old_rank=correction.old_rank, new_total=str(correction.new_total),
@@ -102,6 +104,7 @@ async def reopen_declaration(uow: UnitOfWork, office_code: str, period_code: str
         if not await corrections.reopen(uow.session, declaration_id, _who(actor), reason):
             raise await _not_confirmed(uow, office, declaration_id)
         told = await tell_owners(uow.session, office.id, "correct-reopened-notice",
+                                 not_before=by_day(now),
                                  kind="review.reopened", dedup=f"reopen:{declaration_id}:{now}",
                                  **_args(office, period, reason))
         await uow.commit()
@@ -150,6 +153,7 @@ async def withdraw_negative(uow: UnitOfWork, negative_id: int, *, reason: str,
         except KeyError:
             title_fa = title_en = gone.item_key
         told = await tell_owners(uow.session, office.id, "correct-negative-notice",
+                                 not_before=by_day(now),
                                  kind="review.negative", dedup=f"negative-withdrawn:{gone.id}",
                                  **_args(office, period, reason), title_fa=title_fa,
                                  title_en=title_en, reference=gone.reference)
@@ -176,6 +180,7 @@ async def undo_association(uow: UnitOfWork, office_code: str, period_code: str, 
         if old is None:
             raise Conflict("correct-no-association", code=office.code)
         told = await tell_owners(uow.session, office.id, "correct-association-notice",
+                                 not_before=by_day(now),
                                  kind="review.association",
                                  dedup=f"association-undone:{office.id}:{period.id}:{now}",
                                  **_args(office, period, reason), score=str(old))

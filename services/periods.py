@@ -13,7 +13,7 @@ from datetime import datetime
 
 from scoring.calendar import format_jalali_numeric, last_day, period_title, utcnow
 from services.errors import Conflict, Invalid, NotFound
-from services.send_hours import DAYTIME, SendHours
+from services.send_hours import SendHours, by_day
 from services.staff import label, require_hq
 from services.uow import UnitOfWork
 from storage import admin, periods, winners
@@ -198,7 +198,7 @@ async def cancel_period(uow: UnitOfWork, code: str, *, reason: str,
 
 async def extend_period(uow: UnitOfWork, code: str, *, closes_at: datetime,
                         reason: str | None = None, actor: Actor | None = None,
-                        now: datetime | None = None, hours: SendHours = DAYTIME,
+                        now: datetime | None = None, hours: SendHours | None = None,
                         seen: PeriodRecord | None = None) -> tuple[PeriodRecord, int]:
     """Move the close of an open owners' window later; the review window's close follows when
     it would end first. The owners who have not submitted are told the new last day, within
@@ -228,7 +228,7 @@ async def extend_period(uow: UnitOfWork, code: str, *, closes_at: datetime,
                 uow.session, _Recipient(row.id, row.platform, row.platform_user_id, row.locale),
                 "period-extended-notice", kind="period",
                 dedup_key=f"extend:{period.id}:{day}:{row.id}:{row.code}",
-                not_before=hours.next_allowed(now),
+                not_before=by_day(now, hours),
                 period_fa=period_title(period.code, "fa"),
                 period_en=period_title(period.code, "en"), office=row.name, code=row.code,
                 date=day)

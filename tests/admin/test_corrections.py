@@ -225,3 +225,15 @@ async def test_a_published_declaration_is_not_reopened(sessionmaker: Any) -> Non
         assert row is not None and row.version == 1
     assert await _audit(sessionmaker, "declaration.reopen") == []
     assert len(await _notices(sessionmaker, w["account"])) == published
+
+
+async def test_a_correction_made_at_night_reaches_the_owner_in_the_morning(
+        sessionmaker: Any) -> None:
+    w = await _world(sessionmaker)
+    night = datetime(2025, 11, 20, 19, 30, tzinfo=UTC)  # 23:00 in Tehran
+    await corrections.withdraw_negative(UnitOfWork(sessionmaker), w["negative"],
+                                        reason="رأی نقض شد", now=night)
+    async with sessionmaker() as session:
+        [row] = (await session.scalars(select(Outbox).where(
+            Outbox.account_id == w["account"]))).all()
+    assert row.not_before == datetime(2025, 11, 21, 5, 30, tzinfo=UTC)  # 09:00 in Tehran

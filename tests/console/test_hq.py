@@ -285,7 +285,7 @@ async def test_reopen_and_withdraw_a_negative_from_the_office_page(served: Serve
             assert await session.scalar(select(Declaration.status).where(
                 Declaration.id == filed.declaration_id)) == "submitted"
         status, page = await post(client, base + "/reopen", {"csrf": csrf, "reason": "دوباره"})
-        assert status == 409 and "تأییدشده نیست" in page
+        assert status == 409 and "بازگشایی کرده است" in page  # who reopened it, and when
         status, page = await post(client, base + "/withdraw-negative",
                                   {"csrf": csrf, "negative": str(negative_id), "reason": ""})
         assert status == 400 and await count(served, NegativePoint) == 1
