@@ -5,12 +5,18 @@ first headquarters user, and tests)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.common import fail, settings, with_uow
 from settings import Settings
+
+if TYPE_CHECKING:
+    from aiohttp import web
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from services.clock import Clock
 
 DEFAULT_BASE = "http://127.0.0.1:8090"
 
@@ -43,18 +49,17 @@ def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127
     asyncio.run(_serve(config, host, port))
 
 
-async def _serve(config: Settings, host: str, port: int) -> None:
+def application(config: Settings, engine: AsyncEngine, clock: Clock | None = None
+                ) -> web.Application:
+    """The console alone, as `console serve` serves it: on the settings' database and their
+    evidence store (the local folder, or the S3 bucket the bot writes to)."""
     from aiohttp import web
 
     import console
-    from bot.webhook import RouteAccessLogger
+    from bot.stores import evidence_store
     from services.clock import Clock
-    from storage.db import create_engine, create_sessionmaker, upgrade
-    from storage.evidence import LocalEvidenceStore
+    from storage.db import create_sessionmaker
 
-    engine = create_engine(config.database_url)
-    if config.is_sqlite:
-        await upgrade(engine)
     base = config.console_base_url or ""
     root = web.Application()
 
@@ -62,13 +67,25 @@ async def _serve(config: Settings, host: str, port: int) -> None:
         return web.Response(status=303, headers={"Location": console.PREFIX + "/"})
 
     root.router.add_get("/", home)
-    console.mount(root, create_sessionmaker(engine), Clock(),
-                  LocalEvidenceStore(config.evidence_dir),
+    console.mount(root, create_sessionmaker(engine), clock or Clock(), evidence_store(config),
                   secure=base.startswith("https://"))
+    return root
+
+
+async def _serve(config: Settings, host: str, port: int) -> None:
+    from aiohttp import web
+
+    from bot.webhook import RouteAccessLogger
+    from storage.db import create_engine, upgrade
+
+    engine = create_engine(config.database_url)
+    if config.is_sqlite:
+        await upgrade(engine)
+    root = application(config, engine)
     runner = web.AppRunner(root, access_log_class=RouteAccessLogger)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
-    typer.echo(f"console on http://{host}:{port}{console.PREFIX}/")
+    typer.echo(f"console on http://{host}:{port}/console/")
     try:
         await asyncio.Event().wait()
     finally:

@@ -3,6 +3,7 @@ evidence store and redirects."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from aiohttp import web
@@ -30,6 +31,25 @@ def now(request: web.Request) -> datetime:
 
 def store(request: web.Request) -> EvidenceStore:
     return request.app[STORE]  # type: ignore[no-any-return]
+
+
+async def stored_file(request: web.Request, sha256: str, mime: str | None
+                      ) -> web.StreamResponse:
+    """A stored evidence or ticket file, shown in the page. Read off the event loop (an S3
+    store answers over the network); a file the store does not have (restored from an older
+    backup, say) gets a page saying so, not an error."""
+    from console import render
+
+    try:
+        data = await asyncio.to_thread(store(request).get, sha256)
+    except FileNotFoundError:
+        t = render.translator(request)
+        return render.page(request, "message.html", status=404,
+                           title=t("console-refused-title"), text=t("console-file-missing"),
+                           back=True)
+    return web.Response(body=data, content_type=mime or "application/octet-stream",
+                        headers={"Content-Disposition": "inline",
+                                 "Cache-Control": "private, max-age=3600"})
 
 
 def actor(request: web.Request) -> Actor:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from console import render
-from console.common import actor, now, redirect, store, uow
+from console.common import actor, now, redirect, stored_file, uow
 from console.pages import _id, page_number
 from services import console_roles
 from services.errors import Conflict, Invalid
@@ -54,10 +54,7 @@ async def ticket_file(request: web.Request) -> web.StreamResponse:
     found = await console_roles.ticket_file(uow(request), actor(request), _id(request, "id"),
                                             _id(request, "message"))
     assert found.file_sha256 is not None
-    return web.Response(body=store(request).get(found.file_sha256),
-                        content_type=found.file_mime or "application/octet-stream",
-                        headers={"Content-Disposition": "inline",
-                                 "Cache-Control": "private, max-age=3600"})
+    return await stored_file(request, found.file_sha256, found.file_mime)
 
 
 def routes(app: web.Application) -> None:

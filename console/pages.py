@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from console import render
-from console.common import actor, now, redirect, store, uow
+from console.common import actor, now, redirect, stored_file, uow
 from services import console_queue, console_roles, review
 from services.console_queue import QueueQuery
 from services.errors import Invalid, NotFound
@@ -103,9 +103,7 @@ async def evidence_file(request: web.Request) -> web.StreamResponse:
         if error.code in ("rv-not-yours", "rv-stale"):
             raise NotFound("rv-stale") from None
         raise
-    data = store(request).get(record.sha256)
-    return web.Response(body=data, content_type=record.mime, headers={
-        "Content-Disposition": "inline", "Cache-Control": "private, max-age=3600"})
+    return await stored_file(request, record.sha256, record.mime)
 
 
 async def next_page(request: web.Request) -> web.Response:

@@ -89,3 +89,4 @@ console-done-restored = File restored.
 console-queue-empty = No declaration is waiting for review.
 console-refused = Not done: { $why }
 console-too-large = What you sent is larger than { $max_mb } MB. Send a smaller file (a CSV instead of an XLSX, say, or in several parts).
+console-file-missing = This file was not found in the file store. The rest of the declaration can still be seen; tell the system's operator.

@@ -160,3 +160,25 @@ async def test_the_webhook_serves_the_console_when_configured(served: Served) ->
                 response = await client.get("/console/login/" + link.rsplit("/", 1)[1],
                                             allow_redirects=False)
                 assert "Secure" in response.headers["Set-Cookie"]
+
+
+async def test_a_file_missing_from_the_store_gets_a_page_not_an_error(served: Served) -> None:
+    """The row is there, the file is not (a store restored from an older backup): the reviewer
+    is told so in Persian, and the rest of the declaration still opens."""
+    from sqlalchemy import select
+
+    from storage.models import Evidence
+
+    filed = await file_declaration(served.world, SARI)
+    async with served.world.session() as session:
+        sha = await session.scalar(select(Evidence.sha256).where(
+            Evidence.id == filed.evidence_ids[0]))
+    for path in served.world.settings.evidence_dir.rglob(f"{sha}*"):
+        path.unlink()
+    async with browser_client() as client:
+        await signed_in(client, await served.link(REVIEWER_4))
+        async with client.get(f"{served.base}/f/{filed.evidence_ids[0]}") as response:
+            assert response.status == 404
+            assert "پیدا نشد" in await response.text()
+        async with client.get(f"{served.base}/d/{filed.declaration_id}") as response:
+            assert response.status == 200

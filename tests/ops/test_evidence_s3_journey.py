@@ -67,3 +67,46 @@ async def test_files_go_to_the_bucket_and_reviewers_get_them_from_it(
         assert sum(1 for m in files if m["kind"] in ("photo", "document")) == 5
         assert "۵ فایل فرستاده شد" in files[-1]["text"]
     assert not (tmp_path / "evidence").exists() or not any((tmp_path / "evidence").rglob("*"))
+
+
+async def test_the_console_served_alone_shows_files_from_the_bucket(
+        tmp_path: Path, moto_endpoint: str) -> None:
+    """`pishkhan console serve` on the S3 settings: a reviewer opens a file the owner sent, read
+    from the bucket, not from a local folder that does not have it."""
+    import aiohttp
+    from aiohttp import web
+
+    from cli.console import application
+    from services.console_auth import issue_link
+    from storage.db import create_engine
+
+    bucket = f"evidence-{uuid.uuid4().hex[:12]}"
+    s3_store(moto_endpoint, bucket)
+    async with local_world(tmp_path, now=FIXED_NOW, evidence_backend="s3",
+                           s3_endpoint_url=moto_endpoint, s3_bucket=bucket,
+                           s3_access_key_id=S3_KEYS["access_key_id"],
+                           s3_secret_access_key=S3_KEYS["secret_access_key"]) as world:
+        filed = await file_declaration(world, SARI, status="submitted")
+        await make_staff(world, REVIEWER_4, "reviewer", region=4)
+        async with world.session() as session:
+            evidence = (await session.scalars(select(Evidence).where(
+                Evidence.declaration_id == filed.declaration_id))).first()
+        assert evidence is not None
+        stored = world.app.services["evidence_store"].get(evidence.sha256)
+        engine = create_engine(world.settings.database_url)
+        runner = web.AppRunner(application(world.settings, engine, world.clock))
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        base = f"http://127.0.0.1:{runner.addresses[0][1]}/console"
+        try:
+            token = await issue_link(world.uow(), *REVIEWER_4, world.clock.now())
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+                async with client.get(f"{base}/login/{token}") as response:
+                    assert response.status == 200
+                async with client.get(f"{base}/f/{evidence.id}") as response:
+                    assert response.status == 200
+                    assert await response.read() == stored
+        finally:
+            await runner.cleanup()
+            await engine.dispose()
