@@ -33,7 +33,6 @@ import asyncio
 import os
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,7 +43,7 @@ from storage.db import create_engine, create_sessionmaker
 from storage.faults import POINTS
 from storage.models import AccountOffice, AuditLog, Declaration, Evidence, LinkCode
 from tests.e2e.conftest import make_jpeg
-from tests.faults.harness import Bot, prepare, start_zygote
+from tests.faults.harness import Bot, prepare
 
 PHOTOS = (make_jpeg(color="navy", width=70), make_jpeg(color="olive", width=71))
 
@@ -76,14 +75,6 @@ async def _counts(url: str, ids: dict[str, object]) -> dict[str, object]:
     await engine.dispose()
     return found
 
-
-@pytest.fixture(scope="module")
-def zygote() -> Iterator[subprocess.Popen[bytes]]:
-    """One import of the bot for both backends' chains (see tests/faults/zygote.py)."""
-    process = start_zygote()
-    yield process
-    process.kill()
-    process.wait(10)
 
 
 @pytest.mark.timeout(240)
