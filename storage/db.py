@@ -97,7 +97,10 @@ def compare_options(connection: Connection) -> dict[str, Any]:
 
 
 def _sqlite_pragmas(inbox: Path | None) -> Any:
-    ddl = inbox_ddl() if inbox is not None else []
+    # The inbox file's WAL mode and table, once per engine: both stay in the file (the pool
+    # opens and closes connections past its size all the time). Migration 0023 creates the
+    # table again after a downgrade dropped it.
+    pending = inbox_ddl() if inbox is not None else []
 
     def on_connect(dbapi_connection: object, _record: object) -> None:
         cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
@@ -107,10 +110,12 @@ def _sqlite_pragmas(inbox: Path | None) -> Any:
         cursor.execute("PRAGMA synchronous=NORMAL")
         if inbox is not None:
             cursor.execute(f"ATTACH DATABASE ? AS {INBOX_SCHEMA}", (str(inbox),))
-            cursor.execute(f"PRAGMA {INBOX_SCHEMA}.journal_mode=WAL")
             cursor.execute(f"PRAGMA {INBOX_SCHEMA}.synchronous=NORMAL")
-            for statement in ddl:
-                cursor.execute(statement)
+            if pending:
+                cursor.execute(f"PRAGMA {INBOX_SCHEMA}.journal_mode=WAL")
+                for statement in pending:
+                    cursor.execute(statement)
+                pending.clear()
         cursor.close()
 
     return on_connect
