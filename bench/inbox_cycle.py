@@ -1,6 +1,6 @@
 """`python -m bench.inbox_cycle`: what one update's inbox bookkeeping costs on SQLite, with the
 inbox in a file of its own (`storage.db.inbox_path`, the default) and in the main file (as
-before migration 0023), measured in the same run.
+before migration 0025), measured in the same run.
 
 Each update: stored (the intake), taken (the worker's lease), a use case's write in the main
 file with the update's `replying` mark in the same transaction, then marked done: four

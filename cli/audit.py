@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from cli.common import console, fail, settings, with_uow
+from cli.common import console, fail, said, say, settings, with_uow
 
 audit_app = typer.Typer(help="The audit log: read and export (it cannot be changed).",
                         no_args_is_help=True)
@@ -25,7 +25,7 @@ Lang = Annotated[str, typer.Option("--lang", help="fa or en")]
 
 
 def _filter(office: str | None, person: str | None, action: str | None, since: str | None,
-            until: str | None, limit: int | None) -> Any:
+            until: str | None, limit: int | None, lang: str = "en") -> Any:
     from scoring import calendar
     from storage.audit import AuditFilter
 
@@ -34,7 +34,7 @@ def _filter(office: str | None, person: str | None, action: str | None, since: s
         first = calendar.start_of_day(calendar.parse_jalali(since), tz) if since else None
         last = calendar.end_of_day(calendar.parse_jalali(until), tz) if until else None
     except calendar.JalaliDateError as exc:
-        fail(str(exc))
+        fail(said(exc, lang), lang)
         raise
     return AuditFilter(office=office, person=person, action=action, since=first, until=last,
                        limit=limit)
@@ -56,14 +56,14 @@ def audit_list(office: Office = None, person: Person = None, action: Action = No
     """The audit rows that match, oldest first."""
     from texts.audit import audit_header, audit_table_rows
 
-    rows = _rows(_filter(office, person, action, since, until, limit), lang)
-    table = Table(title="audit log")
+    rows = _rows(_filter(office, person, action, since, until, limit, lang), lang)
+    table = Table(title="audit log" if lang == "en" else None)
     for column in audit_header(lang):
         table.add_column(column)
     for row in audit_table_rows(rows, lang):
         table.add_row(*("" if v is None else str(v) for v in row))
     console.print(table)
-    console.print(f"{len(rows)} rows")
+    say(lang, "cli-rows", count=len(rows))
 
 
 @audit_app.command("export")
@@ -73,13 +73,16 @@ def audit_export(out: Annotated[Path, typer.Option("--out", help="a .xlsx or .cs
     """Every matching row as CSV or XLSX (by the extension of --out)."""
     from documents.tables import write_table
     from texts.audit import audit_header, audit_table_rows
+    from texts.i18n import Markup, Translator
 
+    if lang not in ("fa", "en"):
+        fail(f"unknown language {lang!r} (fa or en)")
     if out.suffix.lower() not in (".xlsx", ".csv"):
-        fail(f"{out}: the file must end in .xlsx or .csv")
-    rows = _rows(_filter(office, person, action, since, until, None), lang)
+        fail(Translator(lang)("cli-out-suffix", path=Markup(str(out))), lang)
+    rows = _rows(_filter(office, person, action, since, until, None, lang), lang)
     written = write_table(audit_header(lang), audit_table_rows(rows, lang), out,
                           sheet="audit", rtl=lang == "fa")
-    console.print(f"wrote {written} ({len(rows)} rows)")
+    say(lang, "cli-wrote-rows", path=Markup(str(written)), count=len(rows))
 
 
 def register(app: typer.Typer) -> None:

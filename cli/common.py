@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from settings import Settings
@@ -22,21 +23,51 @@ class UsageError(Exception):
     """Bad input from the person at the keyboard: one line, exit code 2."""
 
 
-def fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+def fail(message: str, lang: str = "en") -> None:
+    label = "خطا:" if lang == "fa" else "error:"
+    err.print(f"[bold red]{label}[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
+
+
+def language(lang: str) -> str:
+    """The `--lang` value, if it is one (fa or en)."""
+    if lang not in ("fa", "en"):
+        fail(f"unknown language {lang!r} (fa or en)")
+    return lang
+
+
+def said(exc: Exception, lang: str) -> str:
+    """A refusal in `lang`: a use case's refusal, or another's in Persian, from the catalog
+    (`code`, `params`); else its English text."""
+    from services.errors import ServiceError
+    from texts.i18n import Markup, Translator
+
+    code = getattr(exc, "code", None)
+    if not code or (lang == "en" and not isinstance(exc, ServiceError)):
+        return str(exc)
+    params = dict(getattr(exc, "params", {}))
+    for name in ("path", "name"):  # a file as it is named (its digits stay Latin)
+        if name in params:
+            params[name] = Markup(str(params[name]))
+    return Translator(lang)(code, **params)
 
 
 def settings() -> Settings:
     try:
-        return Settings()
+        found = Settings()
     except Exception as exc:  # pydantic's ValidationError: name the variable, not a traceback
         fail(f"configuration: {exc}".splitlines()[0] + " — " + str(exc).splitlines()[-2].strip())
         raise
+    from services.send_hours import SendHours, configure
+
+    configure(SendHours.parse(found.send_hours))  # non-urgent notices go out within these hours
+    return found
 
 
-def with_db(work: Callable[..., Awaitable[T]], *, upgrade: bool | None = None) -> T:
-    """Run `work(session)` against the configured database, mapping known errors to exit 2."""
+def with_db(work: Callable[..., Awaitable[T]], *, upgrade: bool | None = None,
+            lang: str = "en") -> T:
+    """Run `work(session)` against the configured database, mapping known errors to exit 2
+    (one line in `lang`)."""
     from scoring.calendar import JalaliDateError
     from storage.admin import AdminError
     from storage.db import create_engine, create_sessionmaker
@@ -58,7 +89,7 @@ def with_db(work: Callable[..., Awaitable[T]], *, upgrade: bool | None = None) -
     try:
         return asyncio.run(main())
     except (AdminError, RegistryFileError, JalaliDateError, UsageError) as exc:
-        fail(str(exc))
+        fail(said(exc, lang), lang)
         raise
 
 
@@ -69,22 +100,38 @@ def with_uow(work: Callable[..., Awaitable[T]], *, upgrade: bool | None = None,
     from services.errors import ServiceError
     from services.uow import UnitOfWork
     from storage.db import create_sessionmaker
-    from texts.i18n import Translator
 
     async def call(session: Any) -> T:
         return await work(UnitOfWork(create_sessionmaker(session.bind)))
 
     try:
-        return with_db(call, upgrade=upgrade)
+        return with_db(call, upgrade=upgrade, lang=lang)
     except ServiceError as error:
-        fail(Translator(lang)(error.code, **error.params))
+        fail(said(error, lang), lang)
         raise
 
 
-def print_import(report: object, what: str, dry_run: bool) -> None:
+def say(lang: str, key: str, **args: object) -> None:
+    """One line from the catalogs in `lang`."""
+    from texts.i18n import Translator
+
+    console.print(Translator(lang)(key, **args), highlight=False, soft_wrap=True, markup=False)
+
+
+def print_import(report: object, what: str, dry_run: bool, lang: str = "en",
+                 kind: str = "") -> None:
+    """An import's report: English tables, or in Persian (`lang` fa) one line each (`kind`:
+    regions, offices, association or satisfaction)."""
     from storage.registry import ImportReport
 
     assert isinstance(report, ImportReport)
+    if lang != "en":
+        from texts.i18n import Translator
+        from texts.imports import import_lines
+
+        for line in import_lines(Translator(lang), report, kind or what, dry_run):
+            console.print(line, highlight=False, soft_wrap=True, markup=False)
+        return
     table = Table(title=f"{what} import" + (" (dry run: nothing written)" if dry_run else ""))
     for column in ("inserted", "updated", "unchanged", "rejected rows"):
         table.add_column(column, justify="right")

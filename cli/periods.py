@@ -9,7 +9,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from cli.common import console, fail, settings, with_uow
+from cli.common import console, fail, said, settings, with_uow
+from texts.i18n import Markup
 
 period_app = typer.Typer(help="Evaluation periods.", no_args_is_help=True)
 LangOption = Annotated[str, typer.Option("--lang", help="language of messages: en or fa")]
@@ -26,6 +27,19 @@ def _say(lang: str, key: str, **args: object) -> None:
     from texts.i18n import Translator
 
     console.print(Translator(lang)(key, **args), highlight=False, soft_wrap=True)
+
+
+def said_key(lang: str, key: str, **args: object) -> str:
+    from texts.i18n import Translator
+
+    return Translator(lang)(key, **args)
+
+
+def _paths(written: object) -> Markup:
+    """Files written, as they are (a path's digits stay Latin in a Persian line)."""
+    if isinstance(written, list | tuple):
+        return Markup(", ".join(str(p) for p in written))
+    return Markup(str(written))
 
 
 @period_app.command("create")
@@ -48,6 +62,7 @@ def period_create(
     from services.periods import create_period
 
     config = settings()
+    lang = _lang(lang)
     try:
         opens_at, closes_at = calendar.window(opens, closes, config.tz)
         review_opens_at, review_closes_at = calendar.window(review_opens or opens,
@@ -55,7 +70,7 @@ def period_create(
         liaison_at = (calendar.end_of_day(calendar.parse_jalali(liaison_deadline), config.tz)
                       if liaison_deadline else None)
     except calendar.JalaliDateError as exc:
-        fail(str(exc))
+        fail(said(exc, lang), lang)
         raise
     try:
         if rubric is None:
@@ -73,7 +88,7 @@ def period_create(
     record = with_uow(lambda uow: create_period(
         uow, code=code, opens_at=opens_at, closes_at=closes_at, review_opens_at=review_opens_at,
         review_closes_at=review_closes_at, liaison_deadline=liaison_at,
-        rubric_code=loaded.code, rubric_text=text), lang=_lang(lang))
+        rubric_code=loaded.code, rubric_text=text), lang=lang)
     _print_periods([record])
 
 
@@ -96,17 +111,15 @@ def _print_periods(rows: list) -> None:
 
 
 def _day(text: str | None, *, end: bool) -> Any:
-    """A Jalali day typed on the command line as the instant its window starts or ends."""
+    """A Jalali day typed on the command line as the instant its window starts or ends (a
+    date that is not one: `JalaliDateError`, which `with_uow` says in the operator's
+    language)."""
     from scoring import calendar
 
     if text is None:
         return None
     tz = settings().tz
-    try:
-        day = calendar.parse_jalali(text)
-    except calendar.JalaliDateError as exc:
-        fail(str(exc))
-        raise
+    day = calendar.parse_jalali(text)
     return calendar.end_of_day(day, tz) if end else calendar.start_of_day(day, tz)
 
 
@@ -190,9 +203,9 @@ def report(
     from documents.tables import write_table_csv
     from services.statistics import announcement
 
-    if file_format not in ("xlsx", "csv"):
-        fail(f"unknown format {file_format!r} (xlsx or csv)")
     lang = _lang(lang)
+    if file_format not in ("xlsx", "csv"):
+        fail(said_key(lang, "cli-unknown-format", format=file_format), lang)
     found = with_uow(lambda uow: announcement(uow, period), lang=lang)
     stats = found.stats
     if file_format == "xlsx":
@@ -206,19 +219,18 @@ def report(
             paths.append(write_table_csv(*source_rows(table, lang),
                                          folder / f"{stem}{name}.csv"))
         written = paths
-    console.print(f"wrote {written}")
+    _say(lang, "cli-wrote", path=_paths(written))
     if chart is not None:
-        console.print(f"wrote {write_rank_chart(stats, chart, lang)}")
+        _say(lang, "cli-wrote", path=_paths(write_rank_chart(stats, chart, lang)))
     if sources_chart is not None:
         title = stats.period_fa if lang == "fa" else stats.period_en
         drawn = write_source_chart(found.sources.by_region, sources_chart, lang, title)
-        console.print(f"wrote {drawn}")
+        _say(lang, "cli-wrote", path=_paths(drawn))
     total = stats.participation_by_type.total
     split = found.sources.by_type.total
-    console.print(f"{total.registered} offices, {total.declared} declared "
-                  f"({total.percent}%); ranks: {split.count('declared')} declared, "
-                  f"{split.count('carried_forward')} carried forward, "
-                  f"{split.count('minimum')} minimum without data")
+    _say(lang, "cli-report-summary", registered=total.registered, declared=total.declared,
+         percent=total.percent, from_declared=split.count("declared"),
+         carried=split.count("carried_forward"), minimum=split.count("minimum"))
 
 
 def office_results(
@@ -238,14 +250,14 @@ def office_results(
 
     lang = _lang(lang)
     if out.suffix.lower() not in (".xlsx", ".csv"):
-        fail(f"{out}: the file must end in .xlsx or .csv")
+        fail(said_key(lang, "cli-out-suffix", path=Markup(str(out))), lang)
     found = with_uow(lambda uow: results_of(uow, period), lang=lang)
     if region is not None:
         found = replace(found, lines=tuple(x for x in found.lines if x.region_code == region))
     header, rows = office_rows(found, lang)
     written = write_table(header, rows, out, sheet=Translator(lang)("stats-sheet-offices"),
                           rtl=lang == "fa")
-    console.print(f"wrote {written} ({len(rows)} offices)")
+    _say(lang, "cli-wrote-offices", path=_paths(written), count=len(rows))
 
 
 def register(app: typer.Typer) -> None:

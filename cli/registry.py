@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli.common import console, err, print_import, with_uow
+from cli.common import console, err, language, print_import, say, with_uow
 
 regions_app = typer.Typer(help="Regions and their provinces.", no_args_is_help=True)
 offices_app = typer.Typer(help="The office registry.", no_args_is_help=True)
@@ -18,16 +18,22 @@ staff_app = typer.Typer(help="Reviewers, associations, liaisons and HQ staff.",
 experts_app = typer.Typer(help="The expert directory.", no_args_is_help=True)
 
 
+Lang = Annotated[str, typer.Option("--lang", help="language of the report: en or fa")]
+
+
 @regions_app.command("import")
-def regions_import(file: Path, dry_run: Annotated[bool, typer.Option("--dry-run")] = False
-                   ) -> None:
+def regions_import(file: Path, dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
+                   lang: Lang = "en") -> None:
     """Load regions and provinces from a CSV/XLSX (region_code, region_name, region_name_en,
     seat, province)."""
     from services.registry import import_regions
 
-    report = with_uow(lambda uow: import_regions(uow, file, dry_run=dry_run))
-    print_import(report, "regions", dry_run)
+    lang = language(lang)
+    report = with_uow(lambda uow: import_regions(uow, file, dry_run=dry_run), lang=lang)
+    print_import(report, "regions", dry_run, lang)
     if report.rejected:
+        if lang != "en":
+            say(lang, "import-nothing-written")
         raise typer.Exit(2)
 
 
@@ -36,23 +42,31 @@ def offices_import(
     file: Path,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="write the good rows")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="only validate")] = False,
+    lang: Lang = "en",
 ) -> None:
     """Upsert offices by office code from a CSV/XLSX with English or Persian headers."""
     from rich.progress import Progress
 
     from services.registry import import_offices
 
+    lang = language(lang)
     with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("validating", total=None)
+        task = progress.add_task("validating" if lang == "en" else "…", total=None)
         report = with_uow(lambda uow: import_offices(
             uow, file, skip_bad=skip_bad, dry_run=dry_run,
-            progress=lambda n: progress.advance(task, n)))
-    print_import(report, "offices", dry_run)
+            progress=lambda n: progress.advance(task, n)), lang=lang)
+    print_import(report, "offices", dry_run, lang)
     if report.unlinked:  # each was audited and told; the new holder links with their contact
-        console.print(f"{report.unlinked} accounts unlinked: the registry names another "
-                      "licence holder for their office")
+        if lang == "en":
+            console.print(f"{report.unlinked} accounts unlinked: the registry names another "
+                          "licence holder for their office")
+        else:
+            say(lang, "import-unlinked", count=report.unlinked)
     if report.rejected and not skip_bad:
-        err.print("nothing was written: fix the rows above, or use --skip-bad")
+        if lang == "en":
+            err.print("nothing was written: fix the rows above, or use --skip-bad")
+        else:
+            say(lang, "import-nothing-written-skip")
         raise typer.Exit(2)
 
 

@@ -84,10 +84,13 @@ def register(app: typer.Typer) -> None:
                       + (f", {summary.unreachable} unreachable accounts skipped"
                          if summary.unreachable else ""))
 
-    def _import(kind: str, file: Path, period: str, dry_run: bool) -> None:
+    def _import(kind: str, file: Path, period: str, dry_run: bool, lang: str) -> None:
+        from cli.common import language, say
         from cli.main import _print_import
         from services.association import import_scores
         from services.errors import ServiceError
+
+        lang = language(lang)
 
         async def work(uow: Any) -> Any:
             try:
@@ -97,14 +100,17 @@ def register(app: typer.Typer) -> None:
                 from texts.i18n import Translator
                 from texts.review_text import explain
 
-                raise UsageError(explain(Translator("en"), exc)) from None
+                raise UsageError(explain(Translator(lang), exc)) from None
 
-        report = with_uow(work)
-        _print_import(report, f"{kind} scores", dry_run)
+        report = with_uow(work, lang=lang)
+        _print_import(report, f"{kind} scores", dry_run, lang, kind)
         if report.rejected:
             from cli.main import err
 
-            err.print("nothing was written: fix the rows above")
+            if lang == "en":
+                err.print("nothing was written: fix the rows above")
+            else:
+                say(lang, "import-nothing-written")
             raise typer.Exit(2)
 
     @scores_app.command("import")
@@ -112,16 +118,18 @@ def register(app: typer.Typer) -> None:
         file: Path,
         period: Annotated[str, typer.Option(help="period code, e.g. 1404-H1")],
         dry_run: Annotated[bool, typer.Option("--dry-run", help="only validate")] = False,
+        lang: Annotated[str, typer.Option("--lang", help="fa or en")] = "en",
     ) -> None:
         """Association scores from a CSV/XLSX: office_code (کد دفتر), score (امتیاز)."""
-        _import("association", file, period, dry_run)
+        _import("association", file, period, dry_run, lang)
 
     @satisfaction_app.command("import")
     def satisfaction_import(
         file: Path,
         period: Annotated[str, typer.Option(help="period code, e.g. 1404-H1")],
         dry_run: Annotated[bool, typer.Option("--dry-run", help="only validate")] = False,
+        lang: Annotated[str, typer.Option("--lang", help="fa or en")] = "en",
     ) -> None:
         """Citizens' satisfaction from a CSV/XLSX: office_code (کد دفتر), score (امتیاز) and/or
         mean (میانگین, a 1–5 rating), respondents (تعداد پاسخ‌دهندگان)."""
-        _import("satisfaction", file, period, dry_run)
+        _import("satisfaction", file, period, dry_run, lang)

@@ -5,7 +5,9 @@ as the bot (aiohttp, Jinja2 templates, htmx shipped in `static/`; nothing from a
 runs it alone, and `mount_if_configured` adds it to the webhook's server when
 `PISHKHAN_CONSOLE_BASE_URL` is set. Modules: `web` (the application, sessions, CSRF, security
 headers), `pages` (the queue and a declaration), `actions` (the reviewer's forms), `stats`
-(statistics and the audit log), `render` (templates, Jalali dates, Persian digits).
+(statistics and the audit log), `hq` and `hq_results` (headquarters' periods, rubric, results
+and corrections), `exports` (headquarters' downloads), `render` (templates, Jalali dates,
+Persian digits).
 """
 
 from console.web import PREFIX, build, mount, mount_if_configured

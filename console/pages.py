@@ -9,7 +9,7 @@ from aiohttp import web
 
 from console import render
 from console.common import actor, now, redirect, store, uow
-from services import console_queue, review
+from services import console_queue, console_roles, review
 from services.console_queue import QueueQuery
 from services.errors import Invalid, NotFound
 from texts.review_text import explain, reason_text
@@ -43,6 +43,8 @@ def flash(request: web.Request) -> str:
 
 
 async def queue_page(request: web.Request) -> web.Response:
+    if console_roles.tickets_only(actor(request)):  # an expert has no queue: their tickets
+        return redirect(request, "/tickets")
     query = query_of(request)
     found = await console_queue.search(uow(request), actor(request), now(request), query)
     pages = max((found.total + PER_PAGE - 1) // PER_PAGE, 1)

@@ -15,6 +15,7 @@ from aiohttp import web
 from scoring.calendar import format_jalali_date, format_jalali_numeric, period_title
 from scoring.text import to_persian_digits
 from services.console_auth import Session
+from services.console_roles import may_answer, may_score, tickets_only
 from services.console_stats import may_see_audit, may_see_stats
 from texts.i18n import Translator, format_number
 
@@ -60,5 +61,8 @@ def page(request: web.Request, template: str, status: int = 200, **context: Any
         "jalali": jalali, "session": session, "root": request.app[ROOT],
         "csrf": session.csrf if session is not None else "", "flash": "",
         "nav_stats": session is not None and may_see_stats(session.actor),
-        "nav_audit": session is not None and may_see_audit(session.actor), **context},
+        "nav_audit": session is not None and may_see_audit(session.actor),
+        "nav_scores": session is not None and may_score(session.actor),
+        "nav_tickets": session is not None and may_answer(session.actor),
+        "nav_tickets_only": session is not None and tickets_only(session.actor), **context},
         status=status)

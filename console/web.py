@@ -19,7 +19,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from console import actions, pages, render, stats
+from console import actions, association, experts, exports, hq, pages, render, stats
 from console.common import CLOCK, SECURE, SESSIONMAKER, STORE, now, redirect, uow
 from console.render import SESSION
 from services import console_auth
@@ -37,6 +37,7 @@ OPEN_PATHS = ("/login/", "/bye", "/static/", "/fonts/")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "font-src 'self'; frame-src 'self'; object-src 'self'; form-action 'self'; "
        "frame-ancestors 'self'; base-uri 'none'")
+REQUEST_LIMIT_MB = 1  # aiohttp's default, and the webhook's (bot.webhook.MAX_BODY)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -65,6 +66,12 @@ async def headers(request: web.Request, handler: Handler) -> web.StreamResponse:
         response = await handler(request)
     except ServiceError as error:
         response = refusal(request, error)
+    except web.HTTPRequestEntityTooLarge:  # a form or file over the request limit
+        t = render.translator(request)
+        response = render.page(request, "message.html", status=413,
+                               title=t("console-refused-title"),
+                               text=t("console-too-large", max_mb=REQUEST_LIMIT_MB),
+                               back=request.get(SESSION) is not None)
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -143,6 +150,10 @@ def build(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, evidence
     pages.routes(app)
     stats.routes(app)
     actions.routes(app)
+    association.routes(app)
+    experts.routes(app)
+    hq.routes(app)
+    exports.routes(app)
     app.router.add_static("/static/", STATIC)
     app.router.add_static("/fonts/", FONTS)
     return app

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from documents.reports import FONT_PATH, label_axes, save_figure, shape
+from documents.reports import FONT_PATH, label_axes, save_figure, shape, shown
 from scoring.rubric import OFFICE_TYPE_TITLES
 from scoring.sources import SOURCES, SourceRow, SourceTable
 from scoring.stats import TOTAL_KEY
@@ -33,7 +33,7 @@ def source_rows(table: SourceTable, lang: str = "fa") -> tuple[list[str], list[l
                    for r in range(table.rank_count)]
 
     def row(r: SourceRow) -> list[Any]:
-        label = t("report-total") if r.key == TOTAL_KEY else r.name(lang)
+        label = t("report-total") if r.key == TOTAL_KEY else shown(r.name(lang), lang)
         cells: list[Any] = [label, r.registered, r.ranked]
         for s in range(len(SOURCES)):
             cells.append(r.counts[s])
@@ -58,7 +58,8 @@ def office_rows(results: Any, lang: str = "fa") -> tuple[list[str], list[list[An
                t("stats-col-satisfaction"), t("stats-col-total"), t("stats-col-rank")]
     rows = []
     for line in results.lines:
-        rows.append([line.code, line.name, line.region_fa if lang == "fa" else line.region_en,
+        rows.append([line.code, shown(line.name, lang),
+                     shown(line.region_fa, lang) if lang == "fa" else line.region_en,
                      _type_name(line.office_type, lang), t(f"stats-source-{line.source}"),
                      *(line.indicators.get(c.key) for c in results.columns),
                      line.negatives, line.association, line.satisfaction, line.total,
@@ -99,7 +100,7 @@ def write_source_chart(table: SourceTable, path: str | Path, lang: str = "fa",
         for i, height in enumerate(bottoms):
             axes.annotate(number(height), (i, height), xytext=(0, 2), ha="center",
                           textcoords="offset points", va="bottom", fontproperties=font)
-        label_axes(axes, t, [row.name(lang) for row in rows], font, number)
+        label_axes(axes, t, [shown(row.name(lang), lang) for row in rows], font, number)
         heading = t("stats-chart-title") + (f" — {title}" if title else "")
         axes.set_title(text(heading), fontproperties=title_font, pad=12)
         # Under the axes, so that it never covers a bar's count.

@@ -43,6 +43,13 @@ def looks_like_formula(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
+def shown(name: str, lang: str) -> str:
+    """A name as a Persian report shows it: the registry writes numbers in names with ASCII
+    digits («ساری 8444»), a Persian page reads them in Persian digits; stored names are not
+    changed, and codes (what a reader types or looks up) keep their digits."""
+    return to_persian_digits(name) if lang == "fa" else name
+
+
 def csv_cell(value: object) -> str:
     """A cell as CSV text; one that starts like a formula gets a leading `'`."""
     return "'" + value if looks_like_formula(value) else str(value)  # type: ignore[operator]
@@ -69,7 +76,7 @@ def table_rows(table: ParticipationTable | RankTable, lang: str = "fa",
 
 
 def _label(row: ParticipationRow | RankRow, t: Translator, lang: str) -> str:
-    return t("report-total") if row.key == TOTAL_KEY else row.name(lang)
+    return t("report-total") if row.key == TOTAL_KEY else shown(row.name(lang), lang)
 
 
 def _participation_row(row: ParticipationRow, t: Translator, lang: str) -> list[Any]:
@@ -214,7 +221,7 @@ def write_rank_chart(stats: PeriodStats, path: str | Path, lang: str = "fa") -> 
                 axes.annotate(number(height), (bar.get_x() + bar.get_width() / 2, height),
                               xytext=(0, 2), textcoords="offset points", ha="center",
                               va="bottom", fontproperties=small)
-        label_axes(axes, t, [row.name(lang) for row in rows], font, number)
+        label_axes(axes, t, [shown(row.name(lang), lang) for row in rows], font, number)
         period = stats.period_fa if persian else stats.period_en
         title = t("report-chart-title") + (f" — {period}" if period else "")
         axes.set_title(text(title), fontproperties=title_font, pad=12)

@@ -1,11 +1,11 @@
 """An album (several photos or files sent at once, one `media_group_id`) is one answer.
 
-Each part arrives as its own update and is stored as it comes (`handlers.evidence`); instead of
-one «received» per part, the parts are noted here, and when no new part has come for `QUIET`
-seconds the last one noted acknowledges the whole album once, with its list of files. Parts may
-arrive in any order and, with several workers, at different processes: the collector is behind
-a small interface, with an in-process default and a Redis one (`RedisAlbums`) that all workers
-share. `claim` lets exactly one part (the latest, once) answer.
+Since the fix for a process killed while an album comes in, the handler no longer collects the
+parts here: each part writes its name into one queued outbox notice in the same transaction as
+the file (`storage.album_notices`, through `services.declaration.evidence.attach`), and the
+outbox sender acknowledges the album once no part has come for `QUIET` seconds. The collectors
+below (in-process and `RedisAlbums`) are no longer used by the handler; `bot.app` still builds
+`RedisAlbums` and can stop doing so.
 """
 
 from __future__ import annotations

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
-from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
@@ -19,14 +17,14 @@ from aiogram.types import CallbackQuery, Message
 from aiohttp import ClientError
 
 from handlers import wizard
-from handlers.albums import DEFAULT, QUIET, AlbumCollector
+from handlers.albums import QUIET
 from handlers.errors import Unavailable
 from handlers.owner import menu_button, press, say
 from handlers.wizard import screen
 from services.clock import Clock
 from services.declaration import evidence
 from services.declaration import wizard as flow
-from services.declaration.evidence import FileMeta
+from services.declaration.evidence import AlbumPart, FileMeta
 from services.errors import ServiceError
 from services.uow import UnitOfWork
 from settings import Settings
@@ -77,9 +75,10 @@ async def _download(message: Message, bot: Bot, kind: str, settings: Settings
 
 async def take_file(message: Message, bot: Bot, actor: Actor, t: Translator, clock: Clock,
                     settings: Settings, evidence_store: EvidenceStore, uow: UnitOfWork,
-                    albums: AlbumCollector | None = None) -> None:
-    """A file for the question the owner is on; the parts of an album are acknowledged once
-    (`handlers.albums`: `albums` is the shared collector when the application provides one)."""
+                    ) -> None:
+    """A file for the question the owner is on; the parts of an album are acknowledged once,
+    by one outbox notice written with the files (`storage.album_notices`): a process killed
+    while the album comes in loses neither, and any worker may take any part."""
     if not actor.office_ids:
         await message.answer(t("not-linked"))
         return
@@ -104,49 +103,22 @@ async def take_file(message: Message, bot: Bot, actor: Actor, t: Translator, clo
             # update again, and the owner learns which file it was in case it never arrives.
             raise Unavailable("evidence-unavailable", title=title(item, t.lang),
                               name=_name(message)) from error
+        album = None
+        if message.media_group_id:  # a part of an album: the album is acknowledged once
+            album = AlbumPart(f"{actor.platform}:{message.chat.id}:{message.media_group_id}",
+                              message.document.file_name if message.document is not None
+                              else None, QUIET)
         attached = await evidence.attach(uow, actor, clock.now(), item.key, FileMeta(
-            checked.sha256, len(checked.data), checked.mime, filename, file_id))
+            checked.sha256, len(checked.data), checked.mime, filename, file_id), album)
     except ServiceError as error:
         await message.answer(say(t, error), reply_markup=menu_button(t))
         return
+    if album is not None:
+        return  # the outbox answers for the whole album once its parts stop coming
     markup = evidence_keyboard(attached.draft.period.id, item.key, attached.count, t)
-    if message.media_group_id:  # a part of an album: the album is acknowledged once
-        name = message.document.file_name if message.document is not None and \
-            message.document.file_name else t("evidence-kind-image")
-        group = f"{actor.platform}:{message.chat.id}:{message.media_group_id}"
-        collector = albums if albums is not None else DEFAULT
-        seq = await collector.add(group, name, attached.count)
-        _later(_acknowledge_album(message, t, collector, group, seq, title(item, t.lang),
-                                  markup))
-        return
     await message.answer(
         t("evidence-received", count=attached.count, title=title(item, t.lang)),
         reply_markup=markup)
-
-
-_PENDING: set[asyncio.Task[None]] = set()
-
-
-def _later(work: Coroutine[Any, Any, None]) -> None:
-    task = asyncio.get_running_loop().create_task(work)
-    _PENDING.add(task)
-    task.add_done_callback(_PENDING.discard)
-
-
-async def _acknowledge_album(message: Message, t: Translator, collector: AlbumCollector,
-                             group: str, seq: int, item_title: str, markup: Any) -> None:
-    """After a quiet moment, the latest part noted answers for the whole album, once."""
-    await asyncio.sleep(QUIET)
-    try:
-        album = await collector.claim(group, seq)
-        if album is None:
-            return  # a later part answers (or has answered) for the album
-        files = "\n".join(f"{number}. {name}" for number, name in enumerate(album.names, 1))
-        await message.answer(t("evidence-album-received", added=len(album.names),
-                               count=album.count, title=item_title, files=files),
-                             reply_markup=markup)
-    except Exception:  # the files are stored; only the acknowledgement is lost
-        log.exception("acknowledging album %s failed", group)
 
 
 async def on_files(callback: CallbackQuery, callback_data: ItemCb, actor: Actor, t: Translator,

@@ -23,7 +23,7 @@ from storage.accounts import Actor
 from texts.callbacks import MenuCb
 from texts.i18n import Translator
 from texts.keyboards import InlineKeyboardBuilder
-from texts.views import menu_keyboard
+from texts.views import menu_keyboard, status_key
 
 S = DeclarationStatus
 T = TypeVar("T")
@@ -77,6 +77,7 @@ async def send_menu(message: Message, uow: UnitOfWork, actor: Actor, t: Translat
         return
     lines = [t("menu-office", name=status.office.name, code=status.office.code)]
     submitted = False
+    editable = not status.under_review and status.status not in (S.CONFIRMED, S.PUBLISHED)
     period = status.period
     if period is None:
         lines.append(t("menu-no-period"))
@@ -93,13 +94,14 @@ async def send_menu(message: Message, uow: UnitOfWork, actor: Actor, t: Translat
             lines.append(t("menu-status-none"))
         else:
             submitted = status.status != S.DRAFT
-            lines.append(t("menu-status", status=t(f"status-{status.status}")))
+            lines.append(t("menu-status", status=t(status_key(status.status,
+                                                                status.under_review))))
             if status.missing and status.status in (S.DRAFT, S.RETURNED):
                 lines.append(t("menu-missing", count=len(status.missing),
                                items=missing_names(t, status.missing)))
     await message.answer("\n".join(lines), reply_markup=menu_keyboard(
         t, has_period=period is not None and period.is_open(now),
-        several_offices=len(actor.office_ids) > 1, submitted=submitted))
+        several_offices=len(actor.office_ids) > 1, submitted=submitted, editable=editable))
 
 
 def menu_button(t: Translator) -> InlineKeyboardMarkup:

@@ -81,7 +81,8 @@ async def _list(c: Ctx, cb: ReviewListCb) -> None:
 @button(ReviewIdCb, "o")
 async def _open(c: Ctx, cb: ReviewIdCb) -> None:
     await c.state.clear()
-    await send_declaration(c.message, c.t, await review.open_declaration(c.uow, c.actor, cb.id))
+    await send_declaration(c.message, c.t, await review.open_declaration(c.uow, c.actor, cb.id,
+                                                                         now=c.now))
 
 
 @button(ReviewCb, "n")
@@ -102,7 +103,8 @@ async def _open_next(c: Ctx, after: int = 0) -> None:
 
 async def _reopen(c: Ctx, declaration_id: int) -> None:
     await send_declaration(c.message, c.t,
-                           await review.open_declaration(c.uow, c.actor, declaration_id))
+                           await review.open_declaration(c.uow, c.actor, declaration_id,
+                                                         now=c.now))
 
 
 # ---------------------------------------------------------------------------------------------

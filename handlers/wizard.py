@@ -25,7 +25,7 @@ from services.declaration import Draft, Resumed
 from services.position import Position
 from settings import Settings
 from texts.i18n import Translator
-from texts.views import bounds_text, format_value, hint, title
+from texts.views import bounds_text, format_value, hint, status_key, title
 from texts.wizard_keyboards import (
     evidence_keyboard,
     option_label,
@@ -191,7 +191,7 @@ async def show_review(screen: Screen, draft: Draft, note: str | None = None) -> 
     t, view = screen.t, draft.view
     missing = {m.key: m for m in draft.missing()}
     counts = view.evidence_counts()
-    lines = [t("review-title", status=t(f"status-{view.status}"))]
+    lines = [t("review-title", status=t(status_key(view.status, view.under_review)))]
     for number, item in enumerate(draft.items, start=1):
         if item.key in view.raw:
             value = format_value(item, view.answers.get(item.key), t)

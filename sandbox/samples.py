@@ -41,15 +41,15 @@ def pdf(text: str = "Pishkhan sample", pad_to: int = 0) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    return (
-        _assemble(objects, 0)
-        if pad_to <= 0
-        else _assemble(objects, max(0, pad_to - len(_assemble(objects, 0))))
-    )
+    bare = assemble(objects)
+    return bare if pad_to <= len(bare) else assemble(objects, padding=pad_to - len(bare))
 
 
-def _assemble(objects: list[bytes], padding: int) -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
+def pdf_objects(objects: list[bytes], *, version: bytes = b"1.4", padding: int = 0
+                ) -> tuple[bytearray, list[int]]:
+    """A PDF's header and its objects, numbered from 1, and where each starts: what a
+    cross-reference (a table, or a stream) points to."""
+    out = bytearray(b"%PDF-" + version + b"\n")
     if padding:
         # a comment line right after the header keeps the cross-reference offsets valid
         out += b"%" + b"0" * max(0, padding - 2) + b"\n"
@@ -57,12 +57,18 @@ def _assemble(objects: list[bytes], padding: int) -> bytes:
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
         out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    return out, offsets
+
+
+def assemble(objects: list[bytes], *, root: int = 1, version: bytes = b"1.4",
+             padding: int = 0) -> bytes:
+    """A classic PDF of these objects (numbered from 1) with a correct cross-reference table;
+    `padding` bytes of comment after the header."""
+    out, offsets = pdf_objects(objects, version=version, padding=padding)
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, root, xref)
     return bytes(out)

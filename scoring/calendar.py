@@ -23,7 +23,12 @@ MONTHS_EN = ("Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar"
 
 
 class JalaliDateError(ValueError):
-    pass
+    """A date that is not a Jalali day. `str()` says it in English; `code` and `params` name
+    the catalog message that says it in the reader's language."""
+
+    def __init__(self, message: str, code: str = "", /, **params: object) -> None:
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 _JALALI = re.compile(r"^(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})$")
@@ -34,12 +39,14 @@ def parse_jalali(text: str) -> date:
     raw = strip_invisible(to_ascii_digits(text)).strip()
     match = _JALALI.match(raw)
     if not match:
-        raise JalaliDateError(f"not a Jalali date (YYYY/MM/DD): {text!r}")
+        raise JalaliDateError(f"not a Jalali date (YYYY/MM/DD): {text!r}", "date-not-jalali",
+                              text=text)
     year, month, day = map(int, match.groups())
     try:
         return jdatetime.date(year, month, day).togregorian()
     except ValueError as exc:
-        raise JalaliDateError(f"no such Jalali date: {text!r}") from exc
+        raise JalaliDateError(f"no such Jalali date: {text!r}", "date-no-such-day",
+                              text=text) from exc
 
 
 def start_of_day(day: date, tz: ZoneInfo = TEHRAN) -> datetime:
@@ -56,7 +63,8 @@ def window(opens: str, closes: str, tz: ZoneInfo = TEHRAN) -> tuple[datetime, da
     """A Jalali window as UTC instants: from the start of its first day to the end of its last."""
     first, last = parse_jalali(opens), parse_jalali(closes)
     if last < first:
-        raise JalaliDateError(f"the window closes ({closes}) before it opens ({opens})")
+        raise JalaliDateError(f"the window closes ({closes}) before it opens ({opens})",
+                              "date-window-closes-first", opens=opens, closes=closes)
     return start_of_day(first, tz), end_of_day(last, tz)
 
 

@@ -76,7 +76,7 @@ async def open_declaration(uow: UnitOfWork, actor: Actor, declaration_id: int, n
     """A declaration of the reviewer's regions, with last period's values; `NotFound` for any
     other (another region's office answers exactly like one that does not exist)."""
     try:
-        opened = await review.open_declaration(uow, actor, declaration_id)
+        opened = await review.open_declaration(uow, actor, declaration_id, now=now)
     except Forbidden as error:
         if error.code == "rv-not-yours":
             raise NotFound("rv-stale") from None

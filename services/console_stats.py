@@ -3,8 +3,9 @@
 The statistics page: headquarters sees the announcement's tables and chart
 (`services.statistics.announcement`) and every office's result; a reviewer sees only the
 per-office results of their regions (`services.statistics.office_results` scopes them). The audit
-page is headquarters' only (`services.audit.audit_rows`). Anyone else is `NotFound`: the console
-shows such pages as if they did not exist."""
+page is everyone's with access, each in their scope (`services.audit.audit_scope`: headquarters
+every row, a reviewer their regions' offices, an association its provinces'). Anyone else is
+`NotFound`: the console shows such pages as if they did not exist."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def may_see_stats(actor: Actor) -> bool:
 
 
 def may_see_audit(actor: Actor) -> bool:
-    return actor.has_role("hq")
+    return audit.may_read_audit(actor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,24 +77,21 @@ class AuditPage:
     page: int
 
 
-async def _audit(uow: UnitOfWork, actor: Actor, where: AuditFilter) -> list[AuditRow]:
+def _may_audit(actor: Actor) -> None:
     if not may_see_audit(actor):
         raise NotFound("console-not-found")
-    return await audit.audit_rows(uow, where, actor)
 
 
 async def audit_page(uow: UnitOfWork, actor: Actor, where: AuditFilter, page: int,
                      per_page: int) -> AuditPage:
-    """One page of the matching rows, newest first (HQ only). Refusals: `console-not-found`,
-    `audit-no-office`."""
-    found = await _audit(uow, actor, where)
-    found.reverse()
-    start = page * per_page
-    return AuditPage(tuple(found[start:start + per_page]), len(found), page)
+    """One page of the matching rows in the actor's scope, newest first (a paged query).
+    Refusals: `console-not-found`, `audit-no-office`."""
+    _may_audit(actor)
+    found, total = await audit.audit_page(uow, where, page, per_page, actor)
+    return AuditPage(tuple(found), total, page)
 
 
 async def audit_export(uow: UnitOfWork, actor: Actor, where: AuditFilter) -> list[AuditRow]:
-    """Every matching row, newest first, for a CSV or XLSX file (HQ only)."""
-    found = await _audit(uow, actor, where)
-    found.reverse()
-    return found
+    """Every matching row in the actor's scope, newest first, for a CSV or XLSX file."""
+    _may_audit(actor)
+    return await audit.audit_rows(uow, where, actor, newest_first=True)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from scoring.calendar import period_title, utcnow
 from services.errors import Conflict, Invalid, NotFound
+from services.send_hours import by_day
 from services.staff import label, require_hq
 from services.uow import UnitOfWork
-from storage import admin, corrections, periods
+from storage import admin, corrections, periods, winners
 from storage.accounts import Actor
 from storage.corrections import Correction, Negative, Who
 from storage.declarations import period_rubric
@@ -22,8 +24,8 @@ from storage.records import OfficeRecord, PeriodRecord
 from storage.review import tell_owners
 from storage.review_inputs import office_by_code
 
-__all__ = ["Corrected", "list_negatives", "reopen_declaration", "undo_association",
-           "withdraw_negative"]
+__all__ = ["Corrected", "OfficeState", "list_negatives", "office_state", "reopen_declaration",
+           "undo_association", "withdraw_negative"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,7 @@ async def _after(uow: UnitOfWork, office: OfficeRecord, period: PeriodRecord, wh
         return None, 0
     told = await tell_owners(
         uow.session, office.id, "correct-result-notice", kind="results.correct",
+        not_before=by_day(now),
         dedup=f"{dedup}:v{correction.version}", **_args(office, period, reason),
         version=correction.version, old_total=str(correction.old_total),
         old_rank=correction.old_rank, new_total=str(correction.new_total),
@@ -84,8 +87,10 @@ async def reopen_declaration(uow: UnitOfWork, office_code: str, period_code: str
                              now: datetime | None = None) -> Corrected:
     """Confirmed → submitted: the region reviews it again. Refusals: `admin-hq-only`,
     `admin-reason-required`, `audit-no-office`, `admin-no-period`, `correct-no-declaration`,
-    `correct-not-confirmed` (also for the second of two at once; a published declaration is
-    final: withdraw a negative or undo a score instead)."""
+    `correct-not-confirmed`, `correct-reopened-by` (also for the second of two at once: who
+    reopened it and when), `correct-published` (the region can no longer review a published
+    period's declaration: withdraw a negative or undo a score instead, which makes a new
+    version of the result)."""
     require_hq(actor)
     reason, now = _reason(reason), now or utcnow()
     async with uow:
@@ -94,13 +99,29 @@ async def reopen_declaration(uow: UnitOfWork, office_code: str, period_code: str
         if found is None:
             raise NotFound("correct-no-declaration", code=office.code, period=period.code)
         declaration_id, status = found
+        if period.published_at is not None:
+            raise Conflict("correct-published", code=office.code, period=period.code)
         if not await corrections.reopen(uow.session, declaration_id, _who(actor), reason):
-            raise Conflict("correct-not-confirmed", code=office.code, status=status)
+            raise await _not_confirmed(uow, office, declaration_id)
         told = await tell_owners(uow.session, office.id, "correct-reopened-notice",
+                                 not_before=by_day(now),
                                  kind="review.reopened", dedup=f"reopen:{declaration_id}:{now}",
                                  **_args(office, period, reason))
         await uow.commit()
     return Corrected(office.code, period.code, told, None)
+
+
+async def _not_confirmed(uow: UnitOfWork, office: OfficeRecord, declaration_id: int
+                         ) -> Conflict:
+    """Not confirmed (any more): reopened by whom and when, else the status it is in."""
+    status = await corrections.status_of(uow.session, declaration_id) or "?"
+    if status == "submitted":
+        winner = await winners.last_audited(uow.session, "declaration", declaration_id,
+                                            ("declaration.reopen",))
+        if winner is not None:
+            return Conflict("correct-reopened-by", code=office.code, by=winner.name,
+                            at=winner.at)
+    return Conflict("correct-not-confirmed", code=office.code, status=status)
 
 
 async def list_negatives(uow: UnitOfWork, office_code: str, period_code: str,
@@ -132,6 +153,7 @@ async def withdraw_negative(uow: UnitOfWork, negative_id: int, *, reason: str,
         except KeyError:
             title_fa = title_en = gone.item_key
         told = await tell_owners(uow.session, office.id, "correct-negative-notice",
+                                 not_before=by_day(now),
                                  kind="review.negative", dedup=f"negative-withdrawn:{gone.id}",
                                  **_args(office, period, reason), title_fa=title_fa,
                                  title_en=title_en, reference=gone.reference)
@@ -158,6 +180,7 @@ async def undo_association(uow: UnitOfWork, office_code: str, period_code: str, 
         if old is None:
             raise Conflict("correct-no-association", code=office.code)
         told = await tell_owners(uow.session, office.id, "correct-association-notice",
+                                 not_before=by_day(now),
                                  kind="review.association",
                                  dedup=f"association-undone:{office.id}:{period.id}:{now}",
                                  **_args(office, period, reason), score=str(old))
@@ -175,3 +198,26 @@ async def office_by_id(uow: UnitOfWork, office_id: int) -> OfficeRecord:
         raise NotFound("audit-no-office", code=str(office_id))
     return office
 
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeState:
+    """What headquarters may correct for an office in a period (the console's office page)."""
+
+    office: OfficeRecord
+    period: PeriodRecord
+    status: str | None  # the declaration's, None: no declaration
+    negatives: tuple[Negative, ...]
+    association: Decimal | None
+
+
+async def office_state(uow: UnitOfWork, office_code: str, period_code: str,
+                       actor: Actor | None = None) -> OfficeState:
+    """Refusals: `admin-hq-only`, `audit-no-office`, `admin-no-period`."""
+    require_hq(actor)
+    async with uow:
+        office, period = await _find(uow, office_code, period_code)
+        found = await corrections.declaration_of(uow.session, office.id, period.id)
+        return OfficeState(office, period, found[1] if found else None,
+                           tuple(await corrections.negatives(uow.session, office.id, period.id)),
+                           await corrections.association_of(uow.session, office.id, period.id))

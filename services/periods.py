@@ -13,18 +13,18 @@ from datetime import datetime
 
 from scoring.calendar import format_jalali_numeric, last_day, period_title, utcnow
 from services.errors import Conflict, Invalid, NotFound
-from services.send_hours import DAYTIME, SendHours
+from services.send_hours import SendHours, by_day
 from services.staff import label, require_hq
 from services.uow import UnitOfWork
-from storage import admin, periods
+from storage import admin, periods, winners
 from storage.accounts import Actor
 from storage.admin import audit
 from storage.exclusive import serialize
 from storage.outbox import notify
 from storage.records import PeriodRecord
 
-__all__ = ["cancel_period", "create_period", "edit_period", "extend_period", "list_periods",
-           "window_text"]
+__all__ = ["cancel_period", "create_period", "edit_period", "extend_period", "get_period",
+           "list_periods", "read_rubric", "window_text"]
 
 
 def window_text(opens_at: datetime, closes_at: datetime) -> str:
@@ -73,10 +73,34 @@ async def _get(uow: UnitOfWork, code: str) -> PeriodRecord:
     return period
 
 
-async def _not_started(uow: UnitOfWork, code: str, now: datetime) -> PeriodRecord:
-    """The period under the `periods` lock, if it has not opened yet."""
+# What another person may have done to a period since one looked at it.
+_CHANGES = ("period.edit", "period.extend")
+
+
+async def _under_lock(uow: UnitOfWork, code: str, seen: PeriodRecord | None) -> PeriodRecord:
+    """The period under the `periods` lock, as it is now. Changed or cancelled by someone since
+    `seen` (the period as the person saw it; by default as this transaction read it before
+    waiting for the lock, so of two changes at once the second is refused): refused naming who
+    and when (`admin-period-changed-by`, `admin-period-cancelled-by`)."""
+    before = seen or await admin.find_period(uow.session, code)
     await serialize(uow.session, "periods")
-    period = await _get(uow, code)
+    period = await periods.fresh(uow.session, code)
+    if period is None:
+        winner = await winners.period_cancel(uow.session, code)
+        if winner is not None:
+            raise Conflict("admin-period-cancelled-by", code=code, by=winner.name, at=winner.at)
+        raise NotFound("admin-no-period", code=code)
+    if before is not None and _dates(period) != _dates(before):
+        winner = await winners.last_audited(uow.session, "period", period.id, _CHANGES)
+        if winner is not None:
+            raise Conflict("admin-period-changed-by", code=code, by=winner.name, at=winner.at)
+    return period
+
+
+async def _not_started(uow: UnitOfWork, code: str, now: datetime,
+                       seen: PeriodRecord | None = None) -> PeriodRecord:
+    """The period under the `periods` lock, if it has not opened yet."""
+    period = await _under_lock(uow, code, seen)
     if period.opens_at <= now:
         raise Conflict("admin-period-started", code=code)
     return period
@@ -112,15 +136,17 @@ async def edit_period(uow: UnitOfWork, code: str, *, opens_at: datetime | None =
                       review_opens_at: datetime | None = None,
                       review_closes_at: datetime | None = None,
                       liaison_deadline: datetime | None = None, reason: str | None = None,
-                      actor: Actor | None = None, now: datetime | None = None) -> PeriodRecord:
+                      actor: Actor | None = None, now: datetime | None = None,
+                      seen: PeriodRecord | None = None) -> PeriodRecord:
     """Change the dates of a period that has not opened yet (a date not given stays, except the
     regions' window, which follows the owners' where they were the same). Refusals:
     `admin-no-period`, `admin-period-started`, the order refusals of `create_period` and
-    `admin-period-overlaps`."""
+    `admin-period-overlaps`, `admin-period-changed-by` (also for the second of two at once),
+    `admin-period-cancelled-by`."""
     require_hq(actor)
     now = now or utcnow()
     async with uow:
-        period = await _not_started(uow, code, now)
+        period = await _not_started(uow, code, now, seen)
         old = _dates(period)
         given = {"opens_at": opens_at, "closes_at": closes_at,
                  "review_opens_at": review_opens_at, "review_closes_at": review_closes_at,
@@ -149,15 +175,18 @@ async def edit_period(uow: UnitOfWork, code: str, *, opens_at: datetime | None =
 
 
 async def cancel_period(uow: UnitOfWork, code: str, *, reason: str,
-                        actor: Actor | None = None, now: datetime | None = None) -> PeriodRecord:
+                        actor: Actor | None = None, now: datetime | None = None,
+                        seen: PeriodRecord | None = None) -> PeriodRecord:
     """Cancel a period that has not opened yet: it is removed, and the audit row keeps what it
-    was. Refusals: `admin-reason-required`, `admin-no-period`, `admin-period-started`."""
+    was. Refusals: `admin-reason-required`, `admin-no-period`, `admin-period-started`,
+    `admin-period-cancelled-by` (also for the second of two at once),
+    `admin-period-changed-by`."""
     require_hq(actor)
     if not reason.strip():
         raise Invalid("admin-reason-required")
     now = now or utcnow()
     async with uow:
-        period = await _not_started(uow, code, now)
+        period = await _not_started(uow, code, now, seen)
         if not await periods.remove(uow.session, period.id):
             raise NotFound("admin-no-period", code=code)
         await _audit(uow, actor, "period.cancel", period,
@@ -169,18 +198,19 @@ async def cancel_period(uow: UnitOfWork, code: str, *, reason: str,
 
 async def extend_period(uow: UnitOfWork, code: str, *, closes_at: datetime,
                         reason: str | None = None, actor: Actor | None = None,
-                        now: datetime | None = None, hours: SendHours = DAYTIME
-                        ) -> tuple[PeriodRecord, int]:
+                        now: datetime | None = None, hours: SendHours | None = None,
+                        seen: PeriodRecord | None = None) -> tuple[PeriodRecord, int]:
     """Move the close of an open owners' window later; the review window's close follows when
     it would end first. The owners who have not submitted are told the new last day, within
     the send hours (`hours`: an extension made at night reaches them in the morning). The
     period as it is now and how many notices were queued. Refusals: `admin-no-period`,
-    `admin-period-not-open`, `admin-extend-earlier`, `admin-period-overlaps`."""
+    `admin-period-not-open`, `admin-extend-earlier`, `admin-period-overlaps`,
+    `admin-period-changed-by` (also for the second of two at once), `admin-period-cancelled-by`.
+    """
     require_hq(actor)
     now = now or utcnow()
     async with uow:
-        await serialize(uow.session, "periods")
-        period = await _get(uow, code)
+        period = await _under_lock(uow, code, seen)
         if not period.is_open(now):
             raise Conflict("admin-period-not-open", code=code)
         if closes_at <= period.closes_at:
@@ -198,7 +228,7 @@ async def extend_period(uow: UnitOfWork, code: str, *, closes_at: datetime,
                 uow.session, _Recipient(row.id, row.platform, row.platform_user_id, row.locale),
                 "period-extended-notice", kind="period",
                 dedup_key=f"extend:{period.id}:{day}:{row.id}:{row.code}",
-                not_before=hours.next_allowed(now),
+                not_before=by_day(now, hours),
                 period_fa=period_title(period.code, "fa"),
                 period_en=period_title(period.code, "en"), office=row.name, code=row.code,
                 date=day)
@@ -220,3 +250,25 @@ class _Recipient:
 async def list_periods(uow: UnitOfWork) -> list[PeriodRecord]:
     async with uow:
         return await admin.list_periods(uow.session)
+
+
+async def get_period(uow: UnitOfWork, code: str, actor: Actor | None = None) -> PeriodRecord:
+    """One period with its rubric snapshot. Refusals: `admin-hq-only`, `admin-no-period`."""
+    require_hq(actor)
+    async with uow:
+        return await _get(uow, code)
+
+
+def read_rubric(text: str | None) -> tuple[str, str]:
+    """The rubric a new period is scored with, as (its code, its TOML text): the sample when
+    `text` is None, else `text` checked as `pishkhan period create --rubric` checks a file.
+    Refusal: `admin-rubric-invalid` listing every problem."""
+    from scoring.rubric import RubricError, load_rubric, load_sample_rubric
+    from scoring.rubric.loader import sample_rubric_text
+
+    if text is None:
+        return load_sample_rubric().code, sample_rubric_text()
+    try:
+        return load_rubric(text if "\n" in text else text + "\n").code, text
+    except RubricError as error:
+        raise Invalid("admin-rubric-invalid", errors="; ".join(error.errors)) from None

@@ -23,10 +23,13 @@ from typing import Any
 
 from scoring.rubric import Indicator
 from scoring.score import Breakdown
+from scoring.status import DeclarationStatus as S
 from services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from services.send_hours import by_day
 from services.uow import UnitOfWork
-from storage import review, review_actions, review_inputs, review_queue
+from storage import declarations, review, review_actions, review_inputs, review_queue
 from storage.accounts import Actor
+from storage.admin import audit
 from storage.declarations import EvidenceRecord
 from storage.faults import fault_point
 from storage.records import PeriodRecord
@@ -165,23 +168,39 @@ async def _evidence_target(uow: UnitOfWork, actor: Actor, evidence_id: int
     return found, record
 
 
-async def _opened(uow: UnitOfWork, target: ReviewTarget) -> Opened:
+async def _opened(uow: UnitOfWork, target: ReviewTarget, actor: Actor | None = None,
+                  now: datetime | None = None) -> Opened:
+    """The declaration as the reviewer sees it; with `actor` and `now`, a submission the
+    reviewer may act on is marked as under review (audited, committed): from then on its owner
+    may not edit it, only report a discrepancy (issue 20)."""
     breakdown = await review.provisional(uow.session, target)
     negatives = await review_inputs.list_negatives(uow.session, target.office.id,
                                                    target.period.id)
+    view = target.view
+    if actor is not None and now is not None and view.status == S.SUBMITTED and \
+            view.review_started_at is None and \
+            review.action_refusal(target.period, now, view.grace_until) is None and \
+            await declarations.start_review(uow.session, view.id, view.version, now):
+        reviewer = who(actor)
+        await audit(uow.session, actor=reviewer.label, actor_account_id=reviewer.account_id,
+                    action="declaration.review_started", entity="declaration",
+                    entity_id=view.id, new=str(view.version))
+        await uow.commit()
     return Opened(target, breakdown, len(negatives))
 
 
 async def open_declaration(uow: UnitOfWork, actor: Actor, declaration_id: int,
-                           actionable_at: datetime | None = None) -> Opened:
+                           actionable_at: datetime | None = None, *,
+                           now: datetime | None = None) -> Opened:
     """The declaration with its provisional score; with `actionable_at`, only if the reviewer
-    may act on it then (submitted, inside the window)."""
+    may act on it then (submitted, inside the window). With `now` (or `actionable_at`) a
+    submission the reviewer may act on is from then on under review."""
     async with uow:
         target = await _target(uow, actor, declaration_id)
         if actionable_at is not None:
             with refusals():
                 review.must_be_actionable(target, actionable_at)
-        return await _opened(uow, target)
+        return await _opened(uow, target, actor, now or actionable_at)
 
 
 async def target(uow: UnitOfWork, actor: Actor, declaration_id: int,
@@ -210,7 +229,7 @@ async def next_declaration(uow: UnitOfWork, actor: Actor, now: datetime, after: 
         while found is not None and found not in passed:
             target = await _target_or_none(uow, actor, found)
             if target is not None:
-                return await _opened(uow, target)
+                return await _opened(uow, target, actor, now)
             passed.add(found)  # the reviewer's own office: the one after it
             found = await review_queue.next_to_review(uow.session, period.id, mine, found)
         return None
@@ -266,7 +285,8 @@ async def confirm(uow: UnitOfWork, actor: Actor, declaration_id: int, now: datet
     async with uow:
         found = await _target(uow, actor, declaration_id)
         async with acting(uow, found.view.id):
-            told = await review_actions.confirm(uow.session, found, who(actor), now)
+            told = await review_actions.confirm(uow.session, found, who(actor), now,
+                                                not_before=by_day(now))
         fault_point("review.moved")
         await uow.commit()
     fault_point("review.committed")

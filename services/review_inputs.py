@@ -14,6 +14,7 @@ from datetime import date, datetime
 from scoring.rubric import NegativeItem
 from services.errors import NotFound
 from services.review import period_now, refusals, regions, who
+from services.send_hours import by_day
 from services.uow import UnitOfWork
 from storage import review, review_inputs
 from storage.accounts import Actor
@@ -92,6 +93,6 @@ async def add_negative(uow: UnitOfWork, actor: Actor, office_id: int, key: str,
             rubric = period_rubric(period)
             record = await review_inputs.add_negative(uow.session, office, period, rubric, key,
                                                       decided_on, reference, note, who(actor),
-                                                      now)
+                                                      now, not_before=by_day(now))
         await uow.commit()
     return NegativeAdded(office, rubric.negative(record.item_key), record)

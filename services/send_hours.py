@@ -46,3 +46,30 @@ class SendHours:
 
 
 DAYTIME = SendHours()
+
+# The hours of this process: `PISHKHAN_SEND_HOURS`, set once at start-up by whoever reads the
+# settings (`cli.common.settings`; services never read the environment themselves).
+_configured = DAYTIME
+
+
+def configure(hours: SendHours) -> None:
+    global _configured
+    _configured = hours
+
+
+def configured() -> SendHours:
+    return _configured
+
+
+def by_day(now: datetime, hours: SendHours | None = None) -> datetime | None:
+    """When a non-urgent notice queued at `now` may go out (its outbox row's `not_before`):
+    None (at once) within the send hours, else the next start (09:00 Tehran by default).
+
+    Non-urgent, and so sent by day: a confirmed declaration, a committee's negative point,
+    published results, a period's extension, the survey's notices to a region, reminders (their
+    sweep runs only by day). Urgent, sent at once: whatever answers a person's own action or
+    question (a ticket's answer, a discrepancy report's answer), whatever asks them to act by a
+    deadline (a returned declaration, a rejected file), a change of who may act for an office,
+    and operators' alerts."""
+    hours = hours or _configured
+    return None if hours.allows(now) else hours.next_allowed(now)

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from scoring.text import PhoneError, normalize_phone
 from services.errors import Forbidden, Invalid, NotFound
+from services.send_hours import by_day
 from services.uow import UnitOfWork
 from storage import linking
 from storage import survey as sv
@@ -175,7 +176,8 @@ async def rate(uow: UnitOfWork, actor: Actor, *, token: str, service_key: str, s
             outcome = await sv.rate(uow.session, office=office, period=period,
                                     account_id=actor.account_id, platform=platform,
                                     phone=phone, service=service_key, stars=stars, now=now,
-                                    rules=rules, verified=_verified(actor, phone))
+                                    rules=rules, verified=_verified(actor, phone),
+                                    not_before=by_day(now))
         except sv.SurveyRefusal as refusal:
             raise Forbidden(refusal.key, **refusal.args_) from refusal
         await uow.commit()

@@ -14,8 +14,10 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from scoring.calendar import utcnow
 from scoring.score import Line
 from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.send_hours import by_day
 from services.staff import label, require_hq
 from services.uow import UnitOfWork
 from storage import admin
@@ -160,7 +162,8 @@ async def scores_of(uow: UnitOfWork, period_code: str, *, dry_run: bool = False,
 
 
 async def fees(uow: UnitOfWork, period_code: str, *, region: int | None = None,
-               route: bool = False, actor: Actor | None = None) -> FeeRun:
+               route: bool = False, actor: Actor | None = None,
+               now: datetime | None = None) -> FeeRun:
     """Offices whose visitors said a fee beyond the tariff was asked; with `route`, each
     region's reviewers are told (once per office and count, however often it runs)."""
     require_hq(actor)
@@ -170,8 +173,8 @@ async def fees(uow: UnitOfWork, period_code: str, *, region: int | None = None,
         queued = None
         if route:
             await serialize(uow.session, f"survey-fees:{period.id}")
-            offices, queued = await scores.route_fee_reports(uow.session, period.id,
-                                                             region=region)
+            offices, queued = await scores.route_fee_reports(
+                uow.session, period.id, region=region, not_before=by_day(now or utcnow()))
             await audit(uow.session, actor=label(actor),
                         actor_account_id=actor.account_id if actor else None,
                         action="survey.fees.route", entity="period", entity_id=period.id,

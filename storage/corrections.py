@@ -42,6 +42,12 @@ async def declaration_of(session: AsyncSession, office_id: int, period_id: int
     return (row.id, row.status) if row is not None else None
 
 
+async def status_of(session: AsyncSession, declaration_id: int) -> str | None:
+    """The declaration's status as committed now (None: it is gone)."""
+    return await session.scalar(select(Declaration.status).where(
+        Declaration.id == declaration_id))
+
+
 async def reopen(session: AsyncSession, declaration_id: int, who: Who, reason: str) -> bool:
     """Confirmed → submitted (back in the region's queue) as a new version, so that a view
     opened before is stale and the next confirmation is told again; False if it was not
@@ -160,3 +166,10 @@ async def rescore(session: AsyncSession, period: PeriodRecord, office_id: int, w
                       "version": correction.version, "period_id": period.id},
                  reason=reason)
     return correction
+
+
+async def association_of(session: AsyncSession, office_id: int, period_id: int
+                         ) -> Decimal | None:
+    """The office's association score for the period, or None."""
+    return await session.scalar(select(ExternalScore.association).where(
+        ExternalScore.office_id == office_id, ExternalScore.period_id == period_id))

@@ -77,6 +77,13 @@ class DeclarationView:
     submitted_at: datetime | None
     grace_until: datetime | None
     raw: dict[str, Any] = field(default_factory=dict)
+    review_started_at: datetime | None = None  # a reviewer opened this submission then
+
+    @property
+    def under_review(self) -> bool:
+        """Submitted and opened by a reviewer of the region: no edit, only a discrepancy
+        report."""
+        return self.status == S.SUBMITTED and self.review_started_at is not None
 
     def answered(self, rubric: Rubric, key: str, value: Any, *, status: str) -> DeclarationView:
         """This view after the owner saved `value` for `key` (what a reload would read)."""
@@ -112,8 +119,8 @@ _OFFICE = select(_offices.id, _offices.code, _offices.name, _offices.office_type
                  _offices.holder_phone).where(_offices.id == bindparam("id"))
 _DECLARATION = select(_declarations.id, _declarations.office_id, _declarations.period_id,
                       _declarations.status, _declarations.version, _declarations.current_item,
-                      _declarations.submitted_at, _declarations.grace_until
-                      ).where(_declarations.id == bindparam("id"))
+                      _declarations.submitted_at, _declarations.grace_until,
+                      _declarations.review_started_at).where(_declarations.id == bindparam("id"))
 _ANSWERS = select(_answers.item_key, _answers.value_json, _answers.review_comment
                   ).where(_answers.declaration_id == bindparam("id"))
 _EVIDENCE = select(_evidence.id, _evidence.item_key, _evidence.sha256, _evidence.size,
@@ -158,7 +165,7 @@ async def load(session: AsyncSession, declaration_id: int, rubric: Rubric) -> De
         declaration.id, declaration.office_id, declaration.period_id, declaration.status,
         declaration.version, declaration.current_item, typed_answers(rubric, raw), comments,
         tuple(EvidenceRecord(*e) for e in evidence),
-        declaration.submitted_at, declaration.grace_until, raw)
+        declaration.submitted_at, declaration.grace_until, raw, declaration.review_started_at)
 
 
 def typed_answers(rubric: Rubric, raw: dict[str, Any]) -> dict[str, Any]:
@@ -331,6 +338,7 @@ async def move(session: AsyncSession, declaration_id: int, new: DeclarationStatu
     assert_transition(declaration.status, new, by)
     old = declaration.status
     declaration.status = new
+    declaration.review_started_at = None  # a review, if any, was of the status it leaves
     if new == S.SUBMITTED:
         declaration.version += 1
         declaration.submitted_at = now
@@ -339,6 +347,28 @@ async def move(session: AsyncSession, declaration_id: int, new: DeclarationStatu
         declaration.confirmed_at = now
     await audit(session, actor=actor, action="declaration.status", entity="declaration",
                 entity_id=declaration_id, old=old, new=str(new), reason=reason)
+
+
+async def start_review(session: AsyncSession, declaration_id: int, version: int,
+                       now: datetime) -> bool:
+    """Mark this submission (`version`) as opened by a reviewer; False when it is no longer
+    submitted, is another version, or was marked already. Conditional, so of an owner's edit
+    and a reviewer's opening at once one comes first and the other sees it."""
+    marked = await session.execute(
+        update(Declaration).where(Declaration.id == declaration_id,
+                                  Declaration.status == S.SUBMITTED,
+                                  Declaration.version == version,
+                                  Declaration.review_started_at.is_(None))
+        .values(review_started_at=now).execution_options(synchronize_session=False))
+    return bool(marked.rowcount)  # type: ignore[attr-defined]
+
+
+async def review_started(session: AsyncSession, declaration_id: int) -> datetime | None:
+    """When a reviewer opened the submission, read under the row's lock (held until the
+    transaction ends, so a reviewer's opening waits for an owner's edit or comes before it)."""
+    declaration = await locked(session, Declaration, declaration_id)
+    assert declaration is not None
+    return declaration.review_started_at if declaration.status == S.SUBMITTED else None
 
 
 def missing(rubric: Rubric, office_type: str, view: DeclarationView) -> list[Any]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, UTCDateTime, _now
@@ -21,6 +21,7 @@ from storage.models import Base, UTCDateTime, _now
 # new: to handle; replying: its use case committed the change (and this mark), its reply not
 # yet sent; done: handled and answered; parked: failed too often (`pishkhan inbox`).
 NEW, REPLYING, DONE, PARKED = "new", "replying", "done", "parked"
+OPEN_SQL = "state IN ('new', 'replying')"  # as storage.inbox writes it, so the index applies
 
 
 class InboxUpdate(Base):
@@ -28,6 +29,10 @@ class InboxUpdate(Base):
     __table_args__ = (
         UniqueConstraint("platform", "bot_id", "update_id"),
         Index("ix_inbox_state_due_at", "state", "due_at"),
+        # "an earlier update of this chat is open" (storage.inbox.take): the open rows only,
+        # a handful, however many handled ones the inbox keeps
+        Index("ix_inbox_open", "platform", "bot_id", "chat_id", "id",
+              postgresql_where=text(OPEN_SQL), sqlite_where=text(OPEN_SQL)),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(10))

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import constant
 from storage.models import Account, Outbox
 
 
@@ -110,9 +111,12 @@ class Claimed:
 
 
 def _due(platform: str, now: datetime) -> Any:
+    """Queued and due, or in flight with its lease run out. The states are written into the
+    statement (`storage.db.constant`): the sender asks this all the time, beside every message
+    ever sent."""
     return and_(Outbox.platform == platform,
-                or_(and_(Outbox.status == "queued", Outbox.not_before <= now),
-                    and_(Outbox.status == "sending", Outbox.lease_until < now)))
+                or_(and_(Outbox.status == constant("queued"), Outbox.not_before <= now),
+                    and_(Outbox.status == constant("sending"), Outbox.lease_until < now)))
 
 
 async def has_due(session: AsyncSession, platforms: Iterable[str], now: datetime) -> bool:

@@ -30,6 +30,14 @@ async def overlapping(session: AsyncSession, opens_at: datetime, closes_at: date
     return period_record(period) if period is not None else None
 
 
+async def fresh(session: AsyncSession, code: str) -> PeriodRecord | None:
+    """The period as it is in the database now (not as this session read it earlier): after
+    waiting for a lock, what another transaction committed meanwhile."""
+    period = await session.scalar(select(Period).where(Period.code == code)
+                                  .execution_options(populate_existing=True))
+    return period_record(period) if period is not None else None
+
+
 async def set_dates(session: AsyncSession, period_id: int, **dates: datetime | None
                     ) -> PeriodRecord:
     """Write the period's new dates (any of `DATES`); the period as it is now."""

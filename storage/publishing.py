@@ -69,7 +69,8 @@ async def open_grace(session: AsyncSession, period_id: int) -> datetime | None:
 
 
 async def publish(session: AsyncSession, period_id: int, now: datetime, *, actor: str,
-                  actor_account_id: int | None = None) -> PublishSummary:
+                  actor_account_id: int | None = None, not_before: datetime | None = None
+                  ) -> PublishSummary:
     """Rank, freeze, publish and queue every linked owner's result (no commit: the caller's
     transaction). Publishing a published period does nothing and says when it was published;
     of two publishing at once, the second finds it published (the period row is locked).
@@ -101,8 +102,9 @@ async def publish(session: AsyncSession, period_id: int, now: datetime, *, actor
         update(Declaration).where(Declaration.period_id == period_id,
                                   Declaration.status == S.CONFIRMED)
         .values(status=S.PUBLISHED).execution_options(synchronize_session=False))
-    for chunk in chunks(messages):
-        await session.execute(insert(Outbox), chunk)
+    for chunk in chunks(messages):  # the owners hear by day (`not_before`, None: at once)
+        await session.execute(insert(Outbox), chunk if not_before is None else
+                              [{**row, "not_before": not_before} for row in chunk])
     summary = PublishSummary(period.code, now, False, ranking,
                              declarations_published=moved.rowcount or 0,
                              queued=len(messages), unreachable=unreachable)

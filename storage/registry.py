@@ -68,6 +68,11 @@ _FIELDS = ("name", "office_type", "region_code", "province", "city", "holder_nam
            "holder_phone")
 
 
+def _text(value: str) -> tuple[tuple[str, object], ...]:
+    """A cell quoted in a reason's catalog message: cut to a few dozen characters."""
+    return (("text", shown(value, quote=False)),)
+
+
 def match_key(text: str) -> str:
     """What two spellings of one name have in common, for comparing them (never stored)."""
     return normalize_persian(text).lower()
@@ -170,17 +175,18 @@ def _cell_text(value: object) -> str:
 def _columns(rows: list[dict[str, str]], spec: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Map our column names to the file's headers; every column is required."""
     headers = set(rows[0])
-    found, missing = {}, []
+    found, missing, missing_fa = {}, [], []
     for name, aliases in spec.items():
         match = next((match_key(a) for a in aliases if match_key(a) in headers), None)
         if match is None:
             missing.append(f"{aliases[0]} ({aliases[1]})")
+            missing_fa.append(aliases[1])
         else:
             found[name] = match
     if missing:
         columns = ", ".join(missing)
         raise RegistryFileError(f"missing columns: {columns}", "registry-missing-columns",
-                                columns=columns)
+                                columns=columns, columns_fa="، ".join(missing_fa))
     return found
 
 
@@ -208,25 +214,30 @@ def validate_region_rows(rows: list[dict[str, str]]) -> RegionRows:
             continue
         raw_code = to_ascii_digits(row[cols["region_code"]])
         if not raw_code.isdigit() or len(raw_code) > 6:
-            rejected.append(RowError(number, "region_code", f"not a number: {shown(raw_code)}"))
+            rejected.append(RowError(number, "region_code", f"not a number: {shown(raw_code)}",
+                                     "assoc-row-number", _text(raw_code)))
             continue
         code = int(raw_code)
         province = clean_name(row[cols["province"]])
         if not province:
-            rejected.append(RowError(number, "province", "empty"))
+            rejected.append(RowError(number, "province", "empty", "assoc-row-empty"))
             continue
         names = {"province": province, "region_name": clean_name(row[cols["region_name"]]),
                  "region_name_en": row[cols["region_name_en"]].strip(),
                  "seat": clean_name(row[cols["seat"]])}
         too_long = [name for name, value in names.items() if len(value) > 100]
         if too_long:
-            rejected.append(RowError(number, too_long[0], f"{len(names[too_long[0]]):,} "
-                                     "characters (at most 100)"))
+            length = len(names[too_long[0]])
+            rejected.append(RowError(number, too_long[0], f"{length:,} characters (at most 100)",
+                                     "registry-row-too-long",
+                                     (("length", length), ("max", 100))))
             continue
         province = spelled.setdefault(match_key(province), province)
         if province in provinces and provinces[province] != code:
             reason = f"{shown(province)} is already in region {provinces[province]}"
-            rejected.append(RowError(number, "province", reason))
+            rejected.append(RowError(number, "province", reason, "registry-row-province-taken",
+                                     (("province", province),
+                                      ("region", provinces[province]))))
             continue
         provinces[province] = code
         regions[code] = {"name_fa": clean_name(row[cols["region_name"]]),
@@ -293,46 +304,59 @@ def validate_office_rows(rows: list[dict[str, str]], regions: set[int],
             continue
         row_errors: list[RowError] = []
 
-        def bad(column: str, reason: str, _n: int = number, _e: list = row_errors) -> None:
-            _e.append(RowError(_n, column, reason))
+        def bad(column: str, reason: str, key: str, _n: int = number, _e: list = row_errors,
+                **params: object) -> None:
+            _e.append(RowError(_n, column, reason, key, tuple(params.items())))
 
         code = to_ascii_digits(row[cols["office_code"]]).strip()
         if not code.isdigit() or len(code) > 20:
-            bad("office_code", f"not a numeric code: {shown(code)}" if code else "empty")
+            if code:
+                bad("office_code", f"not a numeric code: {shown(code)}", "registry-row-code",
+                    **dict(_text(code)))
+            else:
+                bad("office_code", "empty", "assoc-row-empty")
         elif code in first_row:
-            bad("office_code", f"duplicate code {code} (first on row {first_row[code]})")
+            bad("office_code", f"duplicate code {code} (first on row {first_row[code]})",
+                "assoc-row-duplicate", code=code, first=first_row[code])
         name = clean_name(row[cols["office_name"]])
         if not name:
-            bad("office_name", "empty")
+            bad("office_name", "empty", "assoc-row-empty")
         raw_type = match_key(row[cols["office_type"]])
         office_type = OFFICE_TYPES.get(raw_type)
         if office_type is None:
-            bad("office_type", f"unknown type {shown(raw_type)} (urban/rural_ict, شهری/روستایی)")
+            bad("office_type", f"unknown type {shown(raw_type)} (urban/rural_ict, شهری/روستایی)",
+                "registry-row-type", **dict(_text(raw_type)))
         raw_region = to_ascii_digits(row[cols["region_code"]]).strip()
         region = int(raw_region) if raw_region.isdigit() and len(raw_region) < 10 else None
         if region is None or region not in regions:
-            bad("region_code", f"unknown region {shown(raw_region)}")
+            bad("region_code", f"unknown region {shown(raw_region)}", "registry-row-region",
+                **dict(_text(raw_region)))
         written = clean_name(row[cols["province"]])
         province = registered.get(match_key(written), written)
         if province not in provinces:
-            bad("province", f"unknown province {shown(province)}")
+            bad("province", f"unknown province {shown(province)}", "registry-row-province",
+                **dict(_text(province)))
         elif region is not None and region in regions and provinces[province] != region:
-            bad("province", f"{province} belongs to region {provinces[province]}, not {region}")
+            bad("province", f"{province} belongs to region {provinces[province]}, not {region}",
+                "registry-row-province-region", province=province,
+                region=provinces[province], other=region)
         city = clean_name(row[cols["city"]])
         if not city:
-            bad("city", "empty")
+            bad("city", "empty", "assoc-row-empty")
         holder = clean_name(row[cols["holder_name"]])
         if not holder:
-            bad("holder_name", "empty")
+            bad("holder_name", "empty", "assoc-row-empty")
         try:
             phone = normalize_phone(row[cols["holder_phone"]])
         except PhoneError:
             phone = ""
-            bad("holder_phone", f"not a mobile number: {shown(row[cols['holder_phone']])}")
+            bad("holder_phone", f"not a mobile number: {shown(row[cols['holder_phone']])}",
+                "registry-row-phone", **dict(_text(row[cols["holder_phone"]])))
         for column, value, longest in (("office_name", name, 200), ("city", city, 100),
                                        ("holder_name", holder, 200)):
             if len(value) > longest:
-                bad(column, f"{len(value):,} characters (at most {longest})")
+                bad(column, f"{len(value):,} characters (at most {longest})",
+                    "registry-row-too-long", length=len(value), max=longest)
         if code.isdigit() and code not in first_row:
             first_row[code] = number
         if row_errors:

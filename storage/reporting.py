@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.sources import OfficeSource
@@ -99,8 +99,10 @@ def _line_of(row: Any) -> OfficeLine:
 
 
 async def office_lines(session: AsyncSession, period_id: int,
-                       regions: set[int] | None = None) -> list[OfficeLine]:
-    """Each ranked office's result, by region then code; `regions` restricts them."""
+                       regions: set[int] | None = None, *, offset: int = 0,
+                       limit: int | None = None, code: str | None = None) -> list[OfficeLine]:
+    """Each ranked office's result, by region then code; `regions` (or one office's `code`)
+    restricts them; `offset` and `limit` read one page of them."""
     query = (select(Office.code, Office.name, Office.region_code, Office.office_type,
                     Region.name_fa, Region.name_en, Result.source, Result.total, Result.rank,
                     Result.breakdown_json)
@@ -110,4 +112,14 @@ async def office_lines(session: AsyncSession, period_id: int,
              .order_by(Office.region_code, Office.code))
     if regions is not None:
         query = query.where(Office.region_code.in_(sorted(regions)))
+    if code is not None:
+        query = query.where(Office.code == code)
+    if offset or limit is not None:
+        query = query.offset(offset).limit(limit)
     return [_line_of(row) for row in (await session.execute(query)).all()]
+
+
+async def count_lines(session: AsyncSession, period_id: int) -> int:
+    """How many offices of the period are ranked (the lines of `office_lines`)."""
+    return int(await session.scalar(select(func.count()).select_from(Result).where(
+        Result.period_id == period_id)) or 0)

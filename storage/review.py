@@ -226,13 +226,13 @@ async def owner_accounts(session: AsyncSession, office_id: int) -> list[Account]
 
 
 async def tell_owners(session: AsyncSession, office_id: int, notice: str, /, *, kind: str,
-                      dedup: str, **args: Any) -> int:
+                      dedup: str, not_before: datetime | None = None, **args: Any) -> int:
     """Queue the notice to every account linked to the office (each reads it in its own
-    language); how many were queued."""
+    language), not before `not_before` (None: at once); how many were queued."""
     queued = 0
     for account in await owner_accounts(session, office_id):
         if await notify(session, account, notice, kind=kind, dedup_key=f"{dedup}:{account.id}",
-                        **args):
+                        not_before=not_before, **args):
             queued += 1
     return queued
 

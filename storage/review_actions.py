@@ -53,7 +53,8 @@ async def _move(session: AsyncSession, target: ReviewTarget, new: S, who: Who,
         update(Declaration).where(Declaration.id == target.view.id,
                                   Declaration.status == S.SUBMITTED,
                                   Declaration.version == target.view.version)
-        .values(status=new, **values).execution_options(synchronize_session=False))
+        .values(status=new, review_started_at=None, **values)
+        .execution_options(synchronize_session=False))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         status = await session.scalar(select(Declaration.status).where(
             Declaration.id == target.view.id))
@@ -74,8 +75,10 @@ async def already(session: AsyncSession, declaration_id: int, status: str) -> Re
     return ReviewError(f"rv-already-{status}", by=winner.name, at=winner.at)
 
 
-async def confirm(session: AsyncSession, target: ReviewTarget, who: Who, now: datetime) -> int:
-    """Confirm the declaration and tell its owners; how many owners were told."""
+async def confirm(session: AsyncSession, target: ReviewTarget, who: Who, now: datetime, *,
+                  not_before: datetime | None = None) -> int:
+    """Confirm the declaration and tell its owners (not before `not_before`); how many owners
+    were told."""
     must_be_actionable(target, now)
     await _move(session, target, S.CONFIRMED, who, confirmed_at=now)
     await session.execute(update(Answer).where(Answer.declaration_id == target.view.id)
@@ -84,7 +87,7 @@ async def confirm(session: AsyncSession, target: ReviewTarget, who: Who, now: da
     reasons = await adjust_reasons(session, target.view.id)
     return await tell_owners(
         session, target.office.id, "review-confirmed", kind="review.confirmed",
-        dedup=f"rv-confirm:{target.view.id}:{target.view.version}",
+        dedup=f"rv-confirm:{target.view.id}:{target.view.version}", not_before=not_before,
         name=target.office.name, code=target.office.code, period=target.period.code,
         **notes(target, reasons))
 

@@ -22,6 +22,7 @@ from scoring.rubric import Rubric
 from scoring.text import normalize_persian, to_ascii_digits
 from storage import declarations as decl
 from storage.admin import audit
+from storage.exclusive import serialize
 from storage.models import Discrepancy, ExternalScore, NegativePoint, Office
 from storage.records import OfficeRecord, PeriodRecord
 from storage.registry import OFFICE_TYPES
@@ -86,7 +87,8 @@ def parse_decision_date(text: str, now: datetime) -> date:
 
 async def add_negative(session: AsyncSession, office: OfficeRecord, period: PeriodRecord,
                        rubric: Rubric, key: str, decided_on: date, reference: str, note: str,
-                       who: Who, now: datetime) -> NegativeRecord:
+                       who: Who, now: datetime, not_before: datetime | None = None
+                       ) -> NegativeRecord:
     """Record a violation committee's decision for the office in this period and tell the
     owner. The same reference twice for one item is refused."""
     check_window(period, now)
@@ -116,6 +118,7 @@ async def add_negative(session: AsyncSession, office: OfficeRecord, period: Peri
 
     await tell_owners(session, office.id, "review-negative", kind="review.negative",
                       dedup=f"rv-negative:{row.id}", name=office.name, code=office.code,
+                      not_before=not_before,
                       title=[item.title_fa, item.title_en], decided_on=decided_on.isoformat(),
                       reference=reference, points=str(item.points), period=period.code)
     return NegativeRecord(row.id, key, day, reference, note)
@@ -154,8 +157,11 @@ async def association_score(session: AsyncSession, office_id: int, period_id: in
 
 async def set_association(session: AsyncSession, office: OfficeRecord, period: PeriodRecord,
                           value: Decimal, who: Who, now: datetime) -> Decimal | None:
-    """Enter one office's association score; returns the previous one."""
+    """Enter one office's association score; returns the previous one. Of two entries (or an
+    entry and a file) for the period at once, the second waits for the first: both would find
+    no row and insert it."""
     check_window(period, now)
+    await serialize(session, f"external-scores:{period.id}")
     value = Decimal(value).quantize(CENT)
     row = await session.get(ExternalScore, (period.id, office.id))
     old = Decimal(row.association) if row is not None and row.association is not None else None
@@ -182,6 +188,41 @@ async def association_progress(session: AsyncSession, period_id: int, provinces:
         .where(where, ExternalScore.period_id == period_id,
                ExternalScore.association.is_not(None))) or 0
     return offices, scored
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    """An office of an association's provinces with its association score of a period."""
+
+    office_id: int
+    code: str
+    name: str
+    city: str
+    province: str
+    score: Decimal | None
+
+
+async def association_table(session: AsyncSession, period_id: int, provinces: set[str],
+                            text: str, page: int, per_page: int) -> tuple[list[ScoreRow], int]:
+    """One page of the provinces' offices by code, with their association score this period;
+    `text` (a code, or part of a name or city) narrows them. Returns (rows, how many match)."""
+    where = [Office.province.in_(sorted(provinces) or [""])]
+    text = text.strip()
+    if text:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        code = f"%{to_ascii_digits(escaped)}%"
+        words = f"%{escaped}%"
+        where.append(Office.code.like(code, escape="\\") | Office.name.like(words, escape="\\")
+                     | Office.city.like(words, escape="\\"))
+    total = await session.scalar(select(func.count()).select_from(Office).where(*where)) or 0
+    rows = await session.execute(
+        select(Office.id, Office.code, Office.name, Office.city, Office.province,
+               ExternalScore.association)
+        .outerjoin(ExternalScore, (ExternalScore.office_id == Office.id)
+                   & (ExternalScore.period_id == period_id))
+        .where(*where).order_by(Office.code).offset(page * per_page).limit(per_page))
+    return [ScoreRow(r[0], r[1], r[2], r[3], r[4],
+                     Decimal(r[5]) if r[5] is not None else None) for r in rows.all()], total
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from scoring.rubric import ExternalInput
 from scoring.text import NumberError, normalize_persian, parse_decimal, to_ascii_digits
 from storage import declarations as decl
 from storage.admin import audit
+from storage.exclusive import serialize
 from storage.models import ExternalScore, Office
 from storage.records import PeriodRecord
 from storage.registry import (
@@ -89,6 +90,8 @@ async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord,
     if kind not in ("association", "satisfaction"):
         raise ValueError(kind)
     _frozen(period)
+    if not dry_run:  # two files (or a file and a typed score) at once: the second waits
+        await serialize(session, f"external-scores:{period.id}")
     rubric = decl.period_rubric(period)
     rows = read_table(path)
     headers = set(rows[0])
@@ -96,14 +99,16 @@ async def import_scores(session: AsyncSession, path: Path, period: PeriodRecord,
     mean_col, people_col = _column(headers, MEAN), _column(headers, RESPONDENTS)
     if code_col is None:
         raise RegistryFileError("missing column: office_code (کد دفتر)",
-                                "registry-missing-columns", columns="office_code (کد دفتر)")
+                                "registry-missing-columns", columns="office_code (کد دفتر)",
+                                columns_fa="کد دفتر")
     if kind == "association" and score_col is None:
         raise RegistryFileError("missing column: score (امتیاز)", "registry-missing-columns",
-                                columns="score (امتیاز)")
+                                columns="score (امتیاز)", columns_fa="امتیاز")
     if kind == "satisfaction" and score_col is None and mean_col is None:
         raise RegistryFileError("missing column: score (امتیاز) or mean (میانگین)",
                                 "registry-missing-columns",
-                                columns="score (امتیاز) / mean (میانگین)")
+                                columns="score (امتیاز) / mean (میانگین)",
+                                columns_fa="امتیاز یا میانگین")
     offices = {code: (office_id, province) for office_id, code, province in (
         await session.execute(select(Office.id, Office.code, Office.province))).all()}
     spec: ExternalInput = getattr(rubric.external, kind)

@@ -246,8 +246,8 @@ async def previous_rating(session: AsyncSession, period_id: int, office_id: int,
 
 async def rate(session: AsyncSession, *, office: SurveyOffice, period: PeriodRecord,
                account_id: int, platform: str, phone: str, service: str, stars: int,
-               now: datetime, rules: SurveyRules = SurveyRules(), verified: bool = True
-               ) -> RatingOutcome:
+               now: datetime, rules: SurveyRules = SurveyRules(), verified: bool = True,
+               not_before: datetime | None = None) -> RatingOutcome:
     """Record (or replace) the number's rating of the office for the period, and hold it when it
     is part of a burst. Raises SurveyRefusal over a rate limit. Flushes; the caller commits.
 
@@ -286,14 +286,15 @@ async def rate(session: AsyncSession, *, office: SurveyOffice, period: PeriodRec
     assert row is not None
     if not verified:  # never counted: neither part of a burst nor held
         return RatingOutcome(_record(row), saved.replaced > 0, False, None, False)
-    flag_id, new_flag = await _check_burst(session, office, period.id, row, now, rules)
+    flag_id, new_flag = await _check_burst(session, office, period.id, row, now, rules,
+                                           not_before)
     return RatingOutcome(_record(row), saved.replaced > 0, row.status == "held", flag_id,
                          new_flag)
 
 
 async def _check_burst(session: AsyncSession, office: SurveyOffice, period_id: int,
-                       row: SurveyRating, now: datetime, rules: SurveyRules
-                       ) -> tuple[int | None, bool]:
+                       row: SurveyRating, now: datetime, rules: SurveyRules,
+                       not_before: datetime | None = None) -> tuple[int | None, bool]:
     since = now - rules.window
     active = await session.scalar(select(SurveyFlag).where(
         SurveyFlag.office_id == office.id, SurveyFlag.period_id == period_id,
@@ -328,7 +329,7 @@ async def _check_burst(session: AsyncSession, office: SurveyOffice, period_id: i
                 entity_id=office.id, new={"flag": flag.id, "reason": flag.reason,
                                           "held": len(held)})
     await session.flush()
-    await _notify_region(session, office, flag.id, len(held))
+    await _notify_region(session, office, flag.id, len(held), not_before)
     return flag.id, True
 
 
@@ -341,9 +342,10 @@ async def region_reviewers(session: AsyncSession, region: int) -> list[Account]:
 
 
 async def _notify_region(session: AsyncSession, office: SurveyOffice, flag_id: int,
-                         count: int) -> None:
+                         count: int, not_before: datetime | None = None) -> None:
     for account in await region_reviewers(session, office.region_code):
         await notify(session, account, "survey-flag-notice", kind="survey_flag",
+                     not_before=not_before,
                      dedup_key=f"survey-flag:{flag_id}:{account.id}",
                      name=office.name, code=office.code, count=count)
 

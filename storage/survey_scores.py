@@ -281,7 +281,8 @@ async def fee_reports(session: AsyncSession, period_id: int, region: int | None 
 
 
 async def route_fee_reports(session: AsyncSession, period_id: int, *,
-                            region: int | None = None, minimum: int = 1) -> tuple[int, int]:
+                            region: int | None = None, minimum: int = 1,
+                            not_before: datetime | None = None) -> tuple[int, int]:
     """Tell each region's reviewers which of their offices citizens reported for overcharging
     (counts only). Idempotent per office and count (a dedup key per message). (Offices
     reported, messages queued); the caller commits."""
@@ -290,7 +291,7 @@ async def route_fee_reports(session: AsyncSession, period_id: int, *,
     for report in reports:
         for account in await region_reviewers(session, report.region_code):
             queued += await notify(
-                session, account, "survey-fee-notice", kind="survey_fee",
+                session, account, "survey-fee-notice", kind="survey_fee", not_before=not_before,
                 dedup_key=f"survey-fee:{period_id}:{report.office_id}:{report.reports}:"
                           f"{account.id}",
                 name=report.office_name, code=report.office_code, count=report.reports)

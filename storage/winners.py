@@ -1,9 +1,10 @@
 """Who won a race, and when: read back from the audit row (or the row) the winner wrote.
 
-The loser of two confirmations, two submissions, two redemptions of one link code or two
-resolutions of one discrepancy report is told who did it and when ("already confirmed by
-Maryam at 10:42"). The winner's name is the staff name it was given, else the name the
-platform gives the account, else its platform label.
+The loser of two confirmations, two submissions, two redemptions of one link code, two
+resolutions of one discrepancy report, two answers of one ticket, two changes to one period,
+two reopenings of one declaration or two publications of one period is told who did it and
+when ("already confirmed by Maryam at 10:42"). The winner's name is the staff name it was
+given, else the name the platform gives the account, else its platform label.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Account, AuditLog, Discrepancy, LinkCode, StaffRole
+from storage.models import Account, AuditLog, Discrepancy, LinkCode, StaffRole, TicketMessage
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,3 +76,55 @@ async def report_resolution(session: AsyncSession, report_id: int) -> Winner | N
         if json.loads(row.new or "{}").get("report") == report_id:
             return Winner(await _name(session, row.actor_account_id, row.actor), row.at)
     return None
+
+
+async def ticket_answer(session: AsyncSession, ticket_id: int, after_message: int
+                        ) -> Winner | None:
+    """Who answered the ticket after its message `after_message` (what the loser saw), and
+    when: the first expert answer written since."""
+    row = (await session.execute(
+        select(TicketMessage.author_account_id, TicketMessage.created_at)
+        .where(TicketMessage.ticket_id == ticket_id, TicketMessage.author_role == "expert",
+               TicketMessage.id > after_message)
+        .order_by(TicketMessage.id).limit(1))).first()
+    if row is None:
+        return None
+    return Winner(await _name(session, row.author_account_id, "?"), row.created_at)
+
+
+async def last_audited(session: AsyncSession, entity: str, entity_id: object,
+                       actions: tuple[str, ...]) -> Winner | None:
+    """Who last did one of `actions` to the entity (a period edited, extended or cancelled, a
+    declaration reopened), and when."""
+    row = (await session.execute(
+        select(AuditLog.actor_account_id, AuditLog.actor, AuditLog.at)
+        .where(AuditLog.action.in_(actions), AuditLog.entity == entity,
+               AuditLog.entity_id == str(entity_id))
+        .order_by(AuditLog.id.desc()).limit(1))).first()
+    if row is None:
+        return None
+    return Winner(await _name(session, row.actor_account_id, row.actor), row.at)
+
+
+async def period_cancel(session: AsyncSession, code: str) -> Winner | None:
+    """Who cancelled the period `code` (gone now; its audit row keeps the code), and when."""
+    rows = await session.execute(
+        select(AuditLog.actor_account_id, AuditLog.actor, AuditLog.at, AuditLog.old)
+        .where(AuditLog.action == "period.cancel", AuditLog.entity == "period")
+        .order_by(AuditLog.id.desc()))
+    for row in rows.all():
+        if json.loads(row.old or "{}").get("code") == code:
+            return Winner(await _name(session, row.actor_account_id, row.actor), row.at)
+    return None
+
+
+async def publication(session: AsyncSession, period_id: int) -> Winner | None:
+    """Who published the period's results, and when (the loser of two at once is told)."""
+    row = (await session.execute(
+        select(AuditLog.actor_account_id, AuditLog.actor, AuditLog.at)
+        .where(AuditLog.action == "results.publish", AuditLog.entity == "period",
+               AuditLog.entity_id == str(period_id))
+        .order_by(AuditLog.id).limit(1))).first()
+    if row is None:
+        return None
+    return Winner(await _name(session, row.actor_account_id, row.actor), row.at)

@@ -68,12 +68,20 @@ def contact_keyboard(t: Translator) -> ReplyKeyboardMarkup:
                                resize_keyboard=True, one_time_keyboard=True)
 
 
-def menu_keyboard(t: Translator, *, has_period: bool, several_offices: bool, submitted: bool
-                  ) -> InlineKeyboardMarkup:
+def status_key(status: str, under_review: bool = False) -> str:
+    """The catalog key of a declaration's status as the owner reads it."""
+    return "status-in-review" if under_review else f"status-{status}"
+
+
+def menu_keyboard(t: Translator, *, has_period: bool, several_offices: bool, submitted: bool,
+                  editable: bool = True) -> InlineKeyboardMarkup:
+    """The owner's menu; a declaration under review or confirmed (`editable` False) offers its
+    review (with the discrepancy report) and no «edit»."""
     kb = InlineKeyboardBuilder()
     if has_period:
-        kb.button(text=t("menu-continue") if not submitted else t("menu-edit"),
-                  callback_data="menu:continue")
+        if editable:
+            kb.button(text=t("menu-continue") if not submitted else t("menu-edit"),
+                      callback_data="menu:continue")
         kb.button(text=t("menu-review"), callback_data="menu:review")
     kb.button(text=t("menu-results"), callback_data="menu:results")
     kb.button(text=t("survey-menu-button"), callback_data="sv:o")
@@ -83,7 +91,7 @@ def menu_keyboard(t: Translator, *, has_period: bool, several_offices: bool, sub
     kb.button(text=t("menu-language"), callback_data="menu:lang")
     if several_offices:
         kb.button(text=t("menu-switch-office"), callback_data="menu:offices")
-    kb.adjust(*((1, 1) if has_period else ()), 2, 2, 2, 1)
+    kb.adjust(*(((1, 1) if editable else (1,)) if has_period else ()), 2, 2, 2, 1)
     return kb.as_markup()
 
 

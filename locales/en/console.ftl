@@ -88,3 +88,4 @@ console-done-rejected = File rejected.
 console-done-restored = File restored.
 console-queue-empty = No declaration is waiting for review.
 console-refused = Not done: { $why }
+console-too-large = What you sent is larger than { $max_mb } MB. Send a smaller file (a CSV instead of an XLSX, say, or in several parts).

@@ -25,3 +25,4 @@ assoc-col-mean = mean
 assoc-col-respondents = respondents
 row-cell-too-long = { $length } characters (at most { $max })
 row-cell-nul = contains a NUL character
+correct-published = the results of { $period } are published and the region can no longer review the declaration of office { $code } again; nothing changed. To correct the result, withdraw a negative point or undo the association score: that makes a new version of the result and tells the office

@@ -18,6 +18,7 @@ menu-switch-office = 🔁 Switch office
 button-menu = 🏠 Main menu
 status-draft = draft (not submitted yet)
 status-submitted = submitted, awaiting the region's review
+status-in-review = under review by the region (no edits; to correct something, send a discrepancy report)
 status-returned = returned for correction
 status-confirmed = confirmed by the region
 status-published = result published

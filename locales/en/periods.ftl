@@ -12,3 +12,4 @@ period-created = period { $code } created: { $window }
 period-edited = period { $code } edited: { $window }
 period-cancelled = period { $code } cancelled
 period-extended = period { $code } extended to { $date }; { $told } owners will be told
+admin-rubric-invalid = the rubric file cannot be used: { $errors }

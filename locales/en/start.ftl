@@ -33,7 +33,7 @@ help-text = <b>Help</b>
     • “Continue the declaration”: questions come one at a time; type numbers with Persian or Latin digits.
     • Every answer is saved at once; whenever you come back, you continue where you were.
     • Send evidence as photos or PDFs (at most 10 MB), then press “Done”.
-    • Before the deadline, submit from “Review and submit”. Until the deadline you may still edit it.
+    • Before the deadline, submit from “Review and submit”. Until the deadline you may still edit it, as long as the region has not started reviewing it.
     • If your office's base data (name, type, address, holder) is wrong, press “Report a discrepancy”.
 unknown-command = This command is not available to you. Please continue from the main menu.
 link-holder-changed-notice = The registry names a new licence holder for “{ $name }” (code { $code }), so your account is no longer linked to it. If you are still the holder, please contact your regional directorate.

@@ -7,7 +7,7 @@ registry-no-rows = فایل { $name } هیچ سطری ندارد.
 registry-no-data = فایل { $name } جز سطر عنوان داده‌ای ندارد.
 registry-not-utf8 = کدگذاری فایل UTF-8 نیست (بایت { $byte }). لطفاً آن را با قالب «CSV UTF-8» ذخیره کنید و دوباره امتحان کنید.
 registry-not-xlsx = فایل { $name } یک فایل XLSX خواندنی نیست ({ $reason }).
-registry-missing-columns = این ستون‌ها در فایل نیست: { $columns }
+registry-missing-columns = این ستون‌ها در فایل نیست: { $columns_fa }
 registry-no-regions = هنوز منطقه‌ای ثبت نشده است. نخست مناطق را وارد کنید (pishkhan regions import).
 
 admin-error = { $reason }

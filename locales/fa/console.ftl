@@ -88,3 +88,4 @@ console-done-rejected = فایل رد شد.
 console-done-restored = فایل بازگردانده شد.
 console-queue-empty = پرونده‌ای در انتظار بررسی نمانده است.
 console-refused = انجام نشد: { $why }
+console-too-large = آنچه فرستادید بزرگ‌تر از { $max_mb } مگابایت است. فایل کوچک‌تری بفرستید (مثلاً CSV به‌جای XLSX، یا در چند بخش).

@@ -1,7 +1,13 @@
 ## اصلاح با ذکر دلیل: بازگشایی خوداظهاری تأییدشده، لغو امتیاز منفی، حذف امتیاز انجمن، و نسخهٔ تازهٔ نتیجه.
 
 correct-no-declaration = دفتر { $code } در دورهٔ «{ $period }» خوداظهاری ندارد.
-correct-not-confirmed = خوداظهاری دفتر { $code } تأییدشده نیست (وضعیت: { $status })؛ فقط خوداظهاری تأییدشده بازگشایی می‌شود.
+correct-not-confirmed = خوداظهاری دفتر { $code } تأییدشده نیست (وضعیت: { $status ->
+        [draft] { status-draft }
+        [submitted] { status-submitted }
+        [returned] { status-returned }
+        [published] { status-published }
+       *[other] نامشخص
+    })؛ فقط خوداظهاری تأییدشده بازگشایی می‌شود.
 correct-no-negative = امتیاز منفی شمارهٔ { $id } پیدا نشد (شاید پیش‌تر لغو شده است).
 correct-no-association = برای دفتر { $code } امتیاز انجمنی ثبت نشده است.
 correct-reopened-notice = خوداظهاری «{ $office }» (کد { $code }) در { $period_fa } از سوی ستاد برای بررسی دوباره باز شد. دلیل: { $reason }
@@ -25,3 +31,4 @@ assoc-col-mean = میانگین
 assoc-col-respondents = تعداد پاسخ‌دهندگان
 row-cell-too-long = { $length } نویسه دارد (حداکثر { $max }).
 row-cell-nul = نویسهٔ نامعتبر (NUL) دارد.
+correct-published = نتایج دورهٔ «{ $period }» منتشر شده است و منطقه دیگر نمی‌تواند خوداظهاری دفتر { $code } را دوباره بررسی کند؛ چیزی تغییر نکرد. برای اصلاح نتیجه، امتیاز منفی را لغو یا امتیاز انجمن را حذف کنید تا نسخهٔ تازهٔ نتیجه ساخته و به دفتر خبر داده شود.

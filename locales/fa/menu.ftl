@@ -18,6 +18,7 @@ menu-switch-office = 🔁 تغییر دفتر
 button-menu = 🏠 منوی اصلی
 status-draft = پیش‌نویس (هنوز ارسال نشده)
 status-submitted = ارسال‌شده، در انتظار بررسی منطقه
+status-in-review = در حال بررسی منطقه (ویرایش ممکن نیست؛ برای اصلاح، گزارش مغایرت بفرستید)
 status-returned = برگشت‌خورده برای اصلاح
 status-confirmed = تأییدشده از سوی منطقه
 status-published = نتیجه اعلام شده

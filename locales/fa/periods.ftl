@@ -12,3 +12,4 @@ period-created = دورهٔ «{ $code }» ساخته شد: { $window }
 period-edited = دورهٔ «{ $code }» ویرایش شد: { $window }
 period-cancelled = دورهٔ «{ $code }» لغو شد.
 period-extended = مهلت دورهٔ «{ $code }» تا { $date } تمدید شد؛ به { $told } دارندهٔ پروانه خبر داده می‌شود.
+admin-rubric-invalid = پروندهٔ جدول امتیاز پذیرفته نشد: { $errors }

@@ -114,6 +114,8 @@ def refusal(period: PeriodRecord, view: decl.DeclarationView | None, now: dateti
     """Why the owner may not change the declaration now, or None."""
     if view is not None and view.status in (S.CONFIRMED, S.PUBLISHED):
         return NotEditable("declaration-locked")
+    if view is not None and view.under_review:
+        return NotEditable("declaration-under-review")
     if period.is_open(now):
         return None
     if view is not None and view.status == S.RETURNED and view.grace_until and \
@@ -163,9 +165,13 @@ async def load(uow: UnitOfWork, actor: Actor, now: datetime, *, period_id: int |
 
 async def reopen_if_submitted(uow: UnitOfWork, draft: Draft, actor: Actor, now: datetime
                               ) -> Draft:
-    """Editing a submitted declaration takes it back to draft until the owner submits again."""
+    """Editing a submitted declaration takes it back to draft until the owner submits again;
+    refused once a reviewer has opened it (read under the row's lock: the draft was read
+    before)."""
     if draft.view.status != S.SUBMITTED:
         return draft
+    if await decl.review_started(uow.session, draft.view.id) is not None:
+        raise NotEditable("declaration-under-review")
     await decl.move(uow.session, draft.view.id, S.DRAFT, actor=label(actor), by="owner",
                     now=now, reason="edited by the owner")
     return replace(draft, view=replace(draft.view, status=S.DRAFT))

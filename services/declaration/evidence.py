@@ -9,12 +9,14 @@ owner's position in one. The same bytes sent twice for one question are kept onc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from scoring.calendar import utcnow
 from scoring.rubric import Indicator
 from services.declaration.draft import Draft, label, load, place, reload, reopen_if_submitted
 from services.errors import Conflict, Invalid
 from services.uow import UnitOfWork
+from storage import album_notices
 from storage import declarations as decl
 from storage.accounts import Actor
 from storage.faults import fault_point
@@ -48,6 +50,26 @@ class FileMeta:
 
 
 @dataclass(frozen=True, slots=True)
+class AlbumPart:
+    """A file that is one part of an album: acknowledged with the others by one outbox notice
+    (`storage.album_notices`) once no part has come for `quiet` seconds."""
+
+    group: str  # platform, chat and media_group_id
+    name: str | None  # the file's name (None: a photo)
+    quiet: float = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class _Owner:
+    """The actor as a recipient of the outbox."""
+
+    id: int
+    platform: str
+    platform_user_id: int
+    locale: str
+
+
+@dataclass(frozen=True, slots=True)
 class FilesDone:
     draft: Draft
     item: Indicator
@@ -70,11 +92,13 @@ async def awaiting(uow: UnitOfWork, actor: Actor, now: datetime) -> Awaiting:
     return Awaiting(draft, _awaited(draft))
 
 
-async def attach(uow: UnitOfWork, actor: Actor, now: datetime, key: str, file: FileMeta
-                 ) -> Attached:
+async def attach(uow: UnitOfWork, actor: Actor, now: datetime, key: str, file: FileMeta,
+                 album: AlbumPart | None = None) -> Attached:
     """Record a file for the question `key` (the one `awaiting` named before the download),
     reopening a submitted declaration. The count is read after the commit: the files of an
-    album arrive as separate updates handled side by side."""
+    album arrive as separate updates handled side by side. A part of an `album` is noted in
+    the album's acknowledgement in the same transaction, so a process killed before the album
+    is acknowledged loses neither the file nor the acknowledgement."""
     async with uow:
         draft = await load(uow, actor, now, edit=True)
         item = draft.item(key)
@@ -88,11 +112,23 @@ async def attach(uow: UnitOfWork, actor: Actor, now: datetime, key: str, file: F
                 mime=file.mime, filename=file.filename, platform=actor.platform,
                 file_id=file.file_id, actor=label(actor))
             draft = await reopen_if_submitted(uow, draft, actor, now)
+            if album is not None:
+                await _note_album_part(uow, draft, actor, item, album)
         await uow.commit()
     fault_point("evidence.committed")
     async with uow:
         draft = await reload(uow, draft)
     return Attached(draft, item, len(draft.view.evidence_for(key)), not known)
+
+
+async def _note_album_part(uow: UnitOfWork, draft: Draft, actor: Actor, item: Indicator,
+                           album: AlbumPart) -> None:
+    count = len((await reload(uow, draft)).view.evidence_for(item.key))  # under the row's lock
+    # The outbox sender's clock: the quiet moment is real time, whatever the business clock.
+    await album_notices.note_part(
+        uow.session, _Owner(actor.account_id, actor.platform, actor.user_id, actor.locale),
+        album.group, album.name, count, utcnow() + timedelta(seconds=album.quiet),
+        title=[item.title_fa, item.title_en], period_id=draft.period.id, key=item.key)
 
 
 async def files(uow: UnitOfWork, actor: Actor, now: datetime, period_id: int, key: str

@@ -83,6 +83,7 @@ class Status:
     period: PeriodRecord | None
     status: str | None
     missing: list[Any]
+    under_review: bool = False  # submitted and opened by a reviewer: no edit
 
 
 async def status(uow: UnitOfWork, actor: Actor, now: datetime) -> Status | None:
@@ -104,4 +105,4 @@ async def status(uow: UnitOfWork, actor: Actor, now: datetime) -> Status | None:
         rubric = decl.period_rubric(period)
         view = await decl.load(uow.session, declaration_id, rubric)
     missing = decl.missing(rubric, office.office_type, view)
-    return Status(office, period, view.status, missing)
+    return Status(office, period, view.status, missing, view.under_review)

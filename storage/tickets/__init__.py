@@ -53,9 +53,11 @@ from storage.tickets.queries import (
     get_ticket,
     inbox,
     load_view,
+    message_file,
     office,
     owned,
     owner_tickets,
+    summaries,
     transfer_targets,
 )
 from storage.tickets.records import (
@@ -93,6 +95,6 @@ __all__ = [
     "due_after", "due_ticket_ids", "escalate_one", "faqs", "for_answerer", "for_owner",
     "get_ticket", "inbox", "link_expert", "load_schedule", "load_view", "names_of", "office",
     "open_ticket", "owned", "owner_tickets", "policy_of", "rate", "route", "ticket_record",
-    "transfer",
+    "transfer", "message_file", "summaries",
     "transfer_targets", "unlink_expert",
 ]

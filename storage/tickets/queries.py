@@ -20,6 +20,7 @@ from storage.tickets.records import (
     CLOSED,
     FaqRecord,
     Inbox,
+    MessageRecord,
     Target,
     TicketError,
     TicketRecord,
@@ -176,3 +177,32 @@ async def assigned(session: AsyncSession, ticket_id: int, account_id: int, *,
 async def transfer_targets(session: AsyncSession, ticket_id: int, account_id: int
                            ) -> list[Target]:
     return await targets_for(session, await assigned(session, ticket_id, account_id), account_id)
+
+
+async def summaries(session: AsyncSession, ticket_ids: Sequence[int]
+                    ) -> dict[int, tuple[str, int]]:
+    """For each ticket: its owner's first message (the question) and how many files its thread
+    holds."""
+    if not ticket_ids:
+        return {}
+    firsts: dict[int, int] = dict((await session.execute(
+        select(TicketMessage.ticket_id, func.min(TicketMessage.id))
+        .where(TicketMessage.ticket_id.in_(ticket_ids), TicketMessage.author_role == "owner")
+        .group_by(TicketMessage.ticket_id))).all())
+    texts: dict[int, str] = dict((await session.execute(
+        select(TicketMessage.ticket_id, TicketMessage.text)
+        .where(TicketMessage.id.in_(list(firsts.values()) or [0])))).all())
+    files: dict[int, int] = dict((await session.execute(
+        select(TicketMessage.ticket_id, func.count())
+        .where(TicketMessage.ticket_id.in_(ticket_ids), TicketMessage.file_sha256.is_not(None))
+        .group_by(TicketMessage.ticket_id))).all())
+    return {t: (texts.get(t, ""), int(files.get(t, 0))) for t in ticket_ids}
+
+
+async def message_file(session: AsyncSession, ticket_id: int, message_id: int
+                       ) -> MessageRecord | None:
+    """A message of the ticket that carries a file."""
+    row = await session.get(TicketMessage, message_id)
+    if row is None or row.ticket_id != ticket_id or row.file_sha256 is None:
+        return None
+    return message_record(row)

@@ -16,9 +16,11 @@ import pytest
 from sqlalchemy import select
 
 from demo.local import DATA, load_registry, open_period
+from scoring.sources import SOURCES
 from services import corrections
 from services.errors import Conflict, Forbidden, Invalid, ServiceError
 from services.results import publish
+from services.statistics import announcement, office_results
 from services.uow import UnitOfWork
 from storage.models import (
     Account,
@@ -88,7 +90,10 @@ async def test_reopening_a_confirmed_declaration(sessionmaker: Any) -> None:
     outcomes = await twice(sessionmaker, lambda: corrections.reopen_declaration(
         UnitOfWork(sessionmaker), w["office"], "1404-H1", reason="مدرک اشتباه", actor=hq))
     refused = [o for o in outcomes if isinstance(o, ServiceError)]
-    assert len(refused) == 1 and refused[0].code == "correct-not-confirmed"
+    assert len(refused) == 1 and refused[0].code == "correct-reopened-by"  # who won, and when
+    assert refused[0].params["by"] == "ستاد"
+    said = Translator("fa")(refused[0].code, **refused[0].params)
+    assert "ستاد" in said and "بازگشایی" in said and "ساعت" in said
     async with sessionmaker() as session:
         status = await session.scalar(select(Declaration.status))
     assert status == "submitted"
@@ -141,6 +146,16 @@ async def test_after_publishing_a_correction_is_a_new_version_of_the_result(
         row = await session.get(Result, (w["period"].id, w["office_id"]))
         assert row is not None and row.version == 3 and Decimal(row.total) == (
             undone.result.new_total)
+    # What headquarters exports and announces is the newest version.
+    [line] = [x for x in (await office_results(UnitOfWork(sessionmaker), "1404-H1")).lines
+              if x.code == w["office"]]
+    assert line.total == undone.result.new_total and line.rank == undone.result.new_rank
+    assert line.negatives == 0
+    lines = (await office_results(UnitOfWork(sessionmaker), "1404-H1")).lines
+    total = (await announcement(UnitOfWork(sessionmaker), "1404-H1")).sources.by_type.total
+    for s, source in enumerate(SOURCES):
+        for r, counted in enumerate(total.ranks[s]):
+            assert counted == sum(1 for x in lines if x.source == source and x.rank == r + 1)
     versions = await _audit(sessionmaker, "results.correct")
     assert [json.loads(v.new)["version"] for v in versions] == [2, 3]
     assert json.loads(versions[0].old)["total"] == str(before)
@@ -188,3 +203,37 @@ def test_the_command_line_corrects_with_a_reason(env: str, tmp_path: Any) -> Non
     undone = runner.invoke(app, ["correct", "undo-association", w["office"], "1404-H1",
                                  "--reason", "z"])
     assert undone.exit_code == 0, undone.output
+
+
+async def test_a_published_declaration_is_not_reopened(sessionmaker: Any) -> None:
+    """After publishing the region can no longer review, so a reopened declaration would wait
+    for a review that never comes: refused, pointing to the corrections that make a new
+    version of the result; nothing changes and nobody is told."""
+    w = await _world(sessionmaker)
+    await publish(UnitOfWork(sessionmaker), None, w["period"].id, NOW)
+    published = len(await _notices(sessionmaker, w["account"]))
+    hq = await person(sessionmaker, 952, hq=True)
+    with pytest.raises(Conflict) as refused:
+        await corrections.reopen_declaration(UnitOfWork(sessionmaker), w["office"], "1404-H1",
+                                             reason="مدرک اشتباه", actor=hq)
+    assert refused.value.code == "correct-published"
+    fa = Translator("fa")(refused.value.code, **refused.value.params)
+    assert "منتشر" in fa and "امتیاز منفی" in fa and "\n" not in fa
+    async with sessionmaker() as session:
+        assert await session.scalar(select(Declaration.status)) == "published"
+        row = await session.get(Result, (w["period"].id, w["office_id"]))
+        assert row is not None and row.version == 1
+    assert await _audit(sessionmaker, "declaration.reopen") == []
+    assert len(await _notices(sessionmaker, w["account"])) == published
+
+
+async def test_a_correction_made_at_night_reaches_the_owner_in_the_morning(
+        sessionmaker: Any) -> None:
+    w = await _world(sessionmaker)
+    night = datetime(2025, 11, 20, 19, 30, tzinfo=UTC)  # 23:00 in Tehran
+    await corrections.withdraw_negative(UnitOfWork(sessionmaker), w["negative"],
+                                        reason="رأی نقض شد", now=night)
+    async with sessionmaker() as session:
+        [row] = (await session.scalars(select(Outbox).where(
+            Outbox.account_id == w["account"]))).all()
+    assert row.not_before == datetime(2025, 11, 21, 5, 30, tzinfo=UTC)  # 09:00 in Tehran

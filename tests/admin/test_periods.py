@@ -180,3 +180,84 @@ async def test_an_extension_made_at_night_reaches_the_owners_in_the_morning(
         platform = rows[0].platform
         assert await claim(session, platform, 10, night + timedelta(hours=1),
                            lease_until=night + timedelta(hours=2)) == []
+
+
+async def _hq(sessionmaker: Any, user_id: int, name: str) -> Any:
+    from services.accounts import identify
+    from services.staff import add_staff
+
+    await add_staff(UnitOfWork(sessionmaker), platform="telegram", user_id=user_id, role="hq",
+                    name=name)
+    return await identify(UnitOfWork(sessionmaker), "telegram", user_id)
+
+
+async def _one_won(sessionmaker: Any, outcomes: list[Any], action: str, code: str,
+                   names: set[str]) -> None:
+    """One change done and audited; on PostgreSQL (two at once) the other refused, naming the
+    winner in both languages; on SQLite (one after the other) the second refused or a no-op."""
+    refused = [o for o in outcomes if isinstance(o, ServiceError)]
+    assert len(await audit_rows(sessionmaker, action)) == 1
+    if sessionmaker.kw["bind"].dialect.name != "postgresql" and not refused:
+        return
+    [loser] = refused
+    assert loser.code == code and loser.params["by"] in names, (loser.code, loser.params)
+    fa = Translator("fa")(loser.code, **loser.params)
+    en = Translator("en")(loser.code, **loser.params)
+    assert loser.params["by"] in fa and loser.params["by"] in en and "\n" not in fa + en
+    assert "1404-H" in en and "ساعت" in fa
+
+
+async def test_two_people_editing_one_period_at_once_one_wins(sessionmaker: Any) -> None:
+    await create(sessionmaker, "1404-H2", NOW + 20 * DAY, NOW + 50 * DAY)
+    people = iter([await _hq(sessionmaker, 611, "مریم"), await _hq(sessionmaker, 612, "علی")])
+    outcomes = await twice(sessionmaker, lambda: periods.edit_period(
+        UnitOfWork(sessionmaker), "1404-H2", closes_at=NOW + 45 * DAY, reason="تقویم",
+        actor=next(people), now=NOW))
+    await _one_won(sessionmaker, outcomes, "period.edit", "admin-period-changed-by",
+                   {"مریم", "علی"})
+
+
+async def test_two_people_cancelling_one_period_at_once_one_wins(sessionmaker: Any) -> None:
+    await create(sessionmaker, "1404-H2", NOW + 20 * DAY, NOW + 50 * DAY)
+    people = iter([await _hq(sessionmaker, 621, "مریم"), await _hq(sessionmaker, 622, "علی")])
+    outcomes = await twice(sessionmaker, lambda: periods.cancel_period(
+        UnitOfWork(sessionmaker), "1404-H2", reason="تکراری", actor=next(people), now=NOW))
+    refused = [o for o in outcomes if isinstance(o, ServiceError)]
+    assert len(refused) == 1  # on SQLite too: the second finds it cancelled
+    await _one_won(sessionmaker, outcomes, "period.cancel", "admin-period-cancelled-by",
+                   {"مریم", "علی"})
+    assert await count(sessionmaker, Period) == 0
+
+
+async def test_two_people_extending_one_period_at_once_one_wins(sessionmaker: Any) -> None:
+    period = await create(sessionmaker, "1404-H1", NOW - 3 * DAY, NOW + 10 * DAY)
+    await _owners(sessionmaker, period.id)
+    people = iter([await _hq(sessionmaker, 631, "مریم"), await _hq(sessionmaker, 632, "علی")])
+    outcomes = await twice(sessionmaker, lambda: periods.extend_period(
+        UnitOfWork(sessionmaker), "1404-H1", closes_at=NOW + 15 * DAY, actor=next(people),
+        now=NOW))
+    refused = [o for o in outcomes if isinstance(o, ServiceError)]
+    assert len(refused) == 1  # on SQLite too: the second is not later any more
+    if sessionmaker.kw["bind"].dialect.name == "postgresql":
+        await _one_won(sessionmaker, outcomes, "period.extend", "admin-period-changed-by",
+                       {"مریم", "علی"})
+    assert len(await audit_rows(sessionmaker, "period.extend")) == 1
+    assert await count(sessionmaker, Outbox) == 2  # the owners told once
+
+
+async def test_a_change_made_from_a_stale_view_names_who_changed_it(sessionmaker: Any) -> None:
+    """The console shows a period, someone else edits it, then the first person saves: refused
+    naming the other (`seen`: the period as the first person saw it)."""
+    seen = await create(sessionmaker, "1404-H2", NOW + 20 * DAY, NOW + 50 * DAY)
+    maryam, ali = await _hq(sessionmaker, 641, "مریم"), await _hq(sessionmaker, 642, "علی")
+    await periods.edit_period(UnitOfWork(sessionmaker), "1404-H2", closes_at=NOW + 45 * DAY,
+                              actor=maryam, now=NOW)
+    with pytest.raises(Conflict) as stale:
+        await periods.edit_period(UnitOfWork(sessionmaker), "1404-H2", opens_at=NOW + 21 * DAY,
+                                  actor=ali, now=NOW, seen=seen)
+    assert stale.value.code == "admin-period-changed-by" and stale.value.params["by"] == "مریم"
+    with pytest.raises(Conflict) as stale_cancel:
+        await periods.cancel_period(UnitOfWork(sessionmaker), "1404-H2", reason="x", actor=ali,
+                                    now=NOW, seen=seen)
+    assert stale_cancel.value.params["by"] == "مریم"
+    assert len(await audit_rows(sessionmaker, "period.edit")) == 1

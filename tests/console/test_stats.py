@@ -1,6 +1,7 @@
 """The console's statistics and audit pages over HTTP: headquarters sees the tables (Persian
-digits), the chart and the files; a reviewer only their region's per-office results; an
-association 404 everywhere and no links. GETs need no CSRF token."""
+digits), the chart and the files; a reviewer only their region's per-office results (and the
+audit log of their region: tests/console/test_audit_scope.py); an association no statistics
+(404, no link) but its province's audit log. GETs need no CSRF token."""
 
 from __future__ import annotations
 
@@ -82,13 +83,13 @@ async def test_the_audit_page_filters_pages_and_exports(served: Served) -> None:
             assert response.status == 200
 
 
-async def test_a_reviewer_gets_their_region_only_and_no_audit(served: Served) -> None:
+async def test_a_reviewer_gets_their_region_only(served: Served) -> None:
     period = await _period(served)
     async with browser_client() as client:
         await signed_in(client, await served.link(REVIEWER_4))
         async with client.get(served.base + "/") as response:
             page = await response.text()
-        assert 'id="nav-stats"' in page and 'id="nav-audit"' not in page
+        assert 'id="nav-stats"' in page and 'id="nav-audit"' in page
         async with client.get(served.base + "/stats") as response:
             assert response.status == 200
             page = await response.text()
@@ -99,19 +100,22 @@ async def test_a_reviewer_gets_their_region_only_and_no_audit(served: Served) ->
         assert sheet is not None
         regions = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
         assert regions <= {"منطقه ۴"} or len(regions) <= 1
-        for path in (*STATS[1:3], *AUDIT):
+        for path in STATS[1:3]:
             async with client.get(served.base + path.format(p=period)) as response:
                 assert response.status == 404, path
 
 
-async def test_an_association_gets_404_and_no_links(served: Served) -> None:
+async def test_an_association_gets_no_statistics(served: Served) -> None:
     await make_staff(served.world, ASSOCIATION_FARS, "association", province="فارس")
     period = await _period(served)
     async with browser_client() as client:
         await signed_in(client, await served.link(ASSOCIATION_FARS))
         async with client.get(served.base + "/") as response:
             page = await response.text()
-        assert "nav-stats" not in page and "nav-audit" not in page
-        for path in (*STATS, *AUDIT):
+        assert "nav-stats" not in page and "nav-audit" in page
+        for path in STATS:
             async with client.get(served.base + path.format(p=period)) as response:
                 assert response.status == 404, path
+        for path in AUDIT:
+            async with client.get(served.base + path) as response:
+                assert response.status == 200, path

@@ -1,6 +1,7 @@
 """`services.console_stats`: who may see the statistics and the audit log, on the services'
 own scope. HQ: everything; a reviewer: their region's per-office results only; an association:
-nothing (NotFound, as the console answers 404)."""
+no statistics (NotFound, as the console answers 404). The audit log's scope:
+tests/console/test_audit_scope.py."""
 
 from __future__ import annotations
 
@@ -45,12 +46,9 @@ async def test_scope_of_statistics_and_audit(served_db: Served) -> None:
     assert region.lines and {x.region_code for x in region.lines} == {4}
     with pytest.raises(NotFound):
         await console_stats.announcement(world.uow(), reviewer, mine.period)
-    with pytest.raises(NotFound):
-        await console_stats.audit_export(world.uow(), reviewer, AuditFilter())
 
     for call in (console_stats.stats_view(world.uow(), association, None),
-                 console_stats.office_results(world.uow(), association, mine.period),
-                 console_stats.audit_page(world.uow(), association, AuditFilter(), 0, 10)):
+                 console_stats.office_results(world.uow(), association, mine.period)):
         with pytest.raises(NotFound):
             await call
     with pytest.raises(NotFound):

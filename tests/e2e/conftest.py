@@ -54,23 +54,11 @@ def make_png(width: int = 32, height: int = 32) -> bytes:
 
 
 def make_pdf(text: str = "lease") -> bytes:
-    body = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-               b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream"]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + obj + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (len(objects) + 1, xref))
-    return out.getvalue()
+    """A valid one-page PDF saying `text`: the sandbox's sample (`sandbox.samples.pdf`, the one
+    builder of plain PDFs for tests, the demo and the bench)."""
+    from sandbox.samples import pdf
+
+    return pdf(text)
 
 
 def render_transcript(entries: list[dict]) -> str:
@@ -113,3 +101,22 @@ def compare_transcript(name: str, text: str) -> None:
     expected = path.read_text(encoding="utf-8")
     assert text == expected, f"the conversation changed; see git diff of {path} after running " \
                              f"with PISHKHAN_UPDATE_TRANSCRIPTS=1"
+
+
+async def album_sent(world: World, parts: int) -> None:
+    """Wait until an album's parts are stored, then for the quiet moment, then let the outbox
+    sender (not running in the test world) send the album's one acknowledgement."""
+    import asyncio
+
+    from sqlalchemy import func, select
+
+    from storage.models import Evidence
+    from tests.review.conftest import drain
+
+    for _ in range(200):
+        async with world.session() as session:
+            if await session.scalar(select(func.count()).select_from(Evidence)) >= parts:
+                break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1.6)
+    await drain(world)

@@ -51,8 +51,6 @@ async def declare_everything(user, jpeg: bytes, pdf: bytes) -> None:
     await user.wait_text("علی رضایی")
     await user.press(INSURED)
     await until_button(user, "☑️")
-    await user.press("↩️ بازگشت به فهرست")
-    await user.wait_text("کارکنان دفتر")
     await user.send_text("مریم *کریمی_[۲] (ب)")  # markers a careless send would choke on
     await user.wait_text("کریمی")
     await user.press(DISABLED)

@@ -20,7 +20,7 @@ from storage.models import (
     LinkAttempt,
     Office,
 )
-from tests.e2e.conftest import make_jpeg
+from tests.e2e.conftest import album_sent, make_jpeg
 
 
 async def test_a_one_time_code_links_and_wrong_codes_are_limited(world: World) -> None:
@@ -194,6 +194,7 @@ async def test_an_album_of_evidence_is_stored_file_by_file(world: World) -> None
     await user.send_text("85")
     await user.wait_text("حداکثر")
     await user.send_album([make_jpeg(color=c) for c in ("red", "green", "blue")])
+    await album_sent(world, 3)
     await user.wait_text("۳ فایل")
     async with world.session() as session:
         hashes = (await session.scalars(select(Evidence.sha256))).all()

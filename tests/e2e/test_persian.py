@@ -119,3 +119,30 @@ async def test_a_name_is_shown_as_registered_with_its_non_joiner(world: World, p
     await user.share_contact()
     linked = await user.wait_text("متصل شد")
     assert "«دفتر پیشخوان خدمات دولت خمینی\u200cشهر ۳۸۲۴»" in linked["text"]
+
+
+def test_reports_show_names_in_persian_digits_and_keep_codes() -> None:
+    """Issue 20 item 6: a Persian report (the announcement's and the offices' XLSX rows, the
+    charts' labels) shows the registry's ASCII digits in names as Persian digits; the code,
+    which a reader types or looks up, keeps its digits; English keeps ASCII."""
+    from types import SimpleNamespace
+
+    from documents.announcement import office_rows
+    from documents.reports import table_rows
+    from scoring.stats import ParticipationRow, ParticipationTable
+
+    line = SimpleNamespace(code="16598444", name="دفتر پیشخوان خدمات دولت ساری 8444",
+                           region_fa="منطقه 4", region_en="Region 4", office_type="urban",
+                           source="declared", indicators={}, negatives=0, association=0,
+                           satisfaction=0, total=56, rank=2)
+    _, [row] = office_rows(SimpleNamespace(columns=(), lines=(line,)), "fa")
+    assert row[:3] == ["16598444", "دفتر پیشخوان خدمات دولت ساری ۸۴۴۴", "منطقه ۴"]
+    _, [row] = office_rows(SimpleNamespace(columns=(), lines=(line,)), "en")
+    assert row[1:3] == ["دفتر پیشخوان خدمات دولت ساری 8444", "Region 4"]
+    from decimal import Decimal
+
+    table = ParticipationTable(
+        "region", (ParticipationRow("4", "منطقه 4", "Region 4", 10, 5, Decimal(50)),),
+        ParticipationRow("total", "", "", 10, 5, Decimal(50)))
+    _, rows = table_rows(table, "fa")
+    assert rows[0][0] == "منطقه ۴" and rows[0][1:3] == [10, 5]  # counts stay numbers

@@ -1,6 +1,8 @@
 """Hostile PDFs, built here: with pypdf's writer where it can say it (encryption, JavaScript,
 attachments, actions) and by hand where a file must be wrong in a precise way (a broken
-cross-reference table, an escaped name, an object stream)."""
+cross-reference table, an escaped name, an object stream). The hand-made ones are laid out by
+the sandbox's sample builder (`sandbox.samples.assemble`, `pdf_objects`), the one place that
+writes a PDF's objects and cross-reference for tests."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from pypdf.generic import (
     NameObject,
     TextStringObject,
 )
+
+from sandbox import samples
 
 
 def _writer() -> PdfWriter:
@@ -135,19 +139,7 @@ def _annotate(writer: PdfWriter, action: DictionaryObject) -> None:
 
 def assemble(objects: list[bytes], *, root: int = 1) -> bytes:
     """A classic PDF of these objects (numbered from 1) with a correct xref table."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (len(objects) + 1, root, xref))
-    return out.getvalue()
+    return samples.assemble(objects, root=root, version=b"1.7")
 
 
 PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"
@@ -171,22 +163,17 @@ def in_object_stream() -> bytes:
     objects = [b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>", PAGES, PAGE,
                b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n"
                % len(stream) + stream + b"\nendstream"]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref_offset = out.tell()
+    out, offsets = samples.pdf_objects(objects, version=b"1.7")
+    xref_offset = len(out)
     rows = [b"\x00" + (0).to_bytes(4, "big") + b"\xff\xff"]
     rows += [b"\x01" + offset.to_bytes(4, "big") + b"\x00\x00" for offset in offsets]
     rows.append(b"\x02" + (4).to_bytes(4, "big") + b"\x00\x00")  # object 5: in stream 4
     rows.append(b"\x01" + xref_offset.to_bytes(4, "big") + b"\x00\x00")  # object 6: this
     table = b"".join(rows)
-    out.write(b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
-              % len(table) + table + b"\nendstream\nendobj\n")
-    out.write(b"startxref\n%d\n%%%%EOF\n" % xref_offset)
-    return out.getvalue()
+    out += (b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+            % len(table) + table + b"\nendstream\nendobj\n")
+    out += b"startxref\n%d\n%%%%EOF\n" % xref_offset
+    return bytes(out)
 
 
 def only_the_markers() -> bytes:

@@ -1,6 +1,6 @@
 """The embedded SQLite keeps its inbox in a file of its own (`storage.db.inbox_path`), so a
 write lock on the main file stops neither the intake nor the worker's bookkeeping; migration
-0023 moves the rows kept in the main file there."""
+0025 moves the rows kept in the main file there."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ async def test_rows_kept_before_the_upgrade_move_to_the_inbox_file(tmp_path: Pat
     engine = create_engine(f"sqlite+aiosqlite:///{database}")
     sessions = create_sessionmaker(engine)
     try:
-        await upgrade(engine, "0022_console")
-        async with sessions() as session:  # the main file's inbox, as before 0023
+        await upgrade(engine, "0024_owner2")
+        async with sessions() as session:  # the main file's inbox, as before 0025
             await inbox.store(session, "bale", 1, [Incoming(7, 70, "{}")], NOW)
             await session.commit()
         await upgrade(engine)

@@ -51,7 +51,7 @@ def test_report_tables_add_up(env: str, registry_files, tmp_path: Path) -> None:
     out, chart = tmp_path / "report.xlsx", tmp_path / "ranks.png"
     result = runner.invoke(app, ["report", "1404-H1", "--out", str(out), "--chart", str(chart)])
     assert result.exit_code == 0, result.output
-    assert "7943 offices" in result.output
+    assert "۷٬۹۴۳ دفتر" in result.output  # the report speaks Persian unless asked (--lang en)
     book = load_workbook(out)
     assert len(book.sheetnames) == 6  # the four tables, then where ranks came from (2)
     assert all(sheet.sheet_view.rightToLeft for sheet in book.worksheets)

@@ -293,3 +293,44 @@ async def test_the_same_value_twice_at_once_keeps_a_submission(world: World) -> 
     async with world.sessionmaker() as session:
         declaration = await session.scalar(select(Declaration))
         assert declaration is not None and declaration.status == "draft"
+
+
+@pytest.mark.parametrize("rounds", [3])
+async def test_an_edit_and_a_reviewer_opening_at_once_are_ordered(world: World,
+                                                                   rounds: int) -> None:
+    """Issue 20: an owner's edit of a submitted declaration and a reviewer's opening of it at
+    the same moment: either the edit wins (a draft, not under review) or the opening does (still
+    submitted, under review, the edit refused with nothing written); never both."""
+    from services import review
+    from services.declaration import NotEditable
+    from services.staff import add_staff
+
+    actor = await owner(world)
+    p = world.period.id
+    await complete(world, actor)
+    await add_staff(world.uow(), platform="telegram", user_id=9200, role="reviewer", region=4,
+                    name="مریم")
+    reviewer = await world.person("telegram", 9200, "مریم")
+    seen = set()
+    for value in [True, False, True][:rounds]:
+        await submit.submit(world.uow(), actor, NOW, p, confirmed=True)
+        async with world.sessionmaker() as session:
+            declaration_id = await session.scalar(select(Declaration.id))
+        outcomes = await asyncio.gather(
+            answers.yes_no(world.uow(), actor, NOW, p, "step_free", value),
+            review.open_declaration(world.uow(), reviewer, declaration_id, now=NOW),
+            return_exceptions=True)
+        async with world.sessionmaker() as session:
+            row = await session.scalar(select(Declaration))
+            assert row is not None
+            status, started = row.status, row.review_started_at
+        edit = outcomes[0]
+        if isinstance(edit, NotEditable):  # the opening came first
+            assert edit.code == "declaration-under-review"
+            assert (status, started is not None) == ("submitted", True)
+            seen.add("review")
+            break
+        assert not isinstance(edit, BaseException), edit
+        assert (status, started) == ("draft", None)  # the edit came first: not under review
+        seen.add("edit")
+    assert seen

@@ -31,7 +31,7 @@ def test_every_key_the_code_uses_exists() -> None:
 def test_key_families_built_at_run_time_exist() -> None:
     known = catalog_keys("fa")
     families = {
-        "status-": ("draft", "submitted", "returned", "confirmed", "published"),
+        "status-": ("draft", "submitted", "in-review", "returned", "confirmed", "published"),
         "link-code-": ("wrong", "used", "expired", "limit"),
         "evidence-want-": ("photo", "document", "either"),
         "evidence-accepts-": ("photo", "document", "either"),

@@ -25,3 +25,17 @@ def _rejected(t: Translator, args: dict[str, Any]) -> Rendered:
     button = ResumeCb(action="review", office=args["office_id"]).pack()
     return Rendered(text, {"inline_keyboard": [[{"text": t("rv-owner-button-fix"),
                                                   "callback_data": button}]]})
+
+
+@renderer("evidence-album-received")
+def _album(t: Translator, args: dict[str, Any]) -> Rendered:
+    """An album's parts, acknowledged once with the list of its files (`storage.album_notices`),
+    with the buttons of the question's files."""
+    from texts.wizard_keyboards import evidence_keyboard
+
+    names = [name or t("evidence-kind-image") for name in args["names"]]
+    files = "\n".join(f"{number}. {name}" for number, name in enumerate(names, start=1))
+    text = t("evidence-album-received", added=len(names), count=args["count"],
+             title=_pick(args["title"], t.lang), files=files)
+    markup = evidence_keyboard(args["period_id"], args["key"], args["count"], t)
+    return Rendered(text, markup.model_dump(exclude_none=True, mode="json"))

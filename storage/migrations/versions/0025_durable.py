@@ -6,8 +6,8 @@ the unqualified name `inbox` is the attached one (see `storage.db.inbox_path` fo
 Downgraded, the rows go back to the main file and the attached table is dropped.
 PostgreSQL: nothing (its locks are per row).
 
-Revision ID: 0023_durable
-Revises: 0022_console
+Revision ID: 0025_durable
+Revises: 0024_owner2
 Create Date: 2026-12-06 00:00:00.000000
 """
 import sqlalchemy as sa
@@ -16,11 +16,12 @@ from alembic import op
 from storage.db import inbox_ddl
 from storage.models import UTCDateTime
 
-revision = '0023_durable'
-down_revision = '0022_console'
+revision = '0025_durable'
+down_revision = '0024_owner2'
 branch_labels = None
 depends_on = None
 
+OPEN_SQL = "state IN ('new', 'replying')"
 COLUMNS = ("id, platform, bot_id, update_id, chat_id, payload, received_at, state, attempts, "
            "due_at, lease_until, last_error, done_at")
 
@@ -40,6 +41,7 @@ def upgrade() -> None:
     op.execute(f"INSERT OR IGNORE INTO inbox_file.inbox ({COLUMNS}) "
                f"SELECT {COLUMNS} FROM main.inbox")
     op.execute("DROP INDEX IF EXISTS main.ix_inbox_state_due_at")
+    op.execute("DROP INDEX IF EXISTS main.ix_inbox_open")
     op.execute("DROP TABLE main.inbox")
 
 
@@ -65,5 +67,7 @@ def downgrade() -> None:
     schema='main')
     op.create_index('ix_inbox_state_due_at', 'inbox', ['state', 'due_at'], unique=False,
                     schema='main')
+    op.create_index('ix_inbox_open', 'inbox', ['platform', 'bot_id', 'chat_id', 'id'],
+                    unique=False, schema='main', sqlite_where=sa.text(OPEN_SQL))
     op.execute(f"INSERT INTO main.inbox ({COLUMNS}) SELECT {COLUMNS} FROM inbox_file.inbox")
     op.execute("DROP TABLE inbox_file.inbox")

@@ -1,0 +1,31 @@
+## خط فرمان ستاد به فارسی (--lang fa): خطاها، گزارش ورود فایل‌ها و پیام‌های پایان کار.
+
+date-not-jalali = «{ $text }» تاریخ شمسی نیست؛ آن را به شکل ۱۴۰۴/۰۸/۱۲ بنویسید.
+date-no-such-day = روز «{ $text }» در تقویم شمسی نیست.
+date-window-closes-first = پایان بازه ({ $closes }) پیش از آغاز آن ({ $opens }) است.
+cli-unknown-format = قالب «{ $format }» شناخته‌شده نیست (xlsx یا csv).
+cli-out-suffix = نام فایل خروجی ({ $path }) باید به ‎.xlsx یا ‎.csv پایان یابد.
+cli-wrote = فایل نوشته شد: { $path }
+cli-wrote-offices = فایل نوشته شد: { $path } ({ $count } دفتر)
+cli-report-summary = { $registered } دفتر، { $declared } خوداظهاری ({ $percent }٪)؛ منشأ رتبه‌ها: { $from_declared } از خوداظهاری، { $carried } منتقل‌شده از دورهٔ پیش، { $minimum } حداقل بدون داده.
+import-what-regions = ورود مناطق
+import-what-offices = ورود دفاتر
+import-what-association = ورود امتیاز انجمن
+import-what-satisfaction = ورود امتیاز رضایت
+import-summary = { $what }: { $inserted } تازه، { $updated } تغییر، { $unchanged } بدون تغییر، { $rejected } ردیف نادرست.
+import-dry-run = (آزمایشی: چیزی ثبت نشد)
+import-row = • ردیف { $row }، ستون «{ $column }»: { $reason }
+import-more = … و { $count } خطای دیگر.
+import-unlinked = { $count } حساب از دفترشان جدا شد: فهرست دفاتر دارندهٔ دیگری برای پروانهٔ آن دفتر نام می‌برد.
+import-nothing-written = هیچ چیز ثبت نشد؛ ردیف‌های بالا را اصلاح کنید.
+import-nothing-written-skip = هیچ چیز ثبت نشد؛ ردیف‌های بالا را اصلاح کنید یا با ‎--skip-bad ردیف‌های درست را ثبت کنید.
+registry-row-code = «{ $text }» کد عددی دفتر نیست.
+registry-row-type = نوع دفتر «{ $text }» شناخته‌شده نیست (شهری یا روستایی).
+registry-row-region = منطقهٔ «{ $text }» ثبت نشده است.
+registry-row-province = استان «{ $text }» ثبت نشده است.
+registry-row-province-region = استان { $province } در منطقهٔ { $region } است، نه { $other }.
+registry-row-province-taken = استان { $province } پیش‌تر در منطقهٔ { $region } آمده است.
+registry-row-phone = «{ $text }» شمارهٔ همراه نیست.
+registry-row-too-long = { $length } نویسه دارد (حداکثر { $max }).
+cli-rows = { $count } ردیف
+cli-wrote-rows = فایل نوشته شد: { $path } ({ $count } ردیف)

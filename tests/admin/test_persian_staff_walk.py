@@ -1,0 +1,140 @@
+"""Staff texts in Persian (issue 21, item 5), walked: every staff-facing message this test can
+reach, asked for in Persian, has no English in it. The command line given bad input with
+`--lang fa` (periods, corrections, audit, report, office results), the upload reports of the
+offices, regions, association and satisfaction imports, and headquarters' messages in the
+chat. What may stay Latin: codes and file names the person typed, commands (/links) and
+options (--skip-bad), format names (CSV, XLSX), and fragments isolated for direction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from scoring.calendar import format_jalali_numeric, utcnow
+from services import staff
+from services.accounts import identify
+from tests.handlers.conftest import Harness, make_harness, texts
+from tests.integration.test_cli import env  # noqa: F401  (the fixture)
+
+DATA = Path(__file__).resolve().parents[2] / "demo" / "data"
+FORMATS = {"PDF", "CSV", "XLSX", "UTF", "JPEG", "PNG", "QR", "NUL", "ICT", "xlsx", "csv"}
+ISOLATED = re.compile("[\u2066\u2067\u2068][^\u2069]*\u2069")
+COMMAND = re.compile(r"(?<![A-Za-z])(?:/|--)[a-z][a-z_-]*")
+runner = CliRunner()
+
+
+def english(text: str, *typed: str) -> list[str]:
+    """The Latin words of `text` that are neither typed by the person nor allowed."""
+    for value in sorted(typed, key=len, reverse=True):
+        text = text.replace(value, "")
+    text = COMMAND.sub("", ISOLATED.sub("", text))
+    return [w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in FORMATS]
+
+
+def day(offset: int) -> str:
+    return format_jalali_numeric(utcnow() + timedelta(days=offset), "en")
+
+
+def _cli(args: list[str], *typed: str, code: int = 2) -> str:
+    result = runner.invoke(app, [*args, "--lang", "fa"])
+    assert result.exit_code == code, (args, result.output)
+    assert result.output.strip(), args
+    assert english(result.output, *typed) == [], (args, result.output)
+    return result.output
+
+
+def test_the_command_line_answers_staff_in_persian(env: str, tmp_path: Path) -> None:  # noqa: F811
+    office = (DATA / "demo_offices.csv").read_text(encoding="utf-8").splitlines()[1][:8]
+    assert runner.invoke(app, ["regions", "import", str(DATA / "demo_regions.csv")]
+                         ).exit_code == 0
+    assert runner.invoke(app, ["offices", "import", str(DATA / "demo_offices.csv")]
+                         ).exit_code == 0
+    assert runner.invoke(app, ["period", "create", "P1", "--opens", day(-3), "--closes",
+                               day(10)]).exit_code == 0
+    assert runner.invoke(app, ["period", "create", "P2", "--opens", day(30), "--closes",
+                               day(60)]).exit_code == 0
+
+    # Upload reports, row by row, and a file that cannot be read.
+    bad_regions = tmp_path / "regions.csv"
+    bad_regions.write_text("کد منطقه,نام منطقه,نام انگلیسی منطقه,مرکز,استان\n"
+                           f"x,الف,A,ب,\n1,{'ب' * 150},B,ج,تهران\n", encoding="utf-8")
+    report = _cli(["regions", "import", str(bad_regions), "--dry-run"], "'x'")
+    assert "ردیف" in report and "عدد نیست" in report
+    bad_offices = tmp_path / "offices.csv"
+    bad_offices.write_text(
+        "کد دفتر,نام دفتر,نوع دفتر,کد منطقه,استان,شهر,نام دارنده پروانه,"
+        "تلفن همراه دارنده پروانه\nabc,,bogus,99,ناکجا,,,12\n"
+        f"{office},دفتر,شهری,1,تهران,تهران,علی,09120000000\n"
+        f"{office},دفتر,شهری,1,اصفهان,تهران,علی,09120000000\n", encoding="utf-8")
+    report = _cli(["offices", "import", str(bad_offices)], "abc", "bogus")
+    assert "تکراری" in report and "شمارهٔ همراه نیست" in report and "--skip-bad" in report
+    _cli(["offices", "import", str(tmp_path / "missing.csv")], str(tmp_path))
+    scores = tmp_path / "scores.csv"
+    scores.write_text(f"کد دفتر,امتیاز\n{office},۸۵\n{office},۹۰\n99999999,۵۰\n"
+                      f"{office[:-1]}0,twelve\n", encoding="utf-8")
+    for kind in ("scores", "satisfaction"):
+        report = _cli([kind, "import", str(scores), "--period", "P1"], "twelve")
+        assert "ردیف" in report and "تکراری" in report
+    no_columns = tmp_path / "columns.csv"
+    no_columns.write_text("code,name\n1,الف\n", encoding="utf-8")
+    _cli(["scores", "import", str(no_columns), "--period", "P1"], "code", "name")
+
+    # Refusals of the periods, corrections, audit and report commands.
+    for args, typed in (
+            (["period", "create", "P3", "--opens", "1404/13/01", "--closes", day(5)], ()),
+            (["period", "create", "P3", "--opens", day(9), "--closes", day(5)], ()),
+            (["period", "create", "P3", "--opens", day(5), "--closes", day(40)], ("P",)),
+            (["period", "edit", "P1", "--closes", day(20)], ("P",)),
+            (["period", "edit", "NOPE", "--closes", day(20)], ("NOPE",)),
+            (["period", "cancel", "P2", "--reason", " "], ()),
+            (["period", "extend", "P1", "--closes", day(5)], ("P",)),
+            (["period", "extend", "P2", "--closes", day(70)], ("P",)),
+            (["correct", "reopen", "999", "P1", "--reason", "x"], ()),
+            (["correct", "reopen", office, "P1", "--reason", "x"], ("P",)),
+            (["correct", "reopen", office, "P1", "--reason", " "], ()),
+            (["correct", "withdraw-negative", "999", "--reason", "x"], ()),
+            (["correct", "undo-association", office, "P1", "--reason", "x"], ()),
+            (["correct", "negatives", office, "NOPE"], ("NOPE",)),
+            (["audit", "list", "--since", "yesterday"], ("yesterday",)),
+            (["audit", "export", "--out", str(tmp_path / "audit.txt")],
+             (str(tmp_path / "audit.txt"),)),
+            (["report", "NOPE"], ("NOPE",)),
+            (["report", "P1", "--format", "pdf"], ("pdf",)),
+            (["office-results", "P1", "--out", str(tmp_path / "r.txt")],
+             (str(tmp_path / "r.txt"),)),
+            (["office-results", "NOPE", "--out", str(tmp_path / "r.csv")], ("NOPE",)),
+    ):
+        _cli(args, *typed)
+
+    # What a command did, in Persian too.
+    _cli(["report", "P1", "--out", str(tmp_path / "report.xlsx")], str(tmp_path), code=0)
+    _cli(["office-results", "P1", "--out", str(tmp_path / "r.csv")], str(tmp_path), code=0)
+    _cli(["audit", "export", "--out", str(tmp_path / "audit.csv")], str(tmp_path), code=0)
+    _cli(["period", "edit", "P2", "--closes", day(61)], "P", code=0)
+    _cli(["period", "extend", "P1", "--closes", day(12)], "P", code=0)
+
+
+HQ = ("bale", 7603)
+
+
+@pytest.fixture
+async def harness(db_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
+    async with make_harness(db_url, tmp_path) as made:
+        await identify(made.uow(), *HQ, "ستاد")
+        await staff.add_staff(made.uow(), platform=HQ[0], user_id=HQ[1], role="hq")
+        yield made
+
+
+async def test_headquarters_is_answered_in_persian_in_the_chat(harness: Harness) -> None:
+    hq = harness.chat(*HQ)
+    for sent in ("/start", "/publish", "/links", "/links 99999999", "/links abc", "/review"):
+        said = texts(await hq.send(sent))
+        assert said, sent
+        for text in said:
+            assert english(text) == [], (sent, text)
