@@ -23,6 +23,7 @@ import hmac
 import json
 import logging
 import time
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -232,7 +233,8 @@ async def serve_webhook(app: App, host: str, port: int, public_base: str,
     secrets = _secrets(secrets)  # refused here, before anything listens
     stopping = asyncio.Event()
     worker = InboxWorker(app.dispatcher, app.sessionmaker, app.bots, app.clock,
-                         on_parked=lambda row, error: report_parked(app, row, error))
+                         on_parked=lambda row, error: report_parked(app, row, error),
+                         lease=timedelta(seconds=app.settings.inbox_lease_seconds))
     handling = asyncio.create_task(worker.run(stopping), name="inbox")
     web_app = build_webhook_app(app, secrets, worker.wake)
     runner = web.AppRunner(web_app, access_log_class=RouteAccessLogger)

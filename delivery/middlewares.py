@@ -1,5 +1,6 @@
 """The bots' request middlewares: a bare button acknowledgement sent beside the handler's work,
-an old Bale app's answer also sent as a message, and retries of calls refused for speed."""
+an old Bale app's answer also sent as a message, an answer refused as too late sent as one
+instead, and retries of calls refused for speed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
-from aiogram.exceptions import TelegramRetryAfter, TelegramServerError
+from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import AnswerCallbackQuery, GetUpdates, SendMessage, TelegramMethod
 from aiogram.types import Update
 
@@ -77,6 +78,42 @@ class AnswerOldClients(BaseRequestMiddleware):
         if chat_id is not None:
             await make_request(bot, SendMessage(chat_id=chat_id, text=method.text))
         return result
+
+
+class AnswerLateInChat(BaseRequestMiddleware):
+    """A button's answer with a text that the platform refuses because the press is too old
+    (both refuse `answerCallbackQuery` after about 15 s: "query is too old and response timeout
+    expired or query ID is invalid"; the update waited in the inbox, or was slow) goes to the
+    chat as a message instead, and the handler goes on as if it had been shown.
+
+    `parse_update` notes each callback query's chat on the bot (`PlatformBot.callback_chats`).
+    Outside `AnswerOldClients`, so an old Bale app is not sent the text twice.
+    """
+
+    async def __call__(self, make_request: Any, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        if not isinstance(method, AnswerCallbackQuery) or not method.text:
+            return await make_request(bot, method)
+        chat_id = getattr(bot, "callback_chats", {}).pop(method.callback_query_id, None)
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest as refused:
+            if chat_id is None or "query is too old" not in refused.message:
+                raise
+        log.info("button %s answered too late; its text goes to the chat",
+                 method.callback_query_id)
+        await make_request(bot, SendMessage(chat_id=chat_id, text=method.text))
+        return True
+
+
+def note_callback_chat(bot: Bot, update: Update) -> None:
+    """Remember which chat a callback query came from until it is answered (bounded)."""
+    query = update.callback_query
+    known = getattr(bot, "callback_chats", None)
+    if query is None or known is None:
+        return
+    known[query.id] = query.message.chat.id if query.message is not None else query.from_user.id
+    while len(known) > OLD_CLIENTS_KEPT:
+        known.pop(next(iter(known)))
 
 
 def note_old_client(bot: Bot, platform: str, update: Update) -> None:

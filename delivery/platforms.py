@@ -51,8 +51,10 @@ from delivery.errors import (
 from delivery.middlewares import (
     RETRY_REPLIES,
     AcknowledgeInBackground,
+    AnswerLateInChat,
     AnswerOldClients,
     RetryWhenLimited,
+    note_callback_chat,
     note_old_client,
 )
 
@@ -157,6 +159,7 @@ def parse_update(bot: Bot, platform: str, raw: Any) -> Update | None:
                     platform, update_id, str(exc).splitlines()[0][:200])
         return None
     note_old_client(bot, platform, update)
+    note_callback_chat(bot, update)
     return update
 
 
@@ -325,12 +328,14 @@ class PlatformBot(Bot):
         # Outermost first: an acknowledgement sent in the background still gets retries.
         self.acknowledgements = AcknowledgeInBackground()
         session.middleware(self.acknowledgements)
+        session.middleware(AnswerLateInChat())
         if platform == "bale":
             session.middleware(AnswerOldClients())
         session.middleware(RetryWhenLimited())
         super().__init__(token, session=session, default=default, **kwargs)
         self.platform = platform
         self.old_clients: dict[str, int] = {}  # Bale callback query id → chat (see above)
+        self.callback_chats: dict[str, int] = {}  # callback query id → chat (AnswerLateInChat)
 
 
 def make_bots(platforms: dict[str, tuple[str, str]]) -> list[PlatformBot]:

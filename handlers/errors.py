@@ -1,9 +1,10 @@
 """One error handler for every update: whatever raised, the person is answered.
 
 The answer is short and in their language ("we could not do this now; what you saved is safe;
-try again in a minute"); a button is always acknowledged, so its spinner stops. The traceback
-goes to the log. The update stays in the inbox (`delivery.inbox`), which tries it again: the
-handler tells the inbox through `inbox_outcome`.
+try again in a minute"); a button is always acknowledged, so its spinner stops, and when the
+platform refuses the alert (a press older than about 15 s) the answer goes to the chat. The
+traceback goes to the log. The update stays in the inbox (`delivery.inbox`), which tries it
+again: the handler tells the inbox through `inbox_outcome`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 from typing import Any
 
 from aiogram import Router
-from aiogram.types import ErrorEvent
+from aiogram.types import CallbackQuery, ErrorEvent
 
 from texts.i18n import Translator
 
@@ -43,12 +44,26 @@ async def on_error(event: ErrorEvent, **data: Any) -> bool:
         else t("try-again-later")
     with contextlib.suppress(Exception):  # the platform itself may be what failed
         if update.callback_query is not None:
-            callback = update.callback_query
-            with contextlib.suppress(Exception):
-                await callback.answer(text, show_alert=True)
+            await _alert(update.callback_query, text)
         elif update.message is not None:
             await update.message.answer(text)
     return True
+
+
+async def _alert(callback: CallbackQuery, text: str) -> None:
+    """The answer as an alert; when the platform refuses it (a press older than about 15 s is
+    "query is too old": the update waited in the inbox, or its handling was slow), as a
+    message in the chat instead."""
+    try:
+        await callback.answer(text, show_alert=True)
+        return
+    except Exception as error:
+        log.warning("could not answer button %s (%s); telling the chat", callback.id,
+                    type(error).__name__)
+    chat = callback.message.chat.id if callback.message is not None else callback.from_user.id
+    bot = callback.bot
+    assert bot is not None
+    await bot.send_message(chat, text)
 
 
 def setup() -> Router:

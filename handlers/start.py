@@ -163,8 +163,17 @@ def unlinked(_event: object, actor: Actor) -> bool:
 
 async def maybe_code(message: Message, actor: Actor, t: Translator,
                      clock: Clock, uow: UnitOfWork) -> None:
-    """An unlinked owner may type the code instead of using the link."""
+    """An unlinked owner may type the code instead of using the link; a linked one who sends
+    the code it redeemed (`code_again`) is told again which office it is linked to."""
     await _redeem(message, message.text or "", actor, t, clock, uow)
+
+
+async def code_again(message: Message, actor: Actor, uow: UnitOfWork) -> bool:
+    """A linked account sending the code it redeemed: the update re-run after a kill between
+    the link's commit and its reply, or the code typed twice. Any other text (an eight-digit
+    answer to a question) goes on to the wizard."""
+    return bool(actor.office_ids) and await linking.redeemed_by_me(uow, actor,
+                                                                   message.text or "")
 
 
 def setup() -> Router:
@@ -178,5 +187,7 @@ def setup() -> Router:
     router.callback_query.register(show_help, MenuCb.filter(F.action == "help"))
     router.callback_query.register(ask_language, MenuCb.filter(F.action == "lang"))
     router.callback_query.register(set_language, LangCb.filter())
-    router.message.register(maybe_code, F.text.regexp(r"^\s*[A-Za-z0-9]{8}\s*$"), unlinked)
+    code = F.text.regexp(r"^\s*[A-Za-z0-9]{8}\s*$")
+    router.message.register(maybe_code, code, unlinked)
+    router.message.register(maybe_code, code, code_again)
     return router

@@ -89,8 +89,9 @@ async def redeem_code(uow: UnitOfWork, actor: Actor, text: str, now: datetime) -
     """Link the office a one-time code names. Refusals: `link-code-limit` (five wrong codes:
     `minutes` to wait), `link-code-wrong`, `link-code-used` (`link-code-used-by` with who
     and when), `link-code-expired`.
-    Of several accounts redeeming one code at once, exactly one links."""
-    code = linking.normalize_code(text)[:linking.CODE_LENGTH * 2]
+    Of several accounts redeeming one code at once, exactly one links. The account that
+    redeemed it gets `Linked` again, with no second link, audit row or wrong attempt."""
+    code = _code(text)
     async with uow:
         until = await linking.code_lock(uow.session, actor.account_id, now)
         if until is not None:
@@ -99,7 +100,9 @@ async def redeem_code(uow: UnitOfWork, actor: Actor, text: str, now: datetime) -
         invite = None if office_id is not None else await admin.take_invite(
             uow.session, code, actor.account_id, now)
         joined = await _join_staff(uow, actor, invite) if invite is not None else None
-        if office_id is None and joined is None:
+        offices = [] if office_id is not None or joined is not None \
+            else await _redeemed_before(uow, actor, code)
+        if office_id is None and joined is None and not offices:
             reason = await linking.code_state(uow.session, code, now) or "used"
             if reason == "wrong":  # perhaps a staff invite, used or expired
                 reason = await admin.invite_state(uow.session, code, now) or "wrong"
@@ -109,7 +112,6 @@ async def redeem_code(uow: UnitOfWork, actor: Actor, text: str, now: datetime) -
             if winner is not None:  # who redeemed it, and when
                 raise Invalid("link-code-used-by", by=winner.name, at=winner.at)
             raise Invalid(f"link-code-{reason}")
-        offices = []
         if office_id is not None:
             await linking.link(uow.session, actor.account_id, [office_id], "code",
                                actor_label(actor))
@@ -119,6 +121,27 @@ async def redeem_code(uow: UnitOfWork, actor: Actor, text: str, now: datetime) -
         await uow.commit()
     fault_point("linking.committed")
     return Linked(tuple(offices), await accounts.reload(uow, actor), joined)
+
+
+async def redeemed_by_me(uow: UnitOfWork, actor: Actor, text: str) -> bool:
+    """Whether the text is a link code this account redeemed and is still linked by: a linked
+    owner sending it again is answered "linked", any other text goes on to the wizard."""
+    async with uow:
+        return bool(await _redeemed_before(uow, actor, _code(text)))
+
+
+async def _redeemed_before(uow: UnitOfWork, actor: Actor, code: str) -> list[OfficeRecord]:
+    """The office of a code this account redeemed and is still linked to (else nothing): the
+    update re-run after a kill between the link's commit and its reply, or the code typed
+    again, is told "linked" with nothing written twice."""
+    office = await linking.code_used_by(uow.session, code, actor.account_id)
+    if office is None or not await linking.is_linked(uow.session, actor.account_id, office):
+        return []
+    return await linking.offices_by_id(uow.session, [office])
+
+
+def _code(text: str) -> str:
+    return linking.normalize_code(text)[:linking.CODE_LENGTH * 2]
 
 
 async def choose_office(uow: UnitOfWork, actor: Actor, office_id: int) -> Linked:

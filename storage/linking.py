@@ -152,6 +152,12 @@ async def take_code(session: AsyncSession, code: str, account_id: int, now: date
     return row[0] if row is not None else None
 
 
+async def code_used_by(session: AsyncSession, code: str, account_id: int) -> int | None:
+    """The office of a code this account has redeemed already (None for any other code)."""
+    return await session.scalar(select(LinkCode.office_id).where(
+        LinkCode.code == code, LinkCode.used_by == account_id, LinkCode.used_at.is_not(None)))
+
+
 def code_expiry(now: datetime) -> datetime:
     return now + timedelta(days=CODE_DAYS)
 

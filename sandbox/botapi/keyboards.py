@@ -139,6 +139,9 @@ class KeyboardMethods(MethodBase):
         stale = "Bad Request: query is too old and response timeout expired or query ID is invalid"
         if record is None or record["answered"]:
             raise ApiError(400, stale)
+        expiry = bot.callback_expiry
+        if expiry is not None and time.time() - record["time"] > expiry:
+            raise ApiError(400, stale)  # the platform stopped waiting for this answer
         text = params.text("text")
         if text is not None and len(text) > 200:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")

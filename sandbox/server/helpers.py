@@ -95,6 +95,12 @@ class SandboxHelpers:
         bot.quirks = (quirks or bot.quirks).changed(**changes)
         return bot.quirks
 
+    def set_callback_expiry(self, token: str, seconds: float | None) -> None:
+        """Refuse answerCallbackQuery for a press older than this, as both platforms do
+        (Telegram after about 15 s): "query is too old and response timeout expired or query
+        ID is invalid". None (the default) never refuses for age."""
+        self.bot(token).callback_expiry = seconds
+
     def revoke_token(self, token: str, revoked: bool = True) -> None:
         """The platform no longer knows the bot's token: every call is refused in its words
         (Telegram 401; Bale 403 ``Token not found`` or 404 per ``bad_token_status``)."""

@@ -84,6 +84,10 @@ class BotWorld(UpdateQueue, FileStore):
         self._file_seq = itertools.count(1)
         # callbacks, commands, accounting
         self.callbacks: dict[str, dict[str, Any]] = {}
+        # Seconds after a press past which answerCallbackQuery is refused as "query is too old"
+        # (Telegram's is about 15 s); None, the default, never: set with
+        # `Sandbox.set_callback_expiry`.
+        self.callback_expiry: float | None = None
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.faults: list[Fault] = []
         self.bucket: TokenBucket | None = None

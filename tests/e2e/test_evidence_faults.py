@@ -1,20 +1,29 @@
 """A file that cannot be fetched (the platform's 5xx) or stored (a full disk) is not lost in
 silence: the owner is told which file, the inbox tries the update again, and the file is
-recorded once when it succeeds."""
+recorded once when it succeeds; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from delivery import inbox as delivery_inbox
-from demo.local import World
+from demo.local import World, local_world
 from storage.models import Evidence
-from tests.e2e.conftest import make_jpeg
+from tests.e2e.conftest import FIXED_NOW, make_jpeg
 
 OWNER_PHONE = "+989382413657"  # holder of office 16598444 in the demo registry
+
+
+@pytest.fixture
+async def world(migrated_db_url: str, tmp_path: Path) -> AsyncIterator[World]:
+    """The application polling the sandbox, on each backend."""
+    async with local_world(tmp_path, database_url=migrated_db_url, now=FIXED_NOW) as found:
+        yield found
 
 
 async def at_first_evidence(world: World, platform: str, user_id: int):

@@ -71,3 +71,39 @@ async def test_a_lock_held_past_the_busy_timeout_loses_no_one(world: World) -> N
         welcomes = [e for e in await person.transcript()
                     if e["direction"] == "out" and WELCOME in (e.get("text") or "")]
         assert len(welcomes) == 1
+
+
+async def test_while_the_lock_is_held_readers_are_answered_and_the_writer_after(
+        world: World) -> None:
+    """Issue 18, item 5: while another process holds the write lock for several seconds, a
+    linked owner asking for their menu (a read) is answered within a short bound, and someone
+    whose update must write (a first /start creates the account) waits in the inbox and is
+    answered once, after the release."""
+    path = world.settings.database_url.split("///", 1)[1]
+    owner = world.user("bale", 9620, "زهرا", phone="+989382413657")
+    await owner.send_command("/start")
+    await owner.wait_text("شمارهٔ همراه")
+    await owner.press("📱 ارسال شمارهٔ همراه من")
+    await owner.wait_text("مهلت خوداظهاری")
+    newcomer = world.user("bale", 9621, "کاربر")
+    taken = threading.Event()
+    holder = threading.Thread(target=hold_write_lock, args=(path, 6.0, taken))
+    holder.start()
+    assert await asyncio.to_thread(taken.wait, 5)
+    held = time.monotonic()
+    await newcomer.send_command("/start")
+    await asyncio.sleep(0.2)  # the writer first: the reader must not queue behind it
+    for _ in range(2):
+        asked = time.monotonic()
+        await owner.send_command("/start")
+        await owner.wait_text("مهلت خوداظهاری", timeout=10)
+        waited = time.monotonic() - asked
+        assert waited < 2.0, f"a reader waited {waited:.1f} s while the lock was held"
+    assert holder.is_alive(), "the lock must still be held when the reader is answered"
+    await newcomer.wait_text(WELCOME, timeout=20)
+    assert time.monotonic() - held >= 6.0 - 0.5  # answered after the release
+    await asyncio.to_thread(holder.join, 5)
+    await asyncio.sleep(0.5)
+    welcomes = [e for e in await newcomer.transcript()
+                if e["direction"] == "out" and WELCOME in (e.get("text") or "")]
+    assert len(welcomes) == 1

@@ -123,6 +123,7 @@ class Bot:
     pid: int = 0
     start_times: list[float] = field(default_factory=list)
     zygote: subprocess.Popen[bytes] | None = None
+    webhook_port: int | None = None  # `pishkhan webhook` on this port instead of polling
 
     def start(self) -> None:
         zygote = self.zygote
@@ -131,12 +132,14 @@ class Bot:
         began = time.monotonic()
         log = self.folder / f"bot-{self.starts}.log"
         env = {**self.env, "PISHKHAN_FAULT_POINTS": ",".join(self.armed)}
-        zygote.stdin.write(json.dumps({"env": env, "log": str(log)}).encode() + b"\n")
+        zygote.stdin.write(json.dumps({"env": env, "log": str(log),
+                                       "webhook_port": self.webhook_port}).encode() + b"\n")
         zygote.stdin.flush()
         self.pid = int(zygote.stdout.readline())
         deadline = time.monotonic() + 60
-        while "polling" not in (log.read_text(encoding="utf-8", errors="replace")
-                                if log.exists() else ""):
+        ready = "polling" if self.webhook_port is None else "webhook serving"
+        while ready not in (log.read_text(encoding="utf-8", errors="replace")
+                            if log.exists() else ""):
             if not self.alive() or time.monotonic() > deadline:
                 text = log.read_text()[-3000:] if log.exists() else ""
                 raise AssertionError(f"the bot did not start:\n{text}")

@@ -22,7 +22,7 @@ answers the person. Phase 2 arms the `*.committed` points: there the update's ch
 committed but its reply is not sent (its inbox row `replying`), so the restarted process
 handles it again once the lease runs out; the use case finds its change made and refuses or
 changes nothing, and the person is answered with that, without acting again: the link code
-(now linked) "no question now, go on from the menu", the file "received" (kept once),
+"linked to office X" (the code redeemed by this same account), the file "received" (kept once),
 "already submitted by نرگس at …", "already confirmed by مریم بازبین". Then, for every path:
 one row, one audit row, on SQLite and on PostgreSQL.
 """
@@ -33,7 +33,6 @@ import asyncio
 import os
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,7 +43,7 @@ from storage.db import create_engine, create_sessionmaker
 from storage.faults import POINTS
 from storage.models import AccountOffice, AuditLog, Declaration, Evidence, LinkCode
 from tests.e2e.conftest import make_jpeg
-from tests.faults.harness import Bot, prepare, start_zygote
+from tests.faults.harness import Bot, prepare
 
 PHOTOS = (make_jpeg(color="navy", width=70), make_jpeg(color="olive", width=71))
 
@@ -59,6 +58,7 @@ async def _counts(url: str, ids: dict[str, object]) -> dict[str, object]:
         found = {
             "links": await count(AccountOffice, AccountOffice.via == "code"),
             "codes_used": await count(LinkCode, LinkCode.used_at.is_not(None)),
+            "link_audits": await count(AuditLog, AuditLog.action == "account.link"),
             "photos": [await count(Evidence, Evidence.item_key == "area",
                                    Evidence.size == len(photo)) for photo in PHOTOS],
             "submitted": [await session.scalar(select(Declaration.status).where(
@@ -75,14 +75,6 @@ async def _counts(url: str, ids: dict[str, object]) -> dict[str, object]:
     await engine.dispose()
     return found
 
-
-@pytest.fixture(scope="module")
-def zygote() -> Iterator[subprocess.Popen[bytes]]:
-    """One import of the bot for both backends' chains (see tests/faults/zygote.py)."""
-    process = start_zygote()
-    yield process
-    process.kill()
-    process.wait(10)
 
 
 @pytest.mark.timeout(240)
@@ -152,11 +144,10 @@ async def test_killed_at_every_fault_point_nothing_lost_nothing_doubled(
             await late.send_command("/start")
             await late.wait_text("شمارهٔ همراه", timeout=20)
             await late.send_text(str(ids["code2"]))
-            # Linked now, the code is no longer read as one (handlers.start.maybe_code is for
-            # the unlinked): the re-run is answered as a message that fits no step.
-            fired, reply = await bot.through(lambda: late.wait_text("پرسشی در جریان نیست",
-                                                                    timeout=0.4))
-            assert fired == ["linking.committed"] and reply is not None
+            # Linked now: the re-run finds the code redeemed by this same account and says so
+            # (no second link or audit row), not a generic "no question now".
+            fired, reply = await bot.through(lambda: late.wait_text("متصل شد", timeout=0.4))
+            assert fired == ["linking.committed"] and "۱۶۵۹۸۴۴۶" in reply["text"]
             await late.send_command("/start")
             assert "آمل" in (await late.wait_text("مهلت خوداظهاری", timeout=20))["text"]
 
@@ -192,7 +183,8 @@ async def test_killed_at_every_fault_point_nothing_lost_nothing_doubled(
             bot.stop()
     assert sorted(bot.fired) == sorted(POINTS), "every point fired once"
     assert await _counts(db_url, ids) == {
-        "links": 2, "codes_used": 2, "photos": [1, 1], "submitted": ["submitted"] * 2,
-        "submit_audits": [1, 1], "confirmed": ["confirmed"] * 2, "confirm_audits": [1, 1]}
+        "links": 2, "codes_used": 2, "link_audits": 2, "photos": [1, 1],
+        "submitted": ["submitted"] * 2, "submit_audits": [1, 1],
+        "confirmed": ["confirmed"] * 2, "confirm_audits": [1, 1]}
     print(f"fault chain: {bot.starts} starts ({sum(bot.start_times):.1f} s starting), "
           f"{time.monotonic() - started:.1f} s in all")

@@ -4,7 +4,8 @@ The fault suite kills the bot at ten points on each backend; a cold start import
 pydantic's schemas and SQLAlchemy (≈ 4.5 s of CPU here), which would be most of the suite's
 time. A forked child shares only the imported modules: its own event loop, connections,
 sessions and memory, killed with SIGKILL like any process. One JSON line in:
-`{"env": {...}, "log": "/path"}`; one line out: the child's pid.
+`{"env": {...}, "log": "/path"}` (and `"webhook_port": N` for `pishkhan webhook` instead of
+`run`); one line out: the child's pid.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from bot.app import settle_heap
 from texts.i18n import LANGUAGES, catalog_keys
 
 
-def child(env: dict[str, str], log: str) -> None:
+def child(env: dict[str, str], log: str, webhook_port: int | None = None) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     os.environ.clear()
     os.environ.update(env)
@@ -42,7 +43,10 @@ def child(env: dict[str, str], log: str) -> None:
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     try:
-        cli.running.run()
+        if webhook_port is None:
+            cli.running.run()
+        else:
+            cli.running.webhook(host="127.0.0.1", port=webhook_port)
     finally:
         os._exit(0)
 
@@ -57,7 +61,7 @@ def main() -> None:
         sys.stdout.flush()
         pid = os.fork()
         if pid == 0:
-            child(request["env"], request["log"])
+            child(request["env"], request["log"], request.get("webhook_port"))
         print(pid, flush=True)
 
 

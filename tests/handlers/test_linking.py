@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.linking import issue_code
-from storage.models import AccountOffice
+from storage.models import AccountOffice, AuditLog
 from tests.handlers.conftest import Harness, texts
 
 HOLDER = "09382413657"  # the licence holder of the demo office 16598444
@@ -45,3 +45,26 @@ async def test_the_language_button_switches_the_menu_to_english(harness: Harness
     replies = texts(await chat.press("lang:en"))
     assert replies[0] == "The bot now speaks English."
     assert "self-declaration deadline: 13 Aban 1404" in replies[1], replies
+
+
+async def test_a_code_sent_again_by_the_account_it_linked_says_linked_once(
+        harness: Harness) -> None:
+    """The update re-run after a kill between the link's commit and its reply (or the person
+    typing the code again): "linked to office X" and the menu, typed or by the /start link, with
+    one link and one audit row; an eight-digit answer to a question still goes to the wizard."""
+    code = (await issue_code(harness.uow(), "71100002", harness.clock.now())).code
+    chat = harness.chat("bale", 506)
+    assert any("۷۱۱۰۰۰۰۲" in t and "متصل شد" in t for t in texts(await chat.send(code)))
+    for again in (code, f"/start {code}", code.lower()):
+        replies = texts(await chat.send(again))
+        assert any("۷۱۱۰۰۰۰۲" in t and "متصل شد" in t for t in replies), (again, replies)
+        assert any("مهلت خوداظهاری" in t for t in replies), replies
+    asked = texts(await chat.press("menu:continue"))
+    assert any("پرسش ۱ از ۶" in t for t in asked), asked
+    answered = texts(await chat.send("23456789"))  # an area, out of its range: the wizard's
+    assert not any("متصل" in t or "کد" in t for t in answered), answered
+    assert any("۲٬۰۰۰" in t for t in answered), answered
+    async with harness.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(AccountOffice)) == 1
+        assert await session.scalar(select(func.count()).select_from(AuditLog).where(
+            AuditLog.action == "account.link")) == 1

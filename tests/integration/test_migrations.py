@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
-
-from storage.db import create_engine, downgrade, upgrade
+from storage.db import compare_options, create_engine, downgrade, table_names, upgrade
 from storage.models import Base
 
 
 async def _tables(engine) -> set[str]:
     async with engine.connect() as conn:
-        return set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+        return await conn.run_sync(table_names)
 
 
 async def test_stairway(db_url: str) -> None:
@@ -36,7 +34,8 @@ async def test_models_and_migrations_agree(db_url: str) -> None:
         await upgrade(engine)
         async with engine.connect() as conn:
             diff = await conn.run_sync(
-                lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata))
+                lambda c: compare_metadata(MigrationContext.configure(c, opts=compare_options(c)),
+                                           Base.metadata))
         assert diff == [], f"models changed without a migration: {diff}"
     finally:
         await engine.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from sandbox import Sandbox
@@ -241,6 +243,23 @@ async def test_answer_callback_query_is_recorded(sb, tg, tg_token, ali_tg) -> No
         "answerCallbackQuery", callback_query_id=record["callback_query_id"]
     )
     assert status == 400 and "query is too old" in body["description"]
+
+
+async def test_a_callback_answered_after_its_expiry_is_refused_as_too_old(
+        sb, tg, tg_token, ali_tg) -> None:
+    """`set_callback_expiry`: as the platforms do (Telegram after about 15 s), an answer to a
+    press older than the expiry is refused; younger ones are answered as before."""
+    sb.set_callback_expiry(tg_token, 0.2)
+    await tg.ok("sendMessage", chat_id=42, text="q", reply_markup=KB)
+    await ali_tg.press("Yes")
+    await ali_tg.press("Yes")
+    early, late = sb.callbacks(tg_token, 42)
+    assert await tg.ok("answerCallbackQuery", callback_query_id=early["callback_query_id"])
+    await asyncio.sleep(0.3)
+    status, body = await tg.call("answerCallbackQuery",
+                                 callback_query_id=late["callback_query_id"], text="دیر")
+    assert status == 400 and "query is too old" in body["description"]
+    assert late["answered"] is False
 
 
 async def test_copy_and_forward(sb, tg, tg_token, users) -> None:

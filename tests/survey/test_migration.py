@@ -23,7 +23,7 @@ async def test_up_down_up_and_models_agree(db_url: str) -> None:
     from alembic.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    from storage.db import alembic_config
+    from storage.db import alembic_config, compare_options
 
     script = ScriptDirectory.from_config(alembic_config())
     survey = script.get_revision("0006")
@@ -37,7 +37,8 @@ async def test_up_down_up_and_models_agree(db_url: str) -> None:
         await upgrade(engine)
         async with engine.connect() as conn:
             diff = await conn.run_sync(
-                lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata))
+                lambda c: compare_metadata(MigrationContext.configure(c, opts=compare_options(c)),
+                                           Base.metadata))
         assert diff == []
     finally:
         await engine.dispose()
