@@ -126,7 +126,7 @@ async def take_photo(message: Message, bot: Bot, uow: UnitOfWork, actor: Actor,
     file_id = file.file_id
     max_bytes = int(settings.evidence_max_mb * 1024 * 1024)
     try:
-        buffer = await bot.download(file_id)
+        buffer = await bot.download(file_id, timeout=settings.download_timeout_seconds)
         assert buffer is not None
         # A PDF's parse may take seconds (storage.evidence_checks): off the event loop.
         checked = await asyncio.to_thread(check, buffer.read(max_bytes + 1), max_bytes)

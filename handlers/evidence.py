@@ -62,7 +62,7 @@ async def _download(message: Message, bot: Bot, kind: str, settings: Settings
         filename = message.document.file_name
     if size is not None and size > max_bytes:
         raise EvidenceRejected("evidence-too-large", max_mb=settings.evidence_max_mb)
-    buffer = await bot.download(file_id)
+    buffer = await bot.download(file_id, timeout=settings.download_timeout_seconds)
     assert buffer is not None
     fault_point("evidence.downloaded")
     # A PDF's parse may take seconds (storage.evidence_checks): off the event loop.

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
 
     # Evidence files: the cap is never above the platform's own (Bale fails from about 20 MB).
     evidence_max_mb: float = Field(default=10, gt=0, le=20)
+    # A file download from the platform that takes longer fails (the owner is told which
+    # file, the inbox tries again).
+    download_timeout_seconds: int = Field(default=30, gt=0, le=600)
     # Outbox sender: messages per second per platform.
     telegram_rate: float = Field(default=25, gt=0)
     bale_rate: float = Field(default=10, gt=0)

@@ -76,3 +76,20 @@ async def test_a_full_disk_names_the_file_and_nothing_is_recorded_until_it_is_st
     await user.wait_text("📎 فایل دریافت شد", timeout=10)
     assert len(calls) == 2
     assert await evidence_rows(world) == 1
+
+
+async def test_a_download_that_times_out_names_the_file_and_is_tried_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The platform's file server stops answering (a slow link on the last day): after the
+    download timeout (`PISHKHAN_DOWNLOAD_TIMEOUT_SECONDS`) the owner is told which file, and
+    the inbox's retry stores it once."""
+    monkeypatch.setattr(delivery_inbox, "RETRY_AFTER", (timedelta(seconds=0.3),) * 3)
+    async with local_world(tmp_path, now=FIXED_NOW, download_timeout_seconds=1) as world:
+        user = await at_first_evidence(world, "telegram", 9703)
+        world.sandbox.set_fault(world.tokens["telegram"], "file", "hang", times=1,
+                                hang_seconds=5)
+        await user.send_photo(make_jpeg())
+        told = await user.wait_text("نتوانستیم دریافت کنیم", timeout=10)
+        assert "مساحت مفید دفتر" in told["text"]
+        await user.wait_text("📎 فایل دریافت شد", timeout=15)
+        assert await evidence_rows(world) == 1
