@@ -57,6 +57,7 @@ def application(config: Settings, engine: AsyncEngine, clock: Clock | None = Non
 
     import console
     from bot.stores import evidence_store
+    from console.web import bot_usernames
     from services.clock import Clock
     from storage.db import create_sessionmaker
 
@@ -68,7 +69,7 @@ def application(config: Settings, engine: AsyncEngine, clock: Clock | None = Non
 
     root.router.add_get("/", home)
     console.mount(root, create_sessionmaker(engine), clock or Clock(), evidence_store(config),
-                  secure=base.startswith("https://"))
+                  secure=base.startswith("https://"), usernames=bot_usernames(config))
     return root
 
 

@@ -19,6 +19,9 @@ SESSIONMAKER = web.AppKey("console_sessionmaker", async_sessionmaker)
 CLOCK = web.AppKey("console_clock", Clock)
 STORE = web.AppKey("console_store", object)
 SECURE = web.AppKey("console_secure", bool)  # the public address is https: Secure cookies
+# The bots' usernames (platform → name without @) for the survey posters' QR codes; empty when
+# PISHKHAN_BALE_USERNAME / PISHKHAN_TELEGRAM_USERNAME are not set.
+USERNAMES = web.AppKey("console_usernames", dict)
 
 
 def uow(request: web.Request) -> UnitOfWork:

@@ -20,7 +20,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from console import actions, association, experts, exports, hq, pages, render, stats
-from console.common import CLOCK, SECURE, SESSIONMAKER, STORE, now, redirect, uow
+from console.common import CLOCK, SECURE, SESSIONMAKER, STORE, USERNAMES, now, redirect, uow
 from console.render import SESSION
 from services import console_auth
 from services.clock import Clock
@@ -135,13 +135,16 @@ async def bye(request: web.Request) -> web.StreamResponse:
 
 
 def build(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, evidence: EvidenceStore,
-          *, secure: bool = False, root: str = PREFIX) -> web.Application:
-    """The console as an aiohttp application to be served under `root`."""
+          *, secure: bool = False, root: str = PREFIX,
+          usernames: dict[str, str] | None = None) -> web.Application:
+    """The console as an aiohttp application to be served under `root` (`usernames`: the
+    bots', for the survey posters)."""
     app = web.Application(middlewares=[headers, signed_in], client_max_size=64 * 1024)
     app[SESSIONMAKER] = sessionmaker
     app[CLOCK] = clock
     app[STORE] = evidence
     app[SECURE] = secure
+    app[USERNAMES] = dict(usernames or {})
     app[render.ROOT] = root
     render.setup(app)
     app.router.add_get("/login/{token}", login)
@@ -160,9 +163,17 @@ def build(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, evidence
 
 
 def mount(web_app: web.Application, sessionmaker: async_sessionmaker[AsyncSession],
-          clock: Clock, evidence: EvidenceStore, *, secure: bool = False) -> None:
+          clock: Clock, evidence: EvidenceStore, *, secure: bool = False,
+          usernames: dict[str, str] | None = None) -> None:
     """Serve the console under /console on an existing aiohttp application."""
-    web_app.add_subapp(PREFIX, build(sessionmaker, clock, evidence, secure=secure))
+    web_app.add_subapp(PREFIX, build(sessionmaker, clock, evidence, secure=secure,
+                                     usernames=usernames))
+
+
+def bot_usernames(settings: Any) -> dict[str, str]:
+    """The bots' usernames the settings give (PISHKHAN_BALE_USERNAME, …), without @."""
+    return {platform: name.lstrip("@") for platform in ("bale", "telegram")
+            if (name := getattr(settings, f"{platform}_username", None))}
 
 
 def mount_if_configured(web_app: web.Application, app: Any) -> None:
@@ -172,4 +183,4 @@ def mount_if_configured(web_app: web.Application, app: Any) -> None:
     if not base:
         return
     mount(web_app, app.sessionmaker, app.clock, app.services["evidence_store"],
-          secure=base.startswith("https://"))
+          secure=base.startswith("https://"), usernames=bot_usernames(app.settings))

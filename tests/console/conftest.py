@@ -30,10 +30,11 @@ class Served:
         return f"{self.base}/login/{token}"
 
 
-async def serve_console(world: World) -> tuple[web.AppRunner, str]:
+async def serve_console(world: World, usernames: dict[str, str] | None = None
+                        ) -> tuple[web.AppRunner, str]:
     root = web.Application()
     console.mount(root, world.app.sessionmaker, world.clock,
-                  world.app.services["evidence_store"])
+                  world.app.services["evidence_store"], usernames=usernames)
     runner = web.AppRunner(root)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -43,8 +44,8 @@ async def serve_console(world: World) -> tuple[web.AppRunner, str]:
 
 
 @asynccontextmanager
-async def console_world(folder: Path, database_url: str | None = None
-                        ) -> AsyncIterator[Served]:
+async def console_world(folder: Path, database_url: str | None = None,
+                        usernames: dict[str, str] | None = None) -> AsyncIterator[Served]:
     if database_url is not None and not database_url.startswith("sqlite"):
         engine = create_engine(database_url)
         try:
@@ -54,7 +55,7 @@ async def console_world(folder: Path, database_url: str | None = None
     async with local_world(folder, database_url=database_url, now=FIXED_NOW) as world:
         await make_staff(world, REVIEWER_4, "reviewer", region=4)
         await make_staff(world, REVIEWER_7, "reviewer", region=7)
-        runner, base = await serve_console(world)
+        runner, base = await serve_console(world, usernames)
         try:
             yield Served(world, base)
         finally:

@@ -7,6 +7,7 @@ office's page, the exports page; CSRF, and 404 with no link for anyone else."""
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 from datetime import timedelta
 from typing import Any
@@ -294,3 +295,48 @@ async def test_reopen_and_withdraw_a_negative_from_the_office_page(served: Serve
                                 "reason": "رأی لغو شد"})
         assert status == 303 and await count(served, NegativePoint) == 0
         assert await count(served, AuditLog, AuditLog.reason == "رأی لغو شد") == 1
+
+
+async def test_survey_posters_for_a_region_or_an_office(tmp_path: Any) -> None:
+    from pypdf import PdfReader
+
+    from tests.console.conftest import console_world
+
+    async with console_world(tmp_path, usernames={"bale": "pishkhan_bot",
+                                                  "telegram": "PishkhanBot"}) as served:
+        await make_staff(served.world, HQ, "hq")
+        async with browser_client() as client:
+            await signed_in(client, await served.link(HQ))
+            status, page = await get(client, served.base + "/exports")
+            assert status == 200 and 'action="/console/exports/posters.pdf"' in page
+            async with client.get(served.base + "/exports/posters.pdf?office=" + SARI) as response:
+                assert response.status == 200
+                assert response.headers["Content-Type"] == "application/pdf"
+                one = PdfReader(io.BytesIO(await response.read()))
+            assert len(one.pages) == 1
+            async with client.get(served.base + "/exports/posters.pdf?region=۴") as response:
+                assert response.status == 200
+                region = PdfReader(io.BytesIO(await response.read()))
+            async with served.world.session() as session:
+                offices = await session.scalar(select(func.count()).select_from(Office).where(
+                    Office.region_code == 4))
+            assert len(region.pages) == offices
+            status, page = await get(
+                client, served.base + f"/exports/posters.pdf?region=4&office={SARI}")
+            assert status == 400 and "نه هر دو" in page
+            status, page = await get(client, served.base + "/exports/posters.pdf?office=99999999")
+            assert status == 404
+        async with browser_client() as client:  # a reviewer: not theirs
+            await signed_in(client, await served.link(REVIEWER_4))
+            status, _ = await get(client, served.base + "/exports/posters.pdf?region=4")
+            assert status == 404
+
+
+async def test_posters_need_the_bots_usernames(served: Served) -> None:
+    await make_staff(served.world, HQ, "hq")
+    async with browser_client() as client:
+        await signed_in(client, await served.link(HQ))
+        status, page = await get(client, served.base + "/exports")
+        assert status == 200 and "PISHKHAN_BALE_USERNAME" in page and "posters.pdf" not in page
+        status, page = await get(client, served.base + "/exports/posters.pdf?region=4")
+        assert status == 400 and "PISHKHAN_BALE_USERNAME" in page
