@@ -19,6 +19,7 @@ own: an update handled twice answers twice); and how many owners stopped because
 over 30 s (late, not lost: a saturated set-up).
 
     python -m bench deadline [--rate 210] [--duration 60] [--setups sqlite,pg1,pg2] [--no-kill]
+        [--webhook-connections N]
 """
 
 from __future__ import annotations
@@ -290,7 +291,8 @@ async def run_async(options: Any) -> dict[str, dict[str, Any]]:
     pool = owners(per_run * len(runs))
     results: dict[str, dict[str, Any]] = {}
     connector = aiohttp.TCPConnector(limit=0)
-    async with Sandbox() as sandbox, aiohttp.ClientSession(connector=connector) as http:
+    async with Sandbox(webhook_connections=options.webhook_connections) as sandbox, \
+            aiohttp.ClientSession(connector=connector) as http:
         if options.echo:
             results["echo"] = await echo_run(sandbox, http, options)
             report("echo", results["echo"])
@@ -331,6 +333,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-kill", dest="kill", action="store_false",
                         help="skip the runs with a worker killed halfway")
     parser.add_argument("--no-echo", dest="echo", action="store_false")
+    parser.add_argument("--webhook-connections", type=int, default=None, metavar="N",
+                        help="at most N webhook deliveries at once, whatever the bot's "
+                        "max_connections (Telegram's default 40); 1 is how the sandbox "
+                        "delivered before it honoured max_connections")
     parser.add_argument("--postgres-url", default=os.environ.get(
         "PISHKHAN_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/"
         "pishkhan_bench"), help="an empty database (its tables are dropped first)")

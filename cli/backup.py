@@ -26,6 +26,17 @@ def _database_file() -> Path:
     return Path(str(database))
 
 
+def _local_evidence() -> Path:
+    """The local evidence folder; refuses (before anything is copied) when the evidence is in
+    an object store, whose files only the store's own tools should copy."""
+    config = settings()
+    if config.evidence_backend != "local":
+        fail("the evidence is in the object store (PISHKHAN_EVIDENCE_BACKEND="
+             f"{config.evidence_backend}): copy its bucket with the store's own tools "
+             "(mc mirror, aws s3 sync); nothing was changed")
+    return config.evidence_dir
+
+
 def backup(out: Annotated[Path, typer.Argument(help="the backup file to write")],
            evidence: Annotated[Path | None, typer.Option(
                help="also copy the local evidence files into this folder (only new ones)")]
@@ -34,16 +45,14 @@ def backup(out: Annotated[Path, typer.Argument(help="the backup file to write")]
     from storage.backup import BackupError, backup_sqlite, copy_evidence
 
     database = _database_file()
+    evidence_dir = _local_evidence() if evidence is not None else None
     try:
         size = backup_sqlite(database, out)
     except BackupError as error:
         fail(str(error))
     console.print(f"database copied to {out} ({size:,} bytes)")
-    if evidence is not None:
-        config = settings()
-        if config.evidence_backend != "local":
-            fail("evidence is in an object store: copy the bucket with its own tools")
-        copied = copy_evidence(config.evidence_dir, evidence)
+    if evidence is not None and evidence_dir is not None:
+        copied = copy_evidence(evidence_dir, evidence)
         console.print(f"{copied} new evidence files copied to {evidence}")
 
 
@@ -54,6 +63,7 @@ def restore(backup_file: Annotated[Path, typer.Argument(help="a file `pishkhan b
     """Replace the embedded database with BACKUP_FILE (stop the bot first)."""
     from storage.backup import BackupError, copy_evidence, restore_sqlite
 
+    evidence_dir = _local_evidence() if evidence is not None else None
     if not yes:
         fail("restore replaces the database: stop the bot, then run again with --yes")
     database = _database_file()
@@ -62,8 +72,8 @@ def restore(backup_file: Annotated[Path, typer.Argument(help="a file `pishkhan b
     except BackupError as error:
         fail(str(error))
     console.print(f"database restored from {backup_file} ({size:,} bytes)")
-    if evidence is not None:
-        copied = copy_evidence(evidence, settings().evidence_dir)
+    if evidence is not None and evidence_dir is not None:
+        copied = copy_evidence(evidence, evidence_dir)
         console.print(f"{copied} evidence files copied back")
 
 

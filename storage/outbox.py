@@ -1,7 +1,7 @@
 """The outbox: every message to someone other than the sender of the current update.
 
 A row is written in the same transaction as the change it reports and later drained by the
-sender (`delivery/outbox.py`), which marks it sent only after the platform said OK. What a row
+sender (`delivery/outbox/`), which marks it sent only after the platform said OK. What a row
 holds is **data**: a notice (`notify`: its name, its arguments and the recipient's language),
 rendered in words by `texts.notices` when it is sent; or, for a file passed on as it is, the
 Bot API call's fields (`enqueue`). `dedup_key` makes a message idempotent: enqueueing the same key

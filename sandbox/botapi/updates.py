@@ -84,10 +84,14 @@ class UpdateMethods(MethodBase):
         bot.webhook = {
             "url": url,
             "secret_token": secret or None,
-            "max_connections": params.integer("max_connections") or 40,
             "allowed_updates": allowed if isinstance(allowed, list) else None,
             "ip_address": params.text("ip_address"),
         }
+        if bot.flavour == "telegram":
+            # Parallel deliveries (sandbox.server.webhooks); Telegram clamps the value to 1-100
+            # rather than refusing it (Client::get_webhook_max_connections). Bale's is a quirk.
+            given = params.integer("max_connections")
+            bot.webhook["max_connections"] = 40 if given is None else min(max(given, 1), 100)
         bot.webhook_last_error = None
         bot.wake_pollers()  # a waiting getUpdates now gets 409
         self.sandbox._start_webhook(bot)
@@ -109,7 +113,8 @@ class UpdateMethods(MethodBase):
             "pending_update_count": len(bot.pending),
         }
         if bot.webhook:
-            info["max_connections"] = bot.webhook["max_connections"]
+            if "max_connections" in bot.webhook:
+                info["max_connections"] = bot.webhook["max_connections"]
             if bot.webhook.get("allowed_updates"):
                 info["allowed_updates"] = bot.webhook["allowed_updates"]
             if bot.webhook.get("ip_address"):

@@ -23,7 +23,8 @@ Where things are:
 * :mod:`~sandbox.server.app` - :class:`Sandbox`: its bots, options, start and stop, the routes;
 * :mod:`~sandbox.server.bot_routes` - the Bot API and file downloads over HTTP (request
   parsing, unknown tokens); the methods themselves are in :mod:`sandbox.botapi`;
-* :mod:`~sandbox.server.webhooks` - pushing updates to a bot's webhook, with retries;
+* :mod:`~sandbox.server.webhooks` - pushing updates to a bot's webhook, several at once (each
+  chat's in order), with retries;
 * :mod:`~sandbox.server.helpers` - the in-process helpers (faults, rate limit, users, waits);
 * :mod:`~sandbox.server.control` - the control API under ``/sandbox``;
 * :mod:`~sandbox.server.jsonio` - JSON answers;

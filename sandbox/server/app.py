@@ -44,6 +44,9 @@ class Sandbox(SandboxHelpers, WebhookDelivery, BotApiRoutes):
       ``{"message_id": 0}``, which aiogram cannot parse as a Message: exactly the trap the Bale
       adapter must handle.
     * ``webhook_retry`` - first and maximum delay between webhook delivery attempts (seconds).
+    * ``webhook_connections`` - when set, every bot's webhook gets at most this many deliveries
+      at once whatever its ``max_connections`` (a harness knob: 1 is how the sandbox delivered
+      before it honoured ``max_connections``; ``python -m bench deadline --webhook-connections``).
     * ``unknown_token_flavour`` - how the un-prefixed endpoint answers an unknown token.
     * ``bale_quirks`` - what every new Bale bot does where the sources disagree
       (:class:`~sandbox.state.BaleQuirks`; ``BaleQuirks.reported()`` for all that third parties
@@ -58,6 +61,7 @@ class Sandbox(SandboxHelpers, WebhookDelivery, BotApiRoutes):
         bale_edit_stub: dict[str, Any] | None = None,
         webhook_retry: tuple[float, float] = (0.05, 2.0),
         webhook_timeout: float = 10.0,
+        webhook_connections: int | None = None,
         unknown_token_flavour: Literal["telegram", "bale"] = "telegram",
         bale_quirks: BaleQuirks | None = None,
     ) -> None:
@@ -67,6 +71,7 @@ class Sandbox(SandboxHelpers, WebhookDelivery, BotApiRoutes):
         self.bale_edit_stub = bale_edit_stub if bale_edit_stub is not None else {"message_id": 0}
         self.webhook_retry = webhook_retry
         self.webhook_timeout = webhook_timeout
+        self.webhook_connections = webhook_connections
         self.unknown_token_flavour = unknown_token_flavour
         self.bots: dict[str, BotWorld] = {}
         self.blobs: dict[str, bytes] = {}
@@ -169,7 +174,9 @@ class Sandbox(SandboxHelpers, WebhookDelivery, BotApiRoutes):
         self._runner, self._site, self._host = runner, site, host
         sockets = site._server.sockets if site._server is not None else []  # type: ignore[union-attr]
         self._port = sockets[0].getsockname()[1] if sockets else port
-        self._http = aiohttp.ClientSession()
+        # No pool-wide cap: each bot's webhook deliveries are bounded by its own
+        # max_connections (sandbox/server/webhooks.py), as on Telegram's side.
+        self._http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
         for bot in self.bots.values():
             if bot.webhook is not None:
                 self._start_webhook(bot)

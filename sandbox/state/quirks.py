@@ -32,6 +32,10 @@ class BaleQuirks:
     * ``unreachable_text`` - how an unknown chat is refused: ``chat not found`` or Bale's
       ``no such group or user``; ``unreachable_status`` its status (400, or 404).
     * ``caption_limit`` - the longest caption accepted (Telegram's 1,024 unless shorter).
+    * ``webhook_connections`` - how many webhook deliveries are in flight at once (1-100), each
+      chat's updates still one at a time and in order. Bale documents nothing about it (its
+      ``setWebhook`` takes only ``url``) and no third party reports it: 1, one update at a time,
+      is what the sandbox always did; Telegram's default is 40 (:mod:`sandbox.server.webhooks`).
     """
 
     edit_stubs: frozenset[str] = field(default_factory=lambda: frozenset({"editmessagetext"}))
@@ -42,6 +46,7 @@ class BaleQuirks:
     unreachable_text: str = "Bad Request: chat not found"
     unreachable_status: int = 400
     caption_limit: int = 1024
+    webhook_connections: int = 1
 
     @classmethod
     def reported(cls, **overrides: Any) -> BaleQuirks:
@@ -67,6 +72,10 @@ class BaleQuirks:
             changes["edit_stubs"] = frozenset(m.lower() for m in changes["edit_stubs"])
         if changes.get("contact_user_ids", "always") not in ("always", "button", "never"):
             raise ValueError("contact_user_ids must be always, button or never")
+        connections = changes.get("webhook_connections", 1)
+        if isinstance(connections, bool) or not isinstance(connections, int) or not (
+                1 <= connections <= 100):
+            raise ValueError("webhook_connections must be a whole number from 1 to 100")
         return replace(self, **changes)
 
     def as_dict(self) -> dict[str, Any]:

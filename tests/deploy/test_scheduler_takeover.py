@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from storage.db import create_engine, upgrade
+from tests.waiting import until
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.postgres
@@ -29,13 +29,6 @@ def _spawn(url: str, log: Path) -> subprocess.Popen[bytes]:
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
 
-async def _until(check, seconds: float) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.1)
-
-
 async def test_one_of_two_workers_sweeps_and_the_other_takes_over_when_it_is_killed(
         postgres_url: str, tmp_path: Path) -> None:
     engine = create_engine(postgres_url)
@@ -45,8 +38,10 @@ async def test_one_of_two_workers_sweeps_and_the_other_takes_over_when_it_is_kil
     procs = [_spawn(postgres_url, log) for log in logs]
     try:
         # Both run their schedulers; only one sweeps, again and again.
-        await _until(lambda: all("READY" in log.read_text() for log in logs), 60)
-        await _until(lambda: sum(len(_runs(log)) for log in logs) >= 10, 30)
+        await until(lambda: all("READY" in log.read_text() for log in logs), 60,
+                    "both workers to start")
+        await until(lambda: sum(len(_runs(log)) for log in logs) >= 10, 30, "ten sweeps",
+                    detail=lambda: [_runs(log) for log in logs])
         runs = [_runs(log) for log in logs]
         leaders = [i for i in range(2) if runs[i]]
         assert len(leaders) == 1, runs
@@ -54,7 +49,8 @@ async def test_one_of_two_workers_sweeps_and_the_other_takes_over_when_it_is_kil
         procs[leader].send_signal(signal.SIGKILL)
         procs[leader].wait(10)
         killed_at = time.monotonic()
-        await _until(lambda: len(_runs(logs[other])) >= 3, 15)
+        await until(lambda: len(_runs(logs[other])) >= 3, 15, "the other worker to sweep",
+                    detail=lambda: _runs(logs[other]))
         assert time.monotonic() - killed_at < 10  # taken over within a few sweep intervals
     finally:
         for proc in procs:

@@ -16,6 +16,7 @@ from delivery.outbox import OutboxSender
 from settings import Settings
 from storage.db import create_engine, create_sessionmaker, upgrade
 from tests.reminders.test_claims import fill, statuses
+from tests.waiting import until
 
 pytestmark = pytest.mark.postgres
 REDIS_URL = os.environ.get("PISHKHAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -78,10 +79,11 @@ async def _two_workers(postgres_url: str, coordinations: list[Any], rows: int
     started = time.monotonic()
     tasks = [asyncio.create_task(s.run(stop)) for s in senders]
     try:
-        deadline = time.monotonic() + 60
-        while (await statuses(sessions))["sent"] < rows:
-            assert time.monotonic() < deadline, await statuses(sessions)
-            await asyncio.sleep(0.1)
+        async def all_sent() -> bool:
+            return (await statuses(sessions))["sent"] >= rows
+
+        await until(all_sent, 60, f"all {rows} rows to be sent",
+                    detail=lambda: statuses(sessions))
         elapsed = time.monotonic() - started
     finally:
         stop.set()

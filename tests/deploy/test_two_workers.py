@@ -30,6 +30,7 @@ from storage.db import create_engine, create_sessionmaker
 from storage.models import Outbox
 from storage.models_inbox import InboxUpdate
 from tests.deploy.test_shared_senders import REDIS_URL, _redis_or_skip
+from tests.waiting import until
 
 pytestmark = pytest.mark.postgres
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -71,13 +72,6 @@ def _region_of(code: str) -> int:
 
 def _leads(cluster: Cluster) -> list[int]:
     return [w.log.read_text(errors="replace").count(LEADS) for w in cluster.gone + cluster.running]
-
-
-async def _until(check: Any, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not await check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.2)
 
 
 async def test_two_workers_behind_nginx_lose_nothing_when_one_is_killed(
@@ -158,7 +152,7 @@ async def _journey(postgres_url: str, tmp_path: Path, sessions: Any, engine: Any
                                                   .where(Outbox.status != "sent"))
                 return left == 0 and queued == 0
 
-            await _until(all_handled, 30, "the inbox and the outbox to empty")
+            await until(all_handled, 30, "the inbox and the outbox to empty", every=0.2)
             # Handled once: each of the owner's actions got its answer once, nothing repeated.
             transcript = [e for e in await owner.transcript() if e["direction"] == "out"]
             texts = [e.get("text") or e.get("caption") or "" for e in transcript]
@@ -178,11 +172,8 @@ async def _journey(postgres_url: str, tmp_path: Path, sessions: Any, engine: Any
             leads = _leads(cluster)
             assert sum(leads) >= 1 and all(n <= 1 for n in leads), leads
             if leads[0] == 1:  # the killed worker led: the survivor takes over within a sweep
-
-                async def taken_over() -> bool:
-                    return _leads(cluster)[1] == 1
-
-                await _until(taken_over, 45, "the survivor to lead the sweeps")
+                await until(lambda: _leads(cluster)[1] == 1, 45, "the survivor to lead the sweeps",
+                            every=0.2, detail=lambda: _leads(cluster))
             else:
                 assert leads[1] == 1
             assert killed_at > 0

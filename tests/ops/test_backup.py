@@ -91,3 +91,33 @@ def test_backup_on_postgresql_points_to_pg_dump(monkeypatch: pytest.MonkeyPatch,
     result = runner.invoke(app, ["backup", str(tmp_path / "b.db")])
     assert result.exit_code == 2 and "pg_dump" in result.output
     assert not (tmp_path / "b.db").exists()
+
+
+def test_restore_with_evidence_refuses_when_the_evidence_is_in_the_object_store(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    backup_file = tmp_path / "backups" / "b.db"
+    assert runner.invoke(app, ["backup", str(backup_file)]).exit_code == 0
+    assert runner.invoke(app, ["period", "create", "1402-H2", "--opens", "1402/07/15",
+                               "--closes", "1402/08/15"]).exit_code == 0
+    saved = tmp_path / "backups" / "evidence" / "ab" / "cd"
+    saved.mkdir(parents=True)
+    (saved / ("abcd" + "0" * 60)).write_bytes(b"%PDF- a file")
+    before = rows(db)
+    monkeypatch.setenv("PISHKHAN_EVIDENCE_BACKEND", "s3")
+    result = runner.invoke(app, ["restore", str(backup_file), "--yes", "--evidence",
+                                 str(tmp_path / "backups" / "evidence")])
+    assert result.exit_code == 2
+    message = result.output.strip()
+    assert len(message.splitlines()) == 1, message
+    assert "object store" in message and "own tools" in message
+    assert rows(db) == before  # the database is not replaced
+    assert not (tmp_path / "var" / "evidence").exists()  # and nothing copied into the folder
+
+
+def test_backup_with_evidence_refuses_before_copying_when_the_store_is_s3(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PISHKHAN_EVIDENCE_BACKEND", "s3")
+    result = runner.invoke(app, ["backup", str(tmp_path / "b.db"), "--evidence",
+                                 str(tmp_path / "copy")])
+    assert result.exit_code == 2 and "object store" in result.output
+    assert not (tmp_path / "b.db").exists() and not (tmp_path / "copy").exists()

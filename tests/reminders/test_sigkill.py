@@ -33,7 +33,7 @@ CHATS = {"telegram": range(7_000_001, 7_000_001 + PER_PLATFORM),
 
 
 def in_flight_bound(rate: float) -> int:
-    """The sender's default in-flight bound per platform (delivery/outbox.py)."""
+    """The sender's default in-flight bound per platform (delivery/outbox/)."""
     return max(8, min(32, math.ceil(rate * 0.5)))
 
 
