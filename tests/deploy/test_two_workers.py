@@ -117,7 +117,10 @@ async def _journey(postgres_url: str, tmp_path: Path, sessions: Any, engine: Any
                "PISHKHAN_EVIDENCE_DIR": str(tmp_path / "evidence"),
                "PISHKHAN_WEBHOOK_SECRET": secrets.token_urlsafe(24),
                "PISHKHAN_REDIS_URL": REDIS_URL, "PISHKHAN_REDIS_PREFIX": f"t-{uuid.uuid4().hex}",
-               "PISHKHAN_FSM_REDIS_URL": REDIS_URL, **extra_env}
+               "PISHKHAN_FSM_REDIS_URL": REDIS_URL,
+               # The workers run on the real clock, and the confirmation's notice is not urgent
+               # (sent by day): at any hour this test runs, the day is the whole day.
+               "PISHKHAN_SEND_HOURS": "00:00-23:59", **extra_env}
         env.pop("PISHKHAN_BALE_TOKEN", None)
         with Cluster(env, workers=2, nginx=True, folder=tmp_path / "cluster") as cluster:
             (tmp_path / "cluster").mkdir(exist_ok=True)
