@@ -135,9 +135,13 @@ def experts_list(lang: LangOption = "en") -> None:
 @experts_app.command("import")
 def experts_import(file: Path, lang: LangOption = "en") -> None:
     """Replace the directory from a CSV: name, phone, category, topic_fa, topic_en, hours."""
+    from cli.common import fail
     from services.staff import import_experts
+    from texts.i18n import Markup
 
     lang = language(lang)
+    if not file.is_file():  # said here: the reader's own words would reach the person
+        fail(words(lang)("cli-no-such-file", path=Markup(str(file))), lang)
     count = with_uow(lambda uow: import_experts(uow, file), lang=lang)
     say(lang, "cli-experts-imported", count=count)
 

@@ -124,7 +124,7 @@ def register(app: typer.Typer) -> None:
         from texts.notices import render as render_notice
 
         t = words(lang)
-        head = {"code": plan.period_code, "who": label(lang, "audience", plan.kind)}
+        head = {"code": Markup(plan.period_code), "who": label(lang, "audience", plan.kind)}
         if plan.due is None:
             say(lang, "cli-plan-none-due", **head)
             return

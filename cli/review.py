@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from cli.common import LangOption
+from texts.i18n import Markup
 
 
 def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
@@ -29,7 +30,7 @@ def _print_ranking(summary: Any, lang: str = "en") -> None:
     from cli.common import console, print_table, words
 
     t = words(lang)
-    title = t("cli-ranking-title", code=summary.period_code)
+    title = t("cli-ranking-title", code=Markup(summary.period_code))
     if summary.frozen:
         title += " " + t("cli-ranking-frozen")
     seconds = f"{summary.seconds:.2f}"
@@ -81,12 +82,12 @@ def register(app: typer.Typer) -> None:
             fail(str(exc) if lang == "en" else words(lang)(exc.key, **exc.args_), lang)
             raise
         if summary.already:
-            say(lang, "cli-published-already", code=summary.period_code,
+            say(lang, "cli-published-already", code=Markup(summary.period_code),
                 date=jalali(summary.published_at, lang))
             return
         _print_ranking(summary.ranking, lang)
         say(lang, "cli-published-skipped" if summary.unreachable else "cli-published",
-            code=summary.period_code,
+            code=Markup(summary.period_code),
             declarations=summary.declarations_published, queued=summary.queued,
             unreachable=summary.unreachable)
 

@@ -137,3 +137,5 @@ cli-inbox-empty = no parked updates
 cli-inbox-row = #{ $id } { $platform } update { $update } chat { $chat } received { $received }, { $attempts } attempts: { $error }
 cli-inbox-retried = #{ $id } is back in line
 cli-inbox-dropped = #{ $id } dropped
+cli-no-such-file = no such file: { $path }
+cli-no-expert = no expert with id { $id } (see `pishkhan experts list`)

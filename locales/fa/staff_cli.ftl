@@ -136,3 +136,5 @@ cli-inbox-empty = پیام کنارگذاشته‌ای نیست.
 cli-inbox-row = شمارهٔ { $id }، { $platform }، پیام { $update } در گفت‌وگوی { $chat }، رسیده در { $received }، { $attempts } بار تلاش: { $error }
 cli-inbox-retried = پیام شمارهٔ { $id } دوباره در نوبت رسیدگی است.
 cli-inbox-dropped = پیام شمارهٔ { $id } کنار گذاشته شد.
+cli-no-such-file = فایل { $path } پیدا نشد.
+cli-no-expert = کارشناسی با شناسهٔ { $id } در فهرست کارشناسان نیست.
