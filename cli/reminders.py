@@ -137,8 +137,9 @@ def register(app: typer.Typer) -> None:
             say(lang, "cli-plan-superseded", **due, later=_key(plan.later_swept, lang))
             return
         platforms = Counter(m.platform for m in plan.messages)
-        spread = ", ".join(f"{label(lang, 'platform', p)} {cell(n, lang)}"
-                           for p, n in sorted(platforms.items())) or t("cli-none")
+        comma = "، " if lang == "fa" else ", "
+        spread = comma.join(f"{label(lang, 'platform', p)} {cell(n, lang)}"
+                            for p, n in sorted(platforms.items())) or t("cli-none")
         say(lang, "cli-plan-would-send", **due, count=len(plan.messages),
             platforms=Markup(spread), unreachable=plan.unreachable)
         if not plan.messages:

@@ -182,6 +182,32 @@ def test_the_other_staff_commands_answer_in_persian(env: str, tmp_path: Path) ->
     assert "صف ارسال" in _cli(["outbox", "status"], code=0)
     _cli(["outbox", "unreachable"], code=0)
     _cli(["inbox", "list"], code=0)
+    _park(env)
+    parked = _cli(["inbox", "list"], "RuntimeError", "boom", code=0)  # the error as recorded
+    assert "بله" in parked and "۹۰۰۱" in parked and format_jalali_numeric(utcnow(), "fa") in parked
+    _cli(["inbox", "retry", "1"], code=0)
+    _park(env, update_id=9002)
+    _cli(["inbox", "drop", "2"], code=0)
+
+
+def _park(url: str, update_id: int = 9001) -> None:
+    """An update the bot gave up on, as the inbox keeps it."""
+    import asyncio
+
+    from storage.db import create_engine, create_sessionmaker
+    from storage.models_inbox import PARKED, InboxUpdate
+
+    async def main() -> None:
+        engine = create_engine(url)
+        async with create_sessionmaker(engine)() as session:
+            session.add(InboxUpdate(platform="bale", bot_id=1, update_id=update_id, chat_id=42,
+                                    payload="{}", received_at=utcnow(), state=PARKED,
+                                    attempts=5, due_at=utcnow(),
+                                    last_error="RuntimeError: boom"))
+            await session.commit()
+        await engine.dispose()
+
+    asyncio.run(main())
 
 
 HQ = ("bale", 7603)
