@@ -27,13 +27,6 @@ def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
     return created
 
 
-def _tehran(instant: datetime, tz: Any) -> str:
-    from scoring.calendar import format_jalali_numeric
-
-    local = instant.astimezone(tz)
-    return f"{format_jalali_numeric(instant, 'en', tz)} {local:%H:%M}"
-
-
 def _parse_at(text: str, tz: Any) -> datetime:
     """«1404/08/10» or «1404/08/10 09:30», Tehran time, as a UTC instant."""
     from scoring.calendar import JalaliDateError, parse_jalali
@@ -65,7 +58,7 @@ def register(app: typer.Typer) -> None:
         say,
         words,
     )
-    from cli.main import console, fail, settings, with_uow
+    from cli.main import fail, settings, with_uow
     from texts.i18n import Markup
 
     outbox_app = _group(app, "outbox", "The outbox: messages waiting to be sent.")
@@ -156,34 +149,37 @@ def register(app: typer.Typer) -> None:
         period: Annotated[str, typer.Argument(help="period code")],
         set_: Annotated[str | None, typer.Option(
             "--set", help="e.g. 'opened, 7d, 3d, 1d, last-day@09:00, 3h'")] = None,
+        lang: LangOption = "en",
     ) -> None:
         """Show (or replace) a period's reminder milestones, with their Tehran times."""
-        from rich.table import Table
-
         from scoring import milestones as ms
         from services import reminders
 
+        lang = language(lang)
+        t = words(lang)
         config = settings()
         wanted = None
         if set_ is not None:
             try:
                 wanted = ms.parse_spec(set_)
-            except ms.MilestoneError as exc:
-                fail(str(exc))
+            except ms.MilestoneError as exc:  # its reasons are English only: name the input
+                fail(str(exc) if lang == "en" else t("cli-milestones-bad", spec=Markup(set_)),
+                     lang)
 
-        found = with_uow(lambda uow: reminders.milestones(uow, period, wanted))
-        current = found.milestones
-        table = Table(title=f"reminder milestones of {found.code}")
-        for column in ("key", "when (Tehran)", "rule"):
-            table.add_column(column)
-        plan = {s.key: s for s in ms.schedule(found.opens_at, found.closes_at, current,
-                                              config.tz)}
-        for milestone in current:
+        found = with_uow(lambda uow: reminders.milestones(uow, period, wanted), lang=lang)
+        plan = {s.key: s for s in ms.schedule(found.opens_at, found.closes_at,
+                                              found.milestones, config.tz)}
+        rows = []
+        for milestone in found.milestones:
             item = plan.get(milestone.key)
-            rule = ", ".join(f"{k}={v}" for k, v in milestone.to_dict().items() if k != "key")
-            table.add_row(milestone.key, _tehran(item.due_at, config.tz) if item else
-                          "outside the window", rule)
-        console.print(table)
+            rule = {k: v for k, v in milestone.to_dict().items() if k != "key"}
+            rows.append((_key(milestone.key, lang),
+                         jalali(item.due_at, lang, config.tz, clock=True) if item
+                         else t("cli-outside-window"),
+                         ", ".join(t(f"cli-rule-{k}", value=Markup(str(v)) if lang == "en"
+                                     else str(v)) for k, v in rule.items())))
+        print_table(lang, t("cli-milestones-title", code=Markup(found.code)),
+                    ("key", "when", "rule"), rows)
 
     @outbox_app.command("status")
     def outbox_status(lang: LangOption = "en") -> None:

@@ -139,3 +139,12 @@ cli-inbox-retried = #{ $id } is back in line
 cli-inbox-dropped = #{ $id } dropped
 cli-no-such-file = no such file: { $path }
 cli-no-expert = no expert with id { $id } (see `pishkhan experts list`)
+cli-milestones-bad = not a milestone list: '{ $spec }' (e.g. 'opened, 7d, 3d, 1d, last-day@09:00, 3h')
+cli-milestones-title = reminder milestones of { $code }
+cli-col-key = key
+cli-col-when = when (Tehran)
+cli-col-rule = rule
+cli-outside-window = outside the window
+cli-rule-after_open_hours = after_open_hours={ $value }
+cli-rule-before_close_hours = before_close_hours={ $value }
+cli-rule-last_day_at = last_day_at={ $value }

@@ -156,6 +156,8 @@ def test_the_other_staff_commands_answer_in_persian(env: str, tmp_path: Path) ->
             (["remind", "P1", "--dry-run", "--at", f"{day(1)} 9"], ()),
             (["inbox", "retry", "999"], ()),
             (["inbox", "drop", "999"], ()),
+            (["period", "milestones", "P1", "--set", "opened, soon"], ("opened, soon",)),
+            (["period", "milestones", "NOPE"], ("NOPE",)),
     ):
         _cli(args, *typed)
 
@@ -176,6 +178,9 @@ def test_the_other_staff_commands_answer_in_persian(env: str, tmp_path: Path) ->
     assert "مریم رضایی" in _cli(["experts", "link", "1", "--platform", "telegram",
                                  "--user-id", "77"], code=0)
     _cli(["experts", "unlink", "1"], code=0)
+    steps = _cli(["period", "milestones", "P1", "--set", "opened, 2d, last-day@09:00"], "P",
+                 code=0)
+    assert "۴۸ ساعت پیش از پایان بازه" in steps and "روز آخر، ساعت ۰۹:۰۰" in steps
     _cli(["remind", "P1", "--dry-run"], "P", code=0)
     _cli(["remind", "P1"], "P", code=0)
     _cli(["remind", "P1"], code=0)  # nothing due now: sent already
