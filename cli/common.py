@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -13,6 +13,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from settings import Settings
+
+LangOption = Annotated[str, typer.Option("--lang", help="language of messages: en or fa")]
 
 console = Console()
 err = Console(stderr=True)
@@ -118,9 +120,74 @@ def say(lang: str, key: str, **args: object) -> None:
     console.print(Translator(lang)(key, **args), highlight=False, soft_wrap=True, markup=False)
 
 
+def words(lang: str) -> Any:
+    """The catalogs in `lang` (a `Translator` without a platform: plain text)."""
+    from texts.i18n import Translator
+
+    return Translator(lang)
+
+
+def cell(value: object, lang: str) -> str:
+    """A table cell: numbers (counts, ids) in the reader's digits, text (names, codes) exactly
+    as stored."""
+    from scoring.text import to_persian_digits
+
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and lang == "fa":
+        return to_persian_digits(str(value))
+    return str(value)
+
+
+def label(lang: str, family: str, value: str | None) -> str:
+    """A platform, role, category, state, … by its name in `lang` (`cli-{family}-{value}`);
+    a value the catalogs do not know, as it is."""
+    if not value:
+        return ""
+    key = f"cli-{family}-{value}"
+    said_as = words(lang)(key)
+    return value if said_as == key else said_as
+
+
+def account(lang: str, text: str) -> str:
+    """`bale:123` with the platform named in `lang` (and the reader's digits)."""
+    platform, _, user = text.partition(":")
+    if lang != "fa" or not user:
+        return text
+    from scoring.text import to_persian_digits
+
+    return f"{label(lang, 'platform', platform)}:{to_persian_digits(user)}"
+
+
+def jalali(instant: Any, lang: str, tz: Any = None, *, clock: bool = False) -> str:
+    """A Jalali day (and the Tehran time) in the reader's digits."""
+    from scoring.calendar import TEHRAN, format_jalali_numeric
+    from scoring.text import to_persian_digits
+
+    zone = tz or TEHRAN
+    text = format_jalali_numeric(instant, "en", zone)
+    if clock:
+        text += f" {instant.astimezone(zone):%H:%M}"
+    return to_persian_digits(text) if lang == "fa" else text
+
+
+def print_table(lang: str, title: str | None, columns: tuple[str, ...],
+                rows: list[tuple[object, ...]], *, justify: str = "left",
+                **table_options: Any) -> None:
+    """A table whose headings are catalog keys (`cli-col-…`); its cells through `cell`."""
+    t = words(lang)
+    table = Table(title=title, **table_options)
+    for column in columns:
+        table.add_column(t(f"cli-col-{column}"), justify=justify,  # type: ignore[arg-type]
+                         overflow="fold")
+    for row in rows:
+        table.add_row(*(cell(value, lang) for value in row))
+    console.print(table)
+
+
 def print_import(report: object, what: str, dry_run: bool, lang: str = "en",
                  kind: str = "") -> None:
-    """An import's report: English tables, or in Persian (`lang` fa) one line each (`kind`:
+    """An import's report: tables in English, or in Persian (`lang` fa) one line each (`kind`:
     regions, offices, association or satisfaction)."""
     from storage.registry import ImportReport
 
@@ -132,18 +199,16 @@ def print_import(report: object, what: str, dry_run: bool, lang: str = "en",
         for line in import_lines(Translator(lang), report, kind or what, dry_run):
             console.print(line, highlight=False, soft_wrap=True, markup=False)
         return
-    table = Table(title=f"{what} import" + (" (dry run: nothing written)" if dry_run else ""))
-    for column in ("inserted", "updated", "unchanged", "rejected rows"):
-        table.add_column(column, justify="right")
-    table.add_row(str(report.inserted), str(report.updated), str(report.unchanged),
-                  str(report.rejected_rows))
-    console.print(table)
+    from texts.association import row_reason
+
+    t = words(lang)
+    title = t(f"import-what-{kind or what}")
+    print_table(lang, title + (" " + t("import-dry-run") if dry_run else ""),
+                ("inserted", "updated", "unchanged", "rejected-rows"),
+                [(report.inserted, report.updated, report.unchanged, report.rejected_rows)],
+                justify="right")
     if report.rejected:
-        errors = Table(title="rejected")
-        for column in ("row", "column", "reason"):
-            errors.add_column(column)
-        for error in report.rejected[:200]:
-            errors.add_row(str(error.row), error.column, error.reason)
-        console.print(errors)
+        print_table(lang, t("cli-rejected"), ("row", "column", "reason"),
+                    [(e.row, e.column, row_reason(t, e)) for e in report.rejected[:200]])
         if len(report.rejected) > 200:
-            console.print(f"… and {len(report.rejected) - 200} more")
+            console.print(t("import-more", count=len(report.rejected) - 200), markup=False)

@@ -6,10 +6,14 @@ wrong input prints one line and exits with code 2, having written nothing.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+
+from cli.common import LangOption
+from texts.i18n import Markup
 
 
 def _experts_group(app: typer.Typer) -> typer.Typer:
@@ -20,6 +24,24 @@ def _experts_group(app: typer.Typer) -> typer.Typer:
     experts = typer.Typer(help="The expert directory.", no_args_is_help=True)
     app.add_typer(experts, name="experts")
     return experts
+
+
+def _known(work: Callable[[Any], Awaitable[Any]], expert_id: int, lang: str
+           ) -> Callable[[Any], Awaitable[Any]]:
+    """`work`, with an expert the directory does not have said from the catalogs (the
+    directory's own refusal is English only)."""
+    from cli.common import UsageError, words
+    from storage.admin import AdminError
+
+    async def run(uow: Any) -> Any:
+        try:
+            return await work(uow)
+        except AdminError as exc:
+            if not str(exc).startswith("no expert with id"):
+                raise
+            raise UsageError(words(lang)("cli-no-expert", id=str(expert_id))) from None
+
+    return run
 
 
 def register(app: typer.Typer) -> None:
@@ -36,23 +58,28 @@ def register(app: typer.Typer) -> None:
         expert_id: int,
         platform: Annotated[str, typer.Option(help="bale or telegram")],
         user_id: Annotated[int, typer.Option(help="the expert's numeric user id there")],
+        lang: LangOption = "en",
     ) -> None:
         """Bind an expert of the directory to a platform account: questions then reach them."""
-        from cli.main import console, with_uow
+        from cli.common import account, label, language, say, with_uow
         from services.tickets import link_expert
 
-        record = with_uow(lambda uow: link_expert(uow, expert_id, platform, user_id))
-        console.print(f"expert #{record.id} {record.name} ({record.category}) is linked to "
-                      f"{platform}:{user_id}")
+        lang = language(lang)
+        record = with_uow(_known(lambda uow: link_expert(uow, expert_id, platform, user_id),
+                                 expert_id, lang), lang=lang)
+        say(lang, "cli-expert-linked", id=str(record.id), name=Markup(record.name),
+            category=label(lang, "category", record.category),
+            account=account(lang, f"{platform}:{user_id}"))
 
     @experts.command("unlink")
-    def experts_unlink(expert_id: int) -> None:
+    def experts_unlink(expert_id: int, lang: LangOption = "en") -> None:
         """Stop sending questions to an expert's account (the directory entry stays)."""
-        from cli.main import console, with_uow
+        from cli.common import language, say, with_uow
         from services.tickets import unlink_expert
 
-        with_uow(lambda uow: unlink_expert(uow, expert_id))
-        console.print(f"expert #{expert_id} is no longer linked")
+        lang = language(lang)
+        with_uow(_known(lambda uow: unlink_expert(uow, expert_id), expert_id, lang), lang=lang)
+        say(lang, "cli-expert-unlinked", id=str(expert_id))
 
     @faq_app.command("import")
     def faq_import(file: Path) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from cli.common import console, fail, said, settings, with_uow
 from texts.i18n import Markup
@@ -89,25 +88,23 @@ def period_create(
         uow, code=code, opens_at=opens_at, closes_at=closes_at, review_opens_at=review_opens_at,
         review_closes_at=review_closes_at, liaison_deadline=liaison_at,
         rubric_code=loaded.code, rubric_text=text), lang=lang)
-    _print_periods([record])
+    _print_periods([record], lang)
 
 
-def _print_periods(rows: list) -> None:
-    from scoring.calendar import format_jalali_numeric, last_day
+def _print_periods(rows: list, lang: str = "en") -> None:
+    from cli.common import jalali, print_table, words
+    from scoring.calendar import last_day
 
-    table = Table(title="periods")
-    for column in ("code", "owners' window", "review window", "rubric", "state"):
-        table.add_column(column)
-    for p in rows:
-        state = ("published" if p.published_at else "closed" if p.closed_at else "")
-        table.add_row(
-            p.code,
-            f"{format_jalali_numeric(p.opens_at, 'en')} – "
-            f"{format_jalali_numeric(last_day(p.closes_at), 'en')}",
-            f"{format_jalali_numeric(p.review_opens_at, 'en')} – "
-            f"{format_jalali_numeric(last_day(p.review_closes_at), 'en')}",
-            p.rubric_code, state)
-    console.print(table)
+    t = words(lang)
+    print_table(lang, t("cli-periods-title"),
+                ("code", "owners-window", "review-window", "rubric", "state"),
+                [(p.code,
+                  f"{jalali(p.opens_at, lang)} – {jalali(last_day(p.closes_at), lang)}",
+                  f"{jalali(p.review_opens_at, lang)} – "
+                  f"{jalali(last_day(p.review_closes_at), lang)}",
+                  p.rubric_code,
+                  t("cli-state-published") if p.published_at
+                  else t("cli-state-closed") if p.closed_at else "") for p in rows])
 
 
 def _day(text: str | None, *, end: bool) -> Any:
@@ -178,11 +175,12 @@ def period_extend(code: str, closes: Annotated[str, typer.Option(
 
 
 @period_app.command("list")
-def period_list() -> None:
+def period_list(lang: LangOption = "en") -> None:
     """List periods with their Jalali windows."""
     from services.periods import list_periods
 
-    _print_periods(with_uow(list_periods))
+    lang = _lang(lang)
+    _print_periods(with_uow(list_periods, lang=lang), lang)
 
 
 def report(

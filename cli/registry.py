@@ -7,9 +7,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from cli.common import console, err, language, print_import, say, with_uow
+from cli.common import (
+    LangOption,
+    account,
+    err,
+    label,
+    language,
+    print_import,
+    print_table,
+    say,
+    with_uow,
+    words,
+)
 
 regions_app = typer.Typer(help="Regions and their provinces.", no_args_is_help=True)
 offices_app = typer.Typer(help="The office registry.", no_args_is_help=True)
@@ -18,7 +28,7 @@ staff_app = typer.Typer(help="Reviewers, associations, liaisons and HQ staff.",
 experts_app = typer.Typer(help="The expert directory.", no_args_is_help=True)
 
 
-Lang = Annotated[str, typer.Option("--lang", help="language of the report: en or fa")]
+Lang = LangOption
 
 
 @regions_app.command("import")
@@ -32,8 +42,7 @@ def regions_import(file: Path, dry_run: Annotated[bool, typer.Option("--dry-run"
     report = with_uow(lambda uow: import_regions(uow, file, dry_run=dry_run), lang=lang)
     print_import(report, "regions", dry_run, lang)
     if report.rejected:
-        if lang != "en":
-            say(lang, "import-nothing-written")
+        err.print(words(lang)("import-nothing-written"), highlight=False, markup=False)
         raise typer.Exit(2)
 
 
@@ -51,22 +60,15 @@ def offices_import(
 
     lang = language(lang)
     with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("validating" if lang == "en" else "…", total=None)
+        task = progress.add_task(words(lang)("cli-validating"), total=None)
         report = with_uow(lambda uow: import_offices(
             uow, file, skip_bad=skip_bad, dry_run=dry_run,
             progress=lambda n: progress.advance(task, n)), lang=lang)
     print_import(report, "offices", dry_run, lang)
     if report.unlinked:  # each was audited and told; the new holder links with their contact
-        if lang == "en":
-            console.print(f"{report.unlinked} accounts unlinked: the registry names another "
-                          "licence holder for their office")
-        else:
-            say(lang, "import-unlinked", count=report.unlinked)
+        say(lang, "import-unlinked", count=report.unlinked)
     if report.rejected and not skip_bad:
-        if lang == "en":
-            err.print("nothing was written: fix the rows above, or use --skip-bad")
-        else:
-            say(lang, "import-nothing-written-skip")
+        err.print(words(lang)("import-nothing-written-skip"), highlight=False, markup=False)
         raise typer.Exit(2)
 
 
@@ -78,61 +80,70 @@ def staff_add(
     region: Annotated[int | None, typer.Option(help="region code (reviewer, liaison)")] = None,
     province: Annotated[str | None, typer.Option(help="province (association)")] = None,
     name: Annotated[str, typer.Option(help="the person's name")] = "",
+    lang: LangOption = "en",
 ) -> None:
     """Give a platform account a staff role."""
     from services.staff import add_staff
 
+    lang = language(lang)
     record = with_uow(lambda uow: add_staff(uow, platform=platform, user_id=user_id, role=role,
-                                            region=region, province=province, name=name))
-    console.print(f"added {record.role} #{record.id} for {platform}:{user_id}")
+                                            region=region, province=province, name=name),
+                      lang=lang)
+    say(lang, "cli-staff-added", role=label(lang, "role", record.role), id=str(record.id),
+        account=account(lang, f"{platform}:{user_id}"))
 
 
 @staff_app.command("list")
-def staff_list() -> None:
+def staff_list(lang: LangOption = "en") -> None:
     """List staff roles."""
     from services.staff import list_staff
 
-    rows = with_uow(list_staff)
-    table = Table(title="staff")
-    for column in ("id", "platform", "user id", "role", "region", "province", "name"):
-        table.add_column(column)
-    for r in rows:
-        table.add_row(str(r.id), r.platform, str(r.platform_user_id), r.role,
-                      str(r.region_code or ""), r.province or "", r.name)
-    console.print(table)
+    lang = language(lang)
+    rows = with_uow(list_staff, lang=lang)
+    print_table(lang, words(lang)("cli-staff-title"),
+                ("id", "platform", "user-id", "role", "region", "province", "name"),
+                [(r.id, label(lang, "platform", r.platform), r.platform_user_id,
+                  label(lang, "role", r.role), r.region_code, r.province, r.name)
+                 for r in rows])
 
 
 @staff_app.command("remove")
-def staff_remove(staff_id: int) -> None:
+def staff_remove(staff_id: int, lang: LangOption = "en") -> None:
     """Remove a staff role by its id (see `staff list`)."""
     from services.staff import remove_staff
 
-    with_uow(lambda uow: remove_staff(uow, staff_id))
-    console.print(f"removed staff role #{staff_id}")
+    lang = language(lang)
+    with_uow(lambda uow: remove_staff(uow, staff_id), lang=lang)
+    say(lang, "cli-staff-removed", id=str(staff_id))
 
 
 @experts_app.command("list")
-def experts_list() -> None:
+def experts_list(lang: LangOption = "en") -> None:
     """Show the expert directory."""
     from services.staff import list_experts
 
-    rows = with_uow(list_experts)
-    table = Table(title="experts")
-    for column in ("id", "name", "phone", "category", "topic", "hours", "linked"):
-        table.add_column(column)
-    for e in rows:
-        table.add_row(str(e.id), e.name, e.phone, e.category, e.topic_fa, e.hours,
-                      "yes" if e.account_id else "")
-    console.print(table)
+    lang = language(lang)
+    t = words(lang)
+    rows = with_uow(list_experts, lang=lang)
+    print_table(lang, t("cli-experts-title"),
+                ("id", "name", "phone", "category", "topic", "hours", "linked"),
+                [(e.id, e.name, e.phone, label(lang, "category", e.category),
+                  e.topic_fa, e.hours,
+                  t("cli-yes") if e.account_id else "") for e in rows])
 
 
 @experts_app.command("import")
-def experts_import(file: Path) -> None:
+def experts_import(file: Path, lang: LangOption = "en") -> None:
     """Replace the directory from a CSV: name, phone, category, topic_fa, topic_en, hours."""
+    from cli.common import fail
     from services.staff import import_experts
+    from texts.i18n import Markup
 
-    count = with_uow(lambda uow: import_experts(uow, file))
-    console.print(f"{count} experts in the directory")
+    lang = language(lang)
+    if not file.is_file():  # said here: the reader's own words would reach the person
+        fail(words(lang)("cli-no-such-file", path=Markup(str(file))), lang)
+    count = with_uow(lambda uow: import_experts(uow, file), lang=lang)
+    say(lang, "cli-experts-imported", count=count)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,9 @@ from typing import Annotated, Any
 
 import typer
 
+from cli.common import LangOption
+from texts.i18n import Markup
+
 
 def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
     """The existing group `name`, or a new one."""
@@ -23,69 +26,72 @@ def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
     return created
 
 
-def _print_ranking(summary: Any) -> None:
-    from rich.table import Table
+def _print_ranking(summary: Any, lang: str = "en") -> None:
+    from cli.common import console, print_table, words
 
-    from cli.main import console
-
-    table = Table(title=f"ranking of {summary.period_code}"
-                  + (" (published: frozen, nothing changed)" if summary.frozen else ""))
-    for column in ("offices", "declared", "carried forward", "minimum", "rank 1", "rank 2",
-                   "rank 3", "written", "unchanged", "seconds"):
-        table.add_column(column, justify="right")
-    table.add_row(str(summary.offices), str(summary.by_source.get("declared", 0)),
-                  str(summary.by_source.get("carried_forward", 0)),
-                  str(summary.by_source.get("minimum", 0)),
-                  *(str(summary.by_rank.get(rank, 0)) for rank in (1, 2, 3)),
-                  str(summary.changed), str(summary.unchanged), f"{summary.seconds:.2f}")
-    console.print(table)
+    t = words(lang)
+    title = t("cli-ranking-title", code=Markup(summary.period_code))
+    if summary.frozen:
+        title += " " + t("cli-ranking-frozen")
+    seconds = f"{summary.seconds:.2f}"
+    print_table(lang, title, ("offices", "declared", "carried", "minimum", "rank-1", "rank-2",
+                              "rank-3", "written", "unchanged", "seconds"),
+                [(summary.offices, summary.by_source.get("declared", 0),
+                  summary.by_source.get("carried_forward", 0),
+                  summary.by_source.get("minimum", 0),
+                  *(summary.by_rank.get(rank, 0) for rank in (1, 2, 3)),
+                  summary.changed, summary.unchanged,
+                  t("cli-seconds", seconds=seconds))], justify="right")
     if summary.skipped:
-        console.print(f"{summary.skipped} offices skipped: their type is not in the rubric")
+        console.print(t("cli-ranking-skipped", count=summary.skipped), markup=False)
 
 
 def register(app: typer.Typer) -> None:
-    from cli.main import UsageError, console, fail, with_uow
+    from cli.common import jalali, language, say, words
+    from cli.main import UsageError, fail, with_uow
 
     results_app = _group(app, "results", "Publishing a period's results.")
     scores_app = _group(app, "scores", "Provincial association scores.")
     satisfaction_app = _group(app, "satisfaction", "Citizens' satisfaction scores.")
 
     @app.command("rank")
-    def rank(period: str) -> None:
+    def rank(period: str, lang: LangOption = "en") -> None:
         """Compute and store the score and rank of every office of PERIOD (confirmed and
         submitted declarations, carry-forward, minimum) in one transaction; running it twice
         changes nothing."""
         from services.clock import Clock
         from services.results import rank as rank_period
 
-        _print_ranking(with_uow(lambda uow: rank_period(uow, None, period, Clock().now())))
+        lang = language(lang)
+        _print_ranking(with_uow(lambda uow: rank_period(uow, None, period, Clock().now()),
+                                lang=lang), lang)
 
     @results_app.command("publish")
-    def publish(period: str) -> None:
+    def publish(period: str, lang: LangOption = "en") -> None:
         """Rank PERIOD, freeze its results, and queue every linked owner's result message.
         Publishing twice sends nothing new."""
-        from scoring.calendar import format_jalali_numeric
         from services.clock import Clock
         from services.results import publish as publish_period
         from storage.results import ResultsError
 
+        lang = language(lang)
         try:
-            summary = with_uow(lambda uow: publish_period(uow, None, period, Clock().now()))
+            summary = with_uow(lambda uow: publish_period(uow, None, period, Clock().now()),
+                               lang=lang)
         except ResultsError as exc:
-            fail(str(exc))
+            fail(str(exc) if lang == "en" else words(lang)(exc.key, **exc.args_), lang)
             raise
         if summary.already:
-            console.print(f"{summary.period_code} was published on "
-                          f"{format_jalali_numeric(summary.published_at, 'en')}; nothing sent")
+            say(lang, "cli-published-already", code=Markup(summary.period_code),
+                date=jalali(summary.published_at, lang))
             return
-        _print_ranking(summary.ranking)
-        console.print(f"published {summary.period_code}: {summary.declarations_published} "
-                      f"declarations, {summary.queued} result messages queued"
-                      + (f", {summary.unreachable} unreachable accounts skipped"
-                         if summary.unreachable else ""))
+        _print_ranking(summary.ranking, lang)
+        say(lang, "cli-published-skipped" if summary.unreachable else "cli-published",
+            code=Markup(summary.period_code),
+            declarations=summary.declarations_published, queued=summary.queued,
+            unreachable=summary.unreachable)
 
     def _import(kind: str, file: Path, period: str, dry_run: bool, lang: str) -> None:
-        from cli.common import language, say
         from cli.main import _print_import
         from services.association import import_scores
         from services.errors import ServiceError
@@ -107,10 +113,7 @@ def register(app: typer.Typer) -> None:
         if report.rejected:
             from cli.main import err
 
-            if lang == "en":
-                err.print("nothing was written: fix the rows above")
-            else:
-                say(lang, "import-nothing-written")
+            err.print(words(lang)("import-nothing-written"), highlight=False, markup=False)
             raise typer.Exit(2)
 
     @scores_app.command("import")
@@ -118,7 +121,7 @@ def register(app: typer.Typer) -> None:
         file: Path,
         period: Annotated[str, typer.Option(help="period code, e.g. 1404-H1")],
         dry_run: Annotated[bool, typer.Option("--dry-run", help="only validate")] = False,
-        lang: Annotated[str, typer.Option("--lang", help="fa or en")] = "en",
+        lang: LangOption = "en",
     ) -> None:
         """Association scores from a CSV/XLSX: office_code (کد دفتر), score (امتیاز)."""
         _import("association", file, period, dry_run, lang)
@@ -128,7 +131,7 @@ def register(app: typer.Typer) -> None:
         file: Path,
         period: Annotated[str, typer.Option(help="period code, e.g. 1404-H1")],
         dry_run: Annotated[bool, typer.Option("--dry-run", help="only validate")] = False,
-        lang: Annotated[str, typer.Option("--lang", help="fa or en")] = "en",
+        lang: LangOption = "en",
     ) -> None:
         """Citizens' satisfaction from a CSV/XLSX: office_code (کد دفتر), score (امتیاز) and/or
         mean (میانگین, a 1–5 rating), respondents (تعداد پاسخ‌دهندگان)."""

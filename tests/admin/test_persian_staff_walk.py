@@ -120,6 +120,101 @@ def test_the_command_line_answers_staff_in_persian(env: str, tmp_path: Path) -> 
     _cli(["period", "extend", "P1", "--closes", day(12)], "P", code=0)
 
 
+def test_the_other_staff_commands_answer_in_persian(env: str, tmp_path: Path) -> None:  # noqa: F811
+    """Periods listed, ranking and publishing, staff and the expert directory, reminders, the
+    outbox and the parked updates: bad input and what each did, all in Persian."""
+    from scoring.rubric import load_sample_rubric
+
+    rubric = load_sample_rubric().code
+    for args in (["regions", "import", str(DATA / "demo_regions.csv")],
+                 ["offices", "import", str(DATA / "demo_offices.csv")],
+                 ["period", "create", "P0", "--opens", day(-60), "--closes", day(-40)],
+                 ["period", "create", "P1", "--opens", day(-3), "--closes", day(10)]):
+        assert runner.invoke(app, args).exit_code == 0, args
+    experts = tmp_path / "experts.csv"
+    experts.write_text("name,phone,category,topic_fa,topic_en,hours\n"
+                       "مریم رضایی,09121234567,scoring,امتیازدهی,Scoring,۹ تا ۱۴\n",
+                       encoding="utf-8")
+    roles = ("reviewer", "association", "hq", "liaison")
+    for args, typed in (
+            (["rank", "NOPE"], ("NOPE",)),
+            (["results", "publish", "NOPE"], ("NOPE",)),
+            (["results", "publish", "P1"], ()),  # its review window is still open
+            (["staff", "add", "--platform", "bale", "--user-id", "5", "--role", "boss"],
+             ("boss", *roles)),  # the values to type
+            (["staff", "add", "--platform", "whatsapp", "--user-id", "5", "--role", "hq"],
+             ("whatsapp", "bale", "telegram")),
+            (["staff", "add", "--platform", "bale", "--user-id", "5", "--role", "reviewer"],
+             ("reviewer",)),
+            (["staff", "remove", "999"], ()),
+            (["experts", "import", str(tmp_path / "none.csv")], (str(tmp_path),)),
+            (["experts", "link", "99", "--platform", "bale", "--user-id", "1"], ()),
+            (["experts", "unlink", "99"], ()),
+            (["remind", "NOPE", "--dry-run"], ("NOPE",)),
+            (["remind", "P1", "--at", day(1)], ()),
+            (["remind", "P1", "--dry-run", "--at", "1404/13/01"], ()),
+            (["remind", "P1", "--dry-run", "--at", f"{day(1)} 9"], ()),
+            (["inbox", "retry", "999"], ()),
+            (["inbox", "drop", "999"], ()),
+            (["period", "milestones", "P1", "--set", "opened, soon"], ("opened, soon",)),
+            (["period", "milestones", "NOPE"], ("NOPE",)),
+    ):
+        _cli(args, *typed)
+
+    # What each did.
+    listed = _cli(["period", "list"], "P", rubric, code=0)
+    assert format_jalali_numeric(utcnow(), "fa")[:4] in listed  # Jalali, Persian digits
+    assert "رتبهٔ ۱" in _cli(["rank", "P0"], "P", code=0)
+    published = _cli(["results", "publish", "P0"], "P", code=0)
+    assert "نتایج دورهٔ P0 منتشر شد" in published  # the code as it was typed
+    assert "منتشر شده بود" in _cli(["results", "publish", "P0"], "P", code=0)
+    assert "ستاد" in _cli(["staff", "add", "--platform", "bale", "--user-id", "5", "--role",
+                           "hq", "--name", "Sara"], code=0)
+    staff_list = _cli(["staff", "list"], "Sara", code=0)
+    assert "Sara" in staff_list and "بله" in staff_list  # the name as it was typed
+    _cli(["staff", "remove", "1"], code=0)
+    _cli(["experts", "import", str(experts)], code=0)
+    assert "مریم رضایی" in _cli(["experts", "list"], code=0)
+    assert "مریم رضایی" in _cli(["experts", "link", "1", "--platform", "telegram",
+                                 "--user-id", "77"], code=0)
+    _cli(["experts", "unlink", "1"], code=0)
+    steps = _cli(["period", "milestones", "P1", "--set", "opened, 2d, last-day@09:00"], "P",
+                 code=0)
+    assert "۴۸ ساعت پیش از پایان بازه" in steps and "روز آخر، ساعت ۰۹:۰۰" in steps
+    _cli(["remind", "P1", "--dry-run"], "P", code=0)
+    _cli(["remind", "P1"], "P", code=0)
+    _cli(["remind", "P1"], code=0)  # nothing due now: sent already
+    assert "صف ارسال" in _cli(["outbox", "status"], code=0)
+    _cli(["outbox", "unreachable"], code=0)
+    _cli(["inbox", "list"], code=0)
+    _park(env)
+    parked = _cli(["inbox", "list"], "RuntimeError", "boom", code=0)  # the error as recorded
+    assert "بله" in parked and "۹۰۰۱" in parked and format_jalali_numeric(utcnow(), "fa") in parked
+    _cli(["inbox", "retry", "1"], code=0)
+    _park(env, update_id=9002)
+    _cli(["inbox", "drop", "2"], code=0)
+
+
+def _park(url: str, update_id: int = 9001) -> None:
+    """An update the bot gave up on, as the inbox keeps it."""
+    import asyncio
+
+    from storage.db import create_engine, create_sessionmaker
+    from storage.models_inbox import PARKED, InboxUpdate
+
+    async def main() -> None:
+        engine = create_engine(url)
+        async with create_sessionmaker(engine)() as session:
+            session.add(InboxUpdate(platform="bale", bot_id=1, update_id=update_id, chat_id=42,
+                                    payload="{}", received_at=utcnow(), state=PARKED,
+                                    attempts=5, due_at=utcnow(),
+                                    last_error="RuntimeError: boom"))
+            await session.commit()
+        await engine.dispose()
+
+    asyncio.run(main())
+
+
 HQ = ("bale", 7603)
 
 

@@ -89,7 +89,7 @@ def test_scores_import_validates_every_row_and_writes_all_or_nothing(db: str,
                                      "71100001,120\n16598444,60\n71100002,abc\n")
     result = runner.invoke(app, ["scores", "import", str(bad), "--period", "1402-H1"])
     assert result.exit_code == 2
-    assert "no office with code 99999999" in result.output
+    assert "No office has the code 99999999" in result.output  # the catalog's words
     assert "between 0 and 100" in result.output
     assert "duplicate code 16598444" in result.output
     assert "not a number" in result.output
