@@ -23,7 +23,6 @@ from bot.stores import evidence_store
 from delivery.coordination import from_settings as coordination_from_settings
 from delivery.platforms import PlatformBot, make_bots
 from handlers import build_router
-from handlers.albums import RedisAlbums
 from services.clock import Clock
 from settings import Settings
 from storage import faults
@@ -89,9 +88,6 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
                                 "evidence_store": evidence_store(settings),
                                 # Rate budgets and short-lived locks: Redis when configured.
                                 "coordination": coordination_from_settings(settings)}
-    if services["coordination"].shared:  # an album's parts may reach different workers
-        services["albums"] = RedisAlbums(services["coordination"].redis,
-                                         f"{settings.redis_prefix}:album:")
     dispatcher = build_dispatcher(settings, sessionmaker, services)
     bots = make_bots(settings.platforms())
     app = App(settings, engine, sessionmaker, dispatcher, bots, services)
