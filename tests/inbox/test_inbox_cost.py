@@ -9,24 +9,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import inbox
 from storage.db import create_engine, create_sessionmaker, upgrade
 from storage.inbox import Incoming
 from storage.models_inbox import DONE, InboxUpdate
+from tests.pg_reads import rows_read
 
 NOW = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
 HANDLED = 3_000  # a few hours of the deadline day, 5 updates a chat
 CHATS = HANDLED // 5
 
-
-async def rows_read(session: AsyncSession) -> int:
-    """Rows of `inbox` read so far by this transaction, through indexes or scans."""
-    value = await session.scalar(text(
-        "SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) "
-        "FROM pg_stat_xact_user_tables WHERE relname = 'inbox'"))
-    return int(value or 0)
 
 
 @pytest.mark.parametrize("plan", ["custom", "generic"])
@@ -52,9 +45,9 @@ async def test_taking_an_update_does_not_read_the_handled_ones(postgres_url: str
                 await session.commit()
         async with sessionmaker() as session:
             await session.execute(text(f"SET LOCAL plan_cache_mode = force_{plan}_plan"))
-            before = await rows_read(session)
+            before = await rows_read(session, "inbox")
             taken = await inbox.take(session, NOW, NOW + timedelta(seconds=30), 32)
-            read = await rows_read(session) - before
+            read = await rows_read(session, "inbox") - before
             await session.rollback()
         assert [t.update_id for t in taken] == list(range(HANDLED, HANDLED + 10))
         # Each of the ten looks at its own chat's few earlier updates, not at all 3,000.

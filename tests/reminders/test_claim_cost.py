@@ -13,21 +13,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import insert, text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
 from storage.db import create_engine, create_sessionmaker, upgrade
 from storage.models import Outbox
+from tests.pg_reads import rows_read
 
 NOW = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
 SENT = 20_000  # a few reminder rounds
 
-
-async def rows_read(session: AsyncSession) -> int:
-    value = await session.scalar(text(
-        "SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) "
-        "FROM pg_stat_xact_user_tables WHERE relname = 'outbox'"))
-    return int(value or 0)
 
 
 @pytest.mark.parametrize("plan", ["custom", "generic"])
@@ -52,10 +46,10 @@ async def test_the_sender_does_not_read_what_was_sent(postgres_url: str, plan: s
             await session.commit()
         async with sessionmaker() as session:
             await session.execute(text(f"SET LOCAL plan_cache_mode = force_{plan}_plan"))
-            before = await rows_read(session)
+            before = await rows_read(session, "outbox")
             assert await outbox.has_due(session, ["bale", "telegram"], NOW)
             claimed = await outbox.claim(session, "bale", 32, NOW, NOW + timedelta(seconds=60))
-            read = await rows_read(session) - before
+            read = await rows_read(session, "outbox") - before
             await session.rollback()
         assert len(claimed) == 5
         assert read < 100, f"a poll and a claim read {read} rows of the outbox"
