@@ -86,6 +86,7 @@ class Load:
         self.random = random.Random(seed)
         self.latencies: list[float] = []
         self.kinds: Counter[str] = Counter()
+        self.by_kind: dict[str, list[float]] = {}  # latencies of each kind of action
         self.late = 0  # an answer not there within WAIT: that owner stops
         self.sent = 0  # updates the owners sent (each action is one)
         self.in_window = 0
@@ -135,6 +136,7 @@ class Load:
             done = time.perf_counter()
             self.latencies.append(done - started)
             self.kinds[kind] += 1
+            self.by_kind.setdefault(kind, []).append(done - started)
             if done <= end:
                 self.in_window += 1
             await asyncio.sleep(self.pause())
@@ -144,8 +146,14 @@ class Load:
         ordered = sorted(self.latencies) or [0.0]
         return {"actions": len(self.latencies), "per_second": self.in_window / self.duration,
                 "p50_ms": statistics.median(ordered) * 1000,
-                "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+                "p99_ms": _p99(ordered) * 1000,
+                "p99_by_kind": {kind: _p99(sorted(seen)) * 1000
+                                for kind, seen in sorted(self.by_kind.items())},
                 "late": self.late, "sent": self.sent, "lost": 0}
+
+
+def _p99(ordered: list[float]) -> float:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
 
 
 async def duplicates(users: list[ScriptedUser]) -> int:
@@ -313,6 +321,9 @@ def report(name: str, r: dict[str, Any]) -> None:
             f"p99 {r['p99_ms']:7.0f} ms  CPU {r['cpu_ms']:5.1f} ms/action  RSS {rss} MB  "
             f"lost {r['lost']}  duplicated {r['duplicated']}  ({r['actions']} actions; "
             f"{r['late']} owners stopped without an answer within {WAIT:.0f} s)")
+    if len(r.get("p99_by_kind", {})) > 1:
+        line += f"\n{'':11} p99 by kind: " + ", ".join(
+            f"{kind} {ms:.0f} ms" for kind, ms in r["p99_by_kind"].items())
     if "db" in r:
         d = r["db"]
         line += (f"\n{'':11} PostgreSQL per action: {d['commits']:.2f} commits, "

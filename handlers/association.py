@@ -17,7 +17,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from handlers.review_base import TYPED, HasRole
+from handlers.filters import TYPED, when
+from handlers.review_base import HasRole
 from services import association
 from services.clock import Clock
 from services.errors import Invalid, ServiceError
@@ -164,7 +165,7 @@ async def file_expected(message: Message, t: Translator) -> None:
     await message.answer(t("assoc-file-expected"))
 
 
-def _not_owner(_event: object, actor: Actor) -> bool:
+async def _not_owner(_event: object, actor: Actor) -> bool:
     return not actor.office_ids
 
 
@@ -181,10 +182,10 @@ def setup() -> Router:
     router.callback_query.filter(HasRole("association"))
     router.message.register(open_panel, Command("scores"))
     router.callback_query.register(on_button, AssocCb.filter())
-    router.message.register(take_code, Entry.code, TYPED)
-    router.message.register(take_score, Entry.score, TYPED)
+    router.message.register(take_code, StateFilter(Entry.code), TYPED)
+    router.message.register(take_score, StateFilter(Entry.score), TYPED)
     router.message.register(text_expected, StateFilter(Entry.code, Entry.score))
-    router.message.register(take_file, Entry.file, F.document)
-    router.message.register(file_expected, Entry.file)
+    router.message.register(take_file, StateFilter(Entry.file), when(F.document))
+    router.message.register(file_expected, StateFilter(Entry.file))
     router.message.register(staff_panel, StateFilter(None), TYPED, _not_owner)
     return router

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -26,6 +26,7 @@ from handlers.contact_shared import (
     say,
     send_files,
 )
+from handlers.filters import FILE, TYPED, when
 from services.clock import Clock
 from services.errors import ServiceError
 from services.tickets import owner, reason, refusal
@@ -302,13 +303,13 @@ def setup() -> Router:
     router.message.outer_middleware(_end_step)
     router.callback_query.outer_middleware(_end_step)
     router.message.register(show_contact, Command("contact"))
-    router.callback_query.register(show_contact_button, F.data == "menu:contact")
+    router.callback_query.register(show_contact_button, when(F.data == "menu:contact"))
     router.callback_query.register(
         choose_category, OwnerTicketCb.filter((F.side == "o") & (F.action == "ask")))
     router.callback_query.register(ask_text, CategoryTicketCb.filter(F.side == "o"))
-    router.message.register(take_question, Ask.text, F.text, not_command)
-    router.message.register(take_question_file, Ask.text, F.photo | F.document)
-    router.message.register(reject_question, Ask.text, not_command)
+    router.message.register(take_question, StateFilter(Ask.text), TYPED)
+    router.message.register(take_question_file, StateFilter(Ask.text), FILE)
+    router.message.register(reject_question, StateFilter(Ask.text), not_command)
     router.callback_query.register(
         cancel, OwnerTicketCb.filter((F.side == "o") & (F.action == "cancel")))
     router.message.register(list_tickets, Command("tickets"))
@@ -318,13 +319,13 @@ def setup() -> Router:
         view_ticket, OwnerTicketCb.filter((F.side == "o") & (F.action == "view")))
     router.callback_query.register(
         start_reply, OwnerTicketCb.filter((F.side == "o") & (F.action == "reply")))
-    router.message.register(take_reply, Thread.writing, F.text, not_command)
-    router.message.register(take_reply_file, Thread.writing, F.photo | F.document)
-    router.message.register(reject_reply, Thread.writing, not_command)
+    router.message.register(take_reply, StateFilter(Thread.writing), TYPED)
+    router.message.register(take_reply_file, StateFilter(Thread.writing), FILE)
+    router.message.register(reject_reply, StateFilter(Thread.writing), not_command)
     router.callback_query.register(
         done, OwnerTicketCb.filter((F.side == "o") & (F.action == "done")))
     router.callback_query.register(
         close_ticket, OwnerTicketCb.filter((F.side == "o") & (F.action == "close")))
     router.callback_query.register(rate_ticket, RateTicketCb.filter(F.side == "o"))
-    router.callback_query.register(stale, F.data.startswith("tk:o:"))
+    router.callback_query.register(stale, when(F.data.startswith("tk:o:")))
     return router

@@ -78,7 +78,7 @@ async def refuse(target: Message | CallbackQuery, t: Translator, error: ServiceE
         await target.answer(text, reply_markup=markup)
 
 
-def not_command(message: Message) -> bool:
+async def not_command(message: Message) -> bool:
     """Commands are never taken as a question's text (so /start or /tickets still work)."""
     return not (message.text or "").startswith("/")
 

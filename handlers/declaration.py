@@ -12,6 +12,7 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
 from handlers import evidence, staff_list, status, wizard
+from handlers.filters import TEXT, when
 from handlers.owner import menu_button, press, say
 from handlers.wizard import screen
 from scoring.status import DeclarationStatus as S
@@ -222,14 +223,14 @@ def setup() -> Router:
     router.callback_query.register(evidence.on_remove, EvidenceCb.filter())
     router.callback_query.register(resume, ResumeCb.filter())
     router.callback_query.register(resume, MenuCb.filter(F.action.in_({"continue", "review"})))
-    router.callback_query.register(resume, F.data == "w:resume")
+    router.callback_query.register(resume, when(F.data == "w:resume"))
     router.callback_query.register(on_wizard, WizardCb.filter(F.action.in_({"rv", "go", "ka"})))
     router.callback_query.register(
         on_item, ItemCb.filter(F.action.in_({"td", "k", "s", "b", "e", "ee", "n"})))
     router.callback_query.register(on_section, SectionCb.filter())
     router.callback_query.register(on_option, OptionCb.filter())
     router.callback_query.register(on_yes_no, YesNoCb.filter())
-    router.callback_query.register(stale_button, F.data.startswith("w:"))
-    router.message.register(take_text, F.text)
-    router.message.register(take_other, ~F.text & ~F.photo & ~F.document & ~F.contact)
+    router.callback_query.register(stale_button, when(F.data.startswith("w:")))
+    router.message.register(take_text, TEXT)
+    router.message.register(take_other, when(~F.text & ~F.photo & ~F.document & ~F.contact))
     return router

@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 
 from aiogram import Bot, F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
+from handlers.filters import FILE, TEXT, when
 from handlers.owner import menu_button
 from services import discrepancy
 from services.errors import ServiceError
@@ -163,12 +165,12 @@ async def photo_expected(message: Message, t: Translator) -> None:
 def setup() -> Router:
     """This feature's handlers on a new router (each call builds a new one)."""
     router = Router(name=__name__)
-    router.callback_query.register(show_reports, F.data == "menu:disc")
+    router.callback_query.register(show_reports, when(F.data == "menu:disc"))
     router.callback_query.register(ask_text, DiscFieldCb.filter())
     router.callback_query.register(cancel, DiscCb.filter(F.action == "cancel"))
-    router.message.register(take_text, Report.text, F.text)
-    router.message.register(text_expected, Report.text)
-    router.message.register(take_photo, Report.photo, F.photo | F.document)
+    router.message.register(take_text, StateFilter(Report.text), TEXT)
+    router.message.register(text_expected, StateFilter(Report.text))
+    router.message.register(take_photo, StateFilter(Report.photo), FILE)
     router.callback_query.register(done, DiscCb.filter(F.action == "done"))
-    router.message.register(photo_expected, Report.photo)
+    router.message.register(photo_expected, StateFilter(Report.photo))
     return router

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Message
 from aiohttp import ClientError
@@ -19,6 +19,7 @@ from aiohttp import ClientError
 from handlers import wizard
 from handlers.albums import QUIET
 from handlers.errors import Unavailable
+from handlers.filters import FILE
 from handlers.owner import menu_button, press, say
 from handlers.wizard import screen
 from services.clock import Clock
@@ -179,5 +180,5 @@ async def _show_list(message: Message, t: Translator, listed: evidence.Awaiting,
 def setup() -> Router:
     """This feature's handlers on a new router (each call builds a new one)."""
     router = Router(name=__name__)
-    router.message.register(take_file, F.photo | F.document)
+    router.message.register(take_file, FILE)
     return router

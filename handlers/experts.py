@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, Filter
+from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, TelegramObject
@@ -26,6 +26,7 @@ from handlers.contact_shared import (
     say,
     send_files,
 )
+from handlers.filters import FILE, TYPED, when
 from services.clock import Clock
 from services.errors import ServiceError
 from services.tickets import answerer, reason
@@ -273,9 +274,9 @@ def setup() -> Router:
         view_ticket, AnswererTicketCb.filter((F.side == "e") & (F.action == "view")))
     router.callback_query.register(
         start_answer, AnswererTicketCb.filter((F.side == "e") & (F.action == "ans")))
-    router.message.register(take_answer, Answering.text, F.text, not_command)
-    router.message.register(take_answer_file, Answering.text, F.photo | F.document)
-    router.message.register(reject_answer, Answering.text, not_command)
+    router.message.register(take_answer, StateFilter(Answering.text), TYPED)
+    router.message.register(take_answer_file, StateFilter(Answering.text), FILE)
+    router.message.register(reject_answer, StateFilter(Answering.text), not_command)
     router.callback_query.register(
         cancel, AnswererTicketCb.filter((F.side == "e") & (F.action == "cancel")))
     router.callback_query.register(
@@ -285,5 +286,5 @@ def setup() -> Router:
     router.callback_query.register(
         choose_target, AnswererTicketCb.filter((F.side == "e") & (F.action == "tr")))
     router.callback_query.register(transfer, TransferTicketCb.filter(F.side == "e"))
-    router.callback_query.register(stale, F.data.startswith("tk:e:"))
+    router.callback_query.register(stale, when(F.data.startswith("tk:e:")))
     return router

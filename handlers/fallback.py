@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
+from handlers.filters import when
 from handlers.owner import menu_button
 from texts.i18n import Translator
 
@@ -33,14 +34,15 @@ async def anything_else(message: Message, t: Translator) -> None:
 def setup_groups() -> Router:
     """Group chats: first of all, so nothing else answers there."""
     router = Router(name=f"{__name__}.groups")
-    router.message.register(not_private, F.chat.type != "private")
+    router.message.register(not_private, when(F.chat.type != "private"))
     return router
 
 
 def setup_commands() -> Router:
     """Commands nobody before took (placed before the wizard, which would read them as answers)."""
     router = Router(name=f"{__name__}.commands")
-    router.message.register(unknown_command, F.text.regexp(r"^/[A-Za-z_]+(@\w+)?(\s|$)"))
+    router.message.register(unknown_command,
+                            when(F.text.regexp(r"^/[A-Za-z_]+(@\w+)?(\s|$)")))
     return router
 
 

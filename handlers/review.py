@@ -19,7 +19,8 @@ from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, Message
 
 from handlers import review_inputs as _inputs  # noqa: F401 - registers its actions and steps
-from handlers.review_base import TYPED, Ctx, HasRole, Step, button, new_router, router, typed
+from handlers.filters import TYPED, when
+from handlers.review_base import Ctx, HasRole, Step, button, new_router, router, typed
 from handlers.review_views import send_all_files, send_declaration
 from scoring.answers import AnswerError, from_json, parse_answer, to_json
 from scoring.calendar import format_jalali_date
@@ -160,7 +161,7 @@ async def _unreject(c: Ctx, cb: ReviewIdCb) -> None:
         c.t, "rv-button-reject", ReviewIdCb(action="x", id=cb.id).pack()))
 
 
-@router.message(Step.reject_reason, TYPED)
+@router.message(StateFilter(Step.reject_reason), TYPED)
 async def take_reject_reason(message: Message, **data: Any) -> None:
     c = Ctx.of(message, data)
 
@@ -247,7 +248,7 @@ async def _step(c: Ctx) -> tuple[int, int, dict[str, Any]]:
     return int(state.get("d", 0)), int(state.get("i", -1)), state
 
 
-@router.message(Step.value, TYPED)
+@router.message(StateFilter(Step.value), TYPED)
 async def take_value(message: Message, **data: Any) -> None:
     c = Ctx.of(message, data)
 
@@ -270,7 +271,7 @@ async def take_value(message: Message, **data: Any) -> None:
     await typed(c, work)
 
 
-@router.message(Step.reason, TYPED)
+@router.message(StateFilter(Step.reason), TYPED)
 async def take_reason(message: Message, **data: Any) -> None:
     c = Ctx.of(message, data)
 
@@ -321,7 +322,7 @@ async def _comment_ask(c: Ctx, cb: ReviewPairCb) -> None:
         c.t, "rv-button-cancel", ReviewIdCb(action="r", id=target.view.id).pack()))
 
 
-@router.message(Step.comment, TYPED)
+@router.message(StateFilter(Step.comment), TYPED)
 async def take_comment(message: Message, **data: Any) -> None:
     c = Ctx.of(message, data)
 
@@ -369,7 +370,7 @@ async def _return(c: Ctx, cb: ReviewPairCb) -> None:
 # after every action and step
 
 
-@router.callback_query(F.data.startswith("rv:"))
+@router.callback_query(when(F.data.startswith("rv:")))
 async def stale_button(callback: CallbackQuery, t: Translator) -> None:
     await callback.answer(t("rv-stale"), show_alert=True)
 
@@ -380,7 +381,7 @@ async def text_expected(message: Message, t: Translator) -> None:
     await message.answer(t("rv-text-expected"))
 
 
-def _not_owner(_event: object, actor: Actor) -> bool:
+async def _not_owner(_event: object, actor: Actor) -> bool:
     return not actor.office_ids
 
 

@@ -33,7 +33,6 @@ from texts.review_text import explain
 
 log = logging.getLogger(__name__)
 
-
 class HasRole(Filter):
     """The actor (loaded from the database for this very update) holds one of the roles."""
 
@@ -42,7 +41,6 @@ class HasRole(Filter):
 
     async def __call__(self, event: TelegramObject, actor: Actor | None = None) -> bool:
         return actor is not None and any(actor.has_role(role) for role in self.roles)
-
 
 class Handlers:
     """Handlers declared with decorators at import, in order, and registered on a new router by
@@ -74,9 +72,7 @@ class Handlers:
             getattr(target, observer).register(fn, *filters)
         return target
 
-
 router = Handlers()
-
 
 def new_router() -> Router:
     """The reviewer's router: every handler declared on `router`, for reviewers only."""
@@ -84,10 +80,6 @@ def new_router() -> Router:
     target.message.filter(HasRole("reviewer"))
     target.callback_query.filter(HasRole("reviewer"))
     return router.register_on(target)
-
-# Typed text for a step: a command is never taken as an answer.
-TYPED = F.text & ~F.text.startswith("/")
-
 
 class Step(StatesGroup):
     value = State()
@@ -100,7 +92,6 @@ class Step(StatesGroup):
     neg_note = State()
     disc_fix = State()
     disc_answer = State()
-
 
 @dataclass
 class Ctx:
@@ -142,9 +133,7 @@ class Ctx:
             first = (self.message.text or self.message.caption or "").split("\n", 1)[0]
             await self.message.answer(first or "⬆️", reply_markup=markup)
 
-
 Action = Callable[[Ctx, Any], Awaitable[None]]
-
 
 def button(factory: type[CallbackData], *actions: str) -> Callable[[Action], Action]:
     """Register `fn(c, callback_data)` for the buttons of `factory` with one of `actions`."""
@@ -159,7 +148,6 @@ def button(factory: type[CallbackData], *actions: str) -> Callable[[Action], Act
         return fn
 
     return register
-
 
 async def press(callback: CallbackQuery, callback_data: CallbackData, t: Translator,
                 data: dict[str, Any], fn: Action) -> None:
@@ -178,12 +166,10 @@ async def press(callback: CallbackQuery, callback_data: CallbackData, t: Transla
         return
     await c.answer()
 
-
 # A refusal that ends a typed step: the step cannot go on.
 ENDS_STEP = frozenset({"rv-not-yours", "rv-own-office", "rv-stale", "rv-not-reviewable",
                        "rv-already-confirmed", "rv-already-returned", "rv-published",
                        "rv-window-closed", "rv-window-not-yet", "rv-not-submitted"})
-
 
 async def typed(c: Ctx, work: Callable[[], Awaitable[None]]) -> None:
     """Run a typed step; a refusal is said in the chat (and ends the step if it must)."""

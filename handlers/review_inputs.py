@@ -11,9 +11,11 @@ import asyncio
 from datetime import date
 from typing import Any
 
+from aiogram.filters import StateFilter
 from aiogram.types import BufferedInputFile, Message
 
-from handlers.review_base import TYPED, Ctx, Step, button, router, typed
+from handlers.filters import TYPED
+from handlers.review_base import Ctx, Step, button, router, typed
 from services import discrepancy, review_inputs
 from services.errors import Invalid, NotFound
 from storage.evidence import sniff
@@ -48,7 +50,7 @@ async def _negative_for_office(c: Ctx, cb: ReviewIdCb) -> None:
     await _negative_items(c, cb.id)
 
 
-@router.message(Step.neg_office, TYPED)
+@router.message(StateFilter(Step.neg_office), TYPED)
 async def take_negative_office(message: Message, **data: Any) -> None:
     c = Ctx.of(message, data)
 
@@ -72,7 +74,7 @@ async def _negative_date_ask(c: Ctx, cb: ReviewPairCb) -> None:
                            reply_markup=single(c.t, "rv-button-cancel", QUEUE))
 
 
-@router.message(Step.neg_date, TYPED)
+@router.message(StateFilter(Step.neg_date), TYPED)
 async def take_negative_date(message: Message, **data: Any) -> None:
     c = Ctx.of(message, data)
 
@@ -85,7 +87,7 @@ async def take_negative_date(message: Message, **data: Any) -> None:
     await typed(c, work)
 
 
-@router.message(Step.neg_reference, TYPED)
+@router.message(StateFilter(Step.neg_reference), TYPED)
 async def take_negative_reference(message: Message, **data: Any) -> None:
     c = Ctx.of(message, data)
 
@@ -115,7 +117,7 @@ async def _save_negative(c: Ctx, note: str) -> None:
                            reply_markup=single(c.t, "rv-button-queue", QUEUE))
 
 
-@router.message(Step.neg_note, TYPED)
+@router.message(StateFilter(Step.neg_note), TYPED)
 async def take_negative_note(message: Message, **data: Any) -> None:
     c = Ctx.of(message, data)
     await typed(c, lambda: _save_negative(c, message.text or ""))
@@ -177,7 +179,7 @@ async def _discrepancy_type(c: Ctx, cb: ReviewTypeCb) -> None:
     await _fixed(c, await discrepancy.fix(c.uow, c.actor, cb.id, kind, c.now))
 
 
-@router.message(Step.disc_fix, TYPED)
+@router.message(StateFilter(Step.disc_fix), TYPED)
 async def take_discrepancy_fix(message: Message, **data: Any) -> None:
     c = Ctx.of(message, data)
 
@@ -200,7 +202,7 @@ async def _discrepancy_answer_ask(c: Ctx, cb: ReviewIdCb) -> None:
         c.t, "rv-button-cancel", ReviewIdCb(action="do", id=report.id).pack()))
 
 
-@router.message(Step.disc_answer, TYPED)
+@router.message(StateFilter(Step.disc_answer), TYPED)
 async def take_discrepancy_answer(message: Message, **data: Any) -> None:
     c = Ctx.of(message, data)
 

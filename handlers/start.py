@@ -6,6 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
+from handlers.filters import when
 from handlers.owner import greet, send_menu, staff_tasks
 from services import accounts, linking
 from services.clock import Clock
@@ -157,7 +158,7 @@ async def set_language(callback: CallbackQuery, callback_data: LangCb, actor: Ac
     await send_menu(callback.message, uow, actor, t, clock.now())
 
 
-def unlinked(_event: object, actor: Actor) -> bool:
+async def unlinked(_event: object, actor: Actor) -> bool:
     return not actor.office_ids and not actor.is_staff
 
 
@@ -180,14 +181,14 @@ def setup() -> Router:
     """This feature's handlers on a new router (each call builds a new one)."""
     router = Router(name=__name__)
     router.message.register(start, CommandStart())
-    router.message.register(take_contact, F.contact)
+    router.message.register(take_contact, when(F.contact))
     router.callback_query.register(pick_office, OfficeCb.filter())
     router.callback_query.register(switch_office, MenuCb.filter(F.action == "offices"))
     router.callback_query.register(menu, MenuCb.filter(F.action == "main"))
     router.callback_query.register(show_help, MenuCb.filter(F.action == "help"))
     router.callback_query.register(ask_language, MenuCb.filter(F.action == "lang"))
     router.callback_query.register(set_language, LangCb.filter())
-    code = F.text.regexp(r"^\s*[A-Za-z0-9]{8}\s*$")
+    code = when(F.text.regexp(r"^\s*[A-Za-z0-9]{8}\s*$"))
     router.message.register(maybe_code, code, unlinked)
     router.message.register(maybe_code, code, code_again)
     return router

@@ -36,6 +36,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
+from handlers.filters import TYPED, when
 from handlers.survey_buttons import FeeCb, FinishCb, FlagCb, OwnerCb, ServiceCb, StarsCb
 from services import survey, survey_admin
 from services.clock import Clock
@@ -263,7 +264,7 @@ async def take_comment(message: Message, uow: UnitOfWork, actor: Actor, t: Trans
 
 # --- the owner -------------------------------------------------------------------------------
 
-def _is_owner(_event: object, actor: Actor) -> bool:
+async def _is_owner(_event: object, actor: Actor) -> bool:
     return bool(actor.office_ids)
 
 
@@ -332,7 +333,7 @@ async def send_poster(callback: CallbackQuery, uow: UnitOfWork, actor: Actor,
 
 # --- the region ------------------------------------------------------------------------------
 
-def _is_reviewer(_event: object, actor: Actor) -> bool:
+async def _is_reviewer(_event: object, actor: Actor) -> bool:
     return actor.has_role("reviewer") or actor.has_role("hq")
 
 
@@ -372,18 +373,17 @@ def setup() -> Router:
     """This feature's handlers on a new router (each call builds a new one)."""
     router = Router(name=__name__)
     router.message.register(open_survey, SURVEY_START)
-    router.message.register(take_contact, StateFilter(SurveyStep.contact), F.contact)
+    router.message.register(take_contact, StateFilter(SurveyStep.contact), when(F.contact))
     router.message.register(reject_not_contact, StateFilter(SurveyStep.contact))
     router.callback_query.register(pick_service, ServiceCb.filter())
     router.callback_query.register(take_stars, StarsCb.filter())
     router.callback_query.register(take_fee, FeeCb.filter())
     router.callback_query.register(finish, FinishCb.filter())
-    router.message.register(take_comment, StateFilter(SurveyStep.comment), F.text,
-                            ~F.text.startswith("/"))
+    router.message.register(take_comment, StateFilter(SurveyStep.comment), TYPED)
     router.message.register(owner_command, Command("survey"), _is_owner)
     router.callback_query.register(owner_button, OwnerCb.filter(F.step == "o"))
     router.callback_query.register(send_poster, OwnerCb.filter(F.step == "p"))
     router.message.register(list_flags, Command("survey"), _is_reviewer)
     router.callback_query.register(decide, FlagCb.filter())
-    router.callback_query.register(stale_survey_button, F.data.startswith("sv:"))
+    router.callback_query.register(stale_survey_button, when(F.data.startswith("sv:")))
     return router
