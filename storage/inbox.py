@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.db import constant, dialect_insert
+from storage.db import constant
 from storage.models import Account, StaffRole
 from storage.models_inbox import DONE, NEW, PARKED, REPLYING, InboxUpdate
 
@@ -72,20 +72,32 @@ class Parked:
     last_error: str | None
 
 
+@cache
+def _store_statement(dialect: str) -> Executable:
+    """Built once per dialect and run with one parameter set per update (executemany):
+    written with the rows in it, `VALUES (…), (…)` has no cache key, and SQLAlchemy compiled
+    it afresh for every update received."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    table = InboxUpdate.__table__
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (insert(table)
+            .on_conflict_do_nothing(index_elements=["platform", "bot_id", "update_id"])
+            .returning(table.c.id))
+
+
 async def store(session: AsyncSession, platform: str, bot_id: int, updates: Sequence[Incoming],
                 now: datetime) -> int:
     """Keep `updates`; one already kept (a re-delivery, a replay) is left as it is.
     Returns how many were new."""
     if not updates:
         return 0
-    insert = dialect_insert(session)
-    result = await session.execute(
-        insert(InboxUpdate).values([
-            {"platform": platform, "bot_id": bot_id, "update_id": u.update_id,
-             "chat_id": u.chat_id, "payload": u.payload, "received_at": now, "state": NEW,
-             "attempts": 0, "due_at": now} for u in updates])
-        .on_conflict_do_nothing(index_elements=["platform", "bot_id", "update_id"])
-        .returning(InboxUpdate.id))
+    bind = session.bind
+    statement = _store_statement(bind.dialect.name if bind is not None else "")
+    result = await session.execute(statement, [
+        {"platform": platform, "bot_id": bot_id, "update_id": u.update_id,
+         "chat_id": u.chat_id, "payload": u.payload, "received_at": now, "state": NEW,
+         "attempts": 0, "due_at": now} for u in updates])
     return len(result.all())
 
 
