@@ -95,6 +95,9 @@ class InboxWorker:
     # Short, and renewed every third of it while the update is handled: a process killed
     # mid-update leaves it to the next one (or to itself, restarted) within seconds.
     lease: timedelta = timedelta(seconds=10)
+    # With nothing to take, the worker waits for `wake` (an update kept by this process, or a
+    # handled update whose chat has a later one) and looks again after this long anyway (an
+    # update kept by another worker, a retry that fell due).
     idle_wait: float = 1.0
     on_parked: Any = None  # async (Taken, error) -> None: tell hq
     wake: asyncio.Event = field(default_factory=asyncio.Event)
@@ -112,6 +115,8 @@ class InboxWorker:
                 observe.worker_alive(self)  # /readyz: the worker's loop turns
                 free = self.concurrency - len(tasks)
                 taken: list[Taken] = []
+                # Cleared before the take, so a wake-up that comes while it runs is not lost.
+                self.wake.clear()
                 if free > 0:
                     try:
                         taken = await self._take(free)
@@ -122,14 +127,17 @@ class InboxWorker:
                     task = asyncio.create_task(self._handle(row))
                     tasks.add(task)
                     task.add_done_callback(tasks.discard)
-                if not taken:
-                    self.wake.clear()
-                    waiters = [asyncio.create_task(self.wake.wait()),
-                               asyncio.create_task(stop.wait()), *tasks]
-                    _, pending = await asyncio.wait(
-                        waiters, timeout=self.idle_wait, return_when=asyncio.FIRST_COMPLETED)
-                    for waiter in waiters[:2]:
-                        waiter.cancel()
+                if taken and len(taken) == free:
+                    continue  # as many as it had room for: there may be more
+                # Nothing more to take now. Not after every handled update: that was a second
+                # take an update, most of them finding nothing (bench/deadline.py).
+                full = len(tasks) >= self.concurrency
+                waiters = [asyncio.create_task(self.wake.wait()),
+                           asyncio.create_task(stop.wait()), *(tasks if full else ())]
+                await asyncio.wait(waiters, timeout=self.idle_wait,
+                                   return_when=asyncio.FIRST_COMPLETED)
+                for waiter in waiters[:2]:
+                    waiter.cancel()
         finally:
             observe.worker_gone(self)
             if tasks:  # let what is being handled finish; the rest is taken again later
@@ -197,7 +205,10 @@ class InboxWorker:
                                            retry_at)
                 if state is None:  # its change was committed; the error handler answered
                     await inbox.answered(session, row.id, now)
+            later = await inbox.later_in_chat(session, row)
             await session.commit()
+        if later:  # the person's next update waited for this one
+            self.wake.set()
         if state == "parked":
             log.error("update %s:%s parked after %d attempts", row.platform, row.update_id,
                       row.attempts)

@@ -58,6 +58,7 @@ class Taken:
     update_id: int
     payload: str
     attempts: int
+    chat_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,8 @@ def _take_statement(dialect: str) -> Executable:
                                               _takeable())
     return (statement.values(lease_until=bindparam("lease"), attempts=InboxUpdate.attempts + 1)
             .returning(InboxUpdate.id, InboxUpdate.platform, InboxUpdate.bot_id,
-                       InboxUpdate.update_id, InboxUpdate.payload, InboxUpdate.attempts)
+                       InboxUpdate.update_id, InboxUpdate.payload, InboxUpdate.attempts,
+                       InboxUpdate.chat_id)
             .execution_options(synchronize_session=False))
 
 
@@ -144,6 +146,24 @@ async def take(session: AsyncSession, now: datetime, lease_until: datetime, limi
     statement = _take_statement(bind.dialect.name if bind is not None else "")
     result = await session.execute(statement, {"now": now, "lease": lease_until, "limit": limit})
     return sorted((Taken(*row) for row in result.all()), key=lambda t: t.id)
+
+
+_LATER = (select(InboxUpdate.id)
+          .where(InboxUpdate.platform == bindparam("platform"),
+                 InboxUpdate.bot_id == bindparam("bot_id"),
+                 InboxUpdate.chat_id == bindparam("chat_id"), InboxUpdate.id > bindparam("id"),
+                 _open(InboxUpdate.state))
+          .limit(1))
+
+
+async def later_in_chat(session: AsyncSession, row: Taken) -> bool:
+    """Another update of `row`'s chat is still open: it waited for this one (`take` keeps a
+    chat's updates in order), and may be taken now. Read by the open rows' index."""
+    if row.chat_id is None:
+        return False
+    found = await session.scalar(_LATER, {"platform": row.platform, "bot_id": row.bot_id,
+                                          "chat_id": row.chat_id, "id": row.id})
+    return found is not None
 
 
 _FINISH = (update(InboxUpdate)
