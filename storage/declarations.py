@@ -117,10 +117,14 @@ _periods = Period.__table__.c
 _OFFICE = select(_offices.id, _offices.code, _offices.name, _offices.office_type,
                  _offices.region_code, _offices.province, _offices.city, _offices.holder_name,
                  _offices.holder_phone).where(_offices.id == bindparam("id"))
-_DECLARATION = select(_declarations.id, _declarations.office_id, _declarations.period_id,
-                      _declarations.status, _declarations.version, _declarations.current_item,
-                      _declarations.submitted_at, _declarations.grace_until,
-                      _declarations.review_started_at).where(_declarations.id == bindparam("id"))
+_DECLARATION_COLUMNS = (_declarations.id, _declarations.office_id, _declarations.period_id,
+                        _declarations.status, _declarations.version, _declarations.current_item,
+                        _declarations.submitted_at, _declarations.grace_until,
+                        _declarations.review_started_at)
+_DECLARATION = select(*_DECLARATION_COLUMNS).where(_declarations.id == bindparam("id"))
+_DECLARATION_OF = select(*_DECLARATION_COLUMNS).where(
+    _declarations.office_id == bindparam("office_id"),
+    _declarations.period_id == bindparam("period_id"))
 _ANSWERS = select(_answers.item_key, _answers.value_json, _answers.review_comment
                   ).where(_answers.declaration_id == bindparam("id"))
 _EVIDENCE = select(_evidence.id, _evidence.item_key, _evidence.sha256, _evidence.size,
@@ -153,10 +157,21 @@ async def get_office(session: AsyncSession, office_id: int) -> OfficeRecord | No
 
 
 async def load(session: AsyncSession, declaration_id: int, rubric: Rubric) -> DeclarationView:
-    key = {"id": declaration_id}
-    found = await run(session, _DECLARATION, key)
+    found = await run(session, _DECLARATION, {"id": declaration_id})
     assert found
-    declaration = found[0]
+    return await _view(session, found[0], rubric)
+
+
+async def load_of(session: AsyncSession, office_id: int, period_id: int, rubric: Rubric
+                  ) -> DeclarationView | None:
+    """The office's declaration for the period with its answers and files, or None: one
+    statement fewer than `find` then `load`, on every step of the wizard."""
+    found = await run(session, _DECLARATION_OF, {"office_id": office_id, "period_id": period_id})
+    return await _view(session, found[0], rubric) if found else None
+
+
+async def _view(session: AsyncSession, declaration: Any, rubric: Rubric) -> DeclarationView:
+    key = {"id": declaration.id}
     rows = await run(session, _ANSWERS, key)
     raw = {item: json.loads(value) for item, value, _ in rows}
     comments = {item: comment for item, _, comment in rows if comment}

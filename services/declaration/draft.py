@@ -145,15 +145,15 @@ async def load(uow: UnitOfWork, actor: Actor, now: datetime, *, period_id: int |
     period = await current_period(session, now)
     if period is None:
         raise NotEditable("menu-no-period")
-    declaration_id = await decl.find(session, office.id, period.id)
-    if declaration_id is None:
+    rubric = decl.period_rubric(period)
+    view = await decl.load_of(session, office.id, period.id, rubric)
+    if view is None:
         if not period.is_open(now):
             raise refusal(period, None, now) or NotEditable("menu-no-period")
         declaration_id = await decl.open_draft(session, office.id, period, label(actor))
+        view = await decl.load(session, declaration_id, rubric)
     if period_id is not None and period_id != period.id:
         raise NotEditable("stale-button")
-    rubric = decl.period_rubric(period)
-    view = await decl.load(session, declaration_id, rubric)
     if edit:
         refused = refusal(period, view, now)
         if refused is not None:
