@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import constant
 from storage.models import Outbox
 from storage.outbox import Recipient
 
@@ -25,8 +26,15 @@ async def note_part(session: AsyncSession, recipient: Recipient, group: str, nam
     """Add one part (`name`: its file name, None for a photo) to the album's queued notice, or
     queue one; `count` is the question's files with this part; `args` the notice's other data."""
     prefix = f"album:{group}#"
+    # The queued rows of this chat, by the outbox's index of queued rows (`ix_outbox_due`):
+    # the state written into the statement (`constant`), else PostgreSQL's plan for the
+    # prepared statement, made without the values, read every message ever sent
+    # (tests/reminders/test_album_notice_cost.py).
     row = await session.scalar(
-        select(Outbox).where(Outbox.dedup_key.like(prefix + "%"), Outbox.status == "queued")
+        select(Outbox).where(Outbox.status == constant("queued"),
+                             Outbox.platform == recipient.platform,
+                             Outbox.chat_id == recipient.platform_user_id,
+                             Outbox.dedup_key.like(prefix + "%"))
         .order_by(Outbox.id.desc()).limit(1).with_for_update())
     if row is not None:
         payload = json.loads(row.payload_json)
