@@ -5,6 +5,7 @@ list, refusals for someone else's or a closed declaration, and two submissions a
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 
 import pytest
@@ -31,7 +32,7 @@ from services.declaration.evidence import FileMeta
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.position import Position
 from storage.accounts import Actor
-from storage.models import AuditLog, Declaration, Evidence
+from storage.models import AuditLog, Declaration, Evidence, Outbox
 from tests.services.conftest import NOW, World
 from texts.i18n import Translator
 
@@ -334,3 +335,26 @@ async def test_an_edit_and_a_reviewer_opening_at_once_are_ordered(world: World,
         assert (status, started) == ("draft", None)  # the edit came first: not under review
         seen.add("edit")
     assert seen
+
+
+async def test_the_parts_of_an_album_at_once_make_one_acknowledgement(world: World) -> None:
+    """An album's four files arrive as four updates handled side by side (on two workers, on
+    PostgreSQL): every file is kept, and one queued notice names all four."""
+    actor = await owner(world)
+    await wizard.resume(world.uow(), actor, NOW)
+    await answers.answer_text(world.uow(), actor, NOW, "85")
+    names = ["a.pdf", "b.pdf", "c.pdf", "d.pdf"]
+    parts = [FileMeta(str(n) * 64, 2048, "application/pdf", name, f"file-{n}")
+             for n, name in enumerate(names, start=1)]
+    await asyncio.gather(*(
+        evidence.attach(world.uow(), actor, NOW, "area", part,
+                        evidence.AlbumPart("telegram:9100:album-1", part.filename))
+        for part in parts))
+    assert await count(world, Evidence) == 4
+    async with world.sessionmaker() as session:
+        queued = (await session.scalars(select(Outbox).where(
+            Outbox.kind == "evidence.album", Outbox.status == "queued"))).all()
+    assert len(queued) == 1
+    noted = json.loads(queued[0].payload_json)["args"]
+    assert sorted(noted["names"]) == names
+    assert noted["count"] == 4
