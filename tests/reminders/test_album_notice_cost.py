@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 
 from storage import album_notices
 from storage.db import create_engine, create_sessionmaker, upgrade
 from storage.models import Account, Outbox
-from tests.pg_reads import rows_read
+from tests.pg_reads import add_sent_messages, rows_read
 
 NOW = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
 SENT = 20_000
@@ -38,8 +38,6 @@ async def test_an_album_part_does_not_read_what_was_sent(postgres_url: str, plan
     engine = create_engine(postgres_url)
     await upgrade(engine)
     sessionmaker = create_sessionmaker(engine)
-    row = {"platform": "bale", "kind": "remind", "payload_json": "{}", "attempts": 1,
-           "not_before": NOW - timedelta(hours=1), "created_at": NOW}
     try:
         async with sessionmaker() as session:
             account = Account(platform="bale", platform_user_id=4242, locale="fa",
@@ -47,11 +45,8 @@ async def test_an_album_part_does_not_read_what_was_sent(postgres_url: str, plan
             session.add(account)
             await session.flush()
             person = Person(account.id)
-            for start in range(0, SENT, 2_000):
-                await session.execute(insert(Outbox), [
-                    {**row, "chat_id": n, "status": "sent", "sent_at": NOW,
-                     "dedup_key": f"album:old{n}#1" if n % 2 else None}
-                    for n in range(start, start + 2_000)])
+            await add_sent_messages(session, SENT, NOW,
+                                    lambda n: f"album:old{n}#1" if n % 2 else None)
             await session.commit()
         async with sessionmaker() as session:
             await session.execute(text("ANALYZE outbox"))

@@ -17,7 +17,7 @@ from sqlalchemy import insert, text
 from storage import outbox
 from storage.db import create_engine, create_sessionmaker, upgrade
 from storage.models import Outbox
-from tests.pg_reads import rows_read
+from tests.pg_reads import add_sent_messages, rows_read
 
 NOW = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
 SENT = 20_000  # a few reminder rounds
@@ -29,17 +29,13 @@ async def test_the_sender_does_not_read_what_was_sent(postgres_url: str, plan: s
     engine = create_engine(postgres_url)
     await upgrade(engine)
     sessionmaker = create_sessionmaker(engine)
-    row = {"platform": "bale", "kind": "remind", "payload_json": "{}", "attempts": 1,
-           "not_before": NOW - timedelta(hours=1), "created_at": NOW}
+    row = {"platform": "bale", "kind": "remind", "payload_json": "{}", "attempts": 0,
+           "not_before": NOW - timedelta(hours=1), "created_at": NOW, "status": "queued"}
     try:
         async with sessionmaker() as session:
-            for start in range(0, SENT, 2_000):
-                await session.execute(insert(Outbox), [
-                    {**row, "chat_id": n, "status": "sent", "sent_at": NOW}
-                    for n in range(start, start + 2_000)])
+            await add_sent_messages(session, SENT, NOW)
             await session.execute(insert(Outbox), [
-                {**row, "chat_id": 10**6 + n, "status": "queued", "attempts": 0}
-                for n in range(5)])
+                {**row, "chat_id": 10**6 + n} for n in range(5)])
             await session.commit()
         async with sessionmaker() as session:
             await session.execute(text("ANALYZE outbox"))

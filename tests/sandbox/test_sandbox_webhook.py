@@ -298,21 +298,22 @@ async def test_a_webhook_that_never_answered_gets_one_connection(sb, tg, tg_toke
 
 async def test_bale_delivers_one_at_a_time_unless_switched(sb, bale, bale_token, users, held):
     await _warm_up(bale, bale_token, users, held)
-    for chat in range(10, 13):
-        await users(bale_token, chat).send_text(f"from {chat}")
-    await held.wait(1)
-    await asyncio.sleep(0.2)
-    assert held.open == 1
+
+    async def three_chats_at_once(first: int, expected: int) -> int:
+        """How many deliveries are open at once when three people write together."""
+        for chat in range(first, first + 3):
+            await users(bale_token, chat).send_text(f"from {chat}")
+        await held.wait(expected)
+        await asyncio.sleep(0.2)
+        return held.open
+
+    assert await three_chats_at_once(10, 1) == 1
     held.release()
     await held.wait(3)
     held.gate.clear()
     held.requests.clear()
     sb.set_quirks(bale_token, webhook_connections=2)
-    for chat in range(20, 23):
-        await users(bale_token, chat).send_text(f"from {chat}")
-    await held.wait(2)
-    await asyncio.sleep(0.2)
-    assert held.open == 2
+    assert await three_chats_at_once(20, 2) == 2
     held.release()
     await held.wait(3)
     assert "max_connections" not in await bale.ok("getWebhookInfo")
